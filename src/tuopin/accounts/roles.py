@@ -1,0 +1,79 @@
+"""Roles are groups with permissions. This module is the one list of what each role may do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+VILLAGE_CADRE = "village_cadre"
+TOWNSHIP_OFFICER = "township_officer"
+COUNTY_OFFICER = "county_officer"
+OPERATOR = "operator"
+ADJUSTER = "adjuster"
+OBSERVER = "observer"
+HELPER = "helper"
+DONOR = "donor"
+
+ROLE_LABELS = {
+    VILLAGE_CADRE: _("村干部"),
+    TOWNSHIP_OFFICER: _("乡镇扶贫干部"),
+    COUNTY_OFFICER: _("县扶贫办"),
+    OPERATOR: _("项目运营（基金会）"),
+    ADJUSTER: _("保险理赔员"),
+    OBSERVER: _("媒体观察员"),
+    HELPER: _("热心人士"),
+    DONOR: _("捐赠人"),
+}
+
+# Roles that see every area (their reads are still masked unless they may unmask).
+NATIONWIDE_ROLES = {OPERATOR, OBSERVER}
+
+_VIEW_REGISTRY = ["registry.view_household", "registry.view_person", "areas.view_area"]
+_EDIT_REGISTRY = [
+    "registry.add_household",
+    "registry.change_household",
+    "registry.add_person",
+    "registry.change_person",
+    "registry.import_registry",
+    "registry.export_registry",
+    "registry.view_statuschange",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    VILLAGE_CADRE: _VIEW_REGISTRY,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY,
+    COUNTY_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + ["areas.add_area", "areas.change_area"],
+    OPERATOR: _VIEW_REGISTRY + ["registry.export_registry", "registry.view_statuschange"],
+    ADJUSTER: [],
+    OBSERVER: ["registry.view_aggregates"],
+    HELPER: [],
+    DONOR: [],
+}
+# Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
+UNMASK_PERMISSION = "registry.unmask_id_number"
+
+
+def _permission(dotted: str) -> Permission:
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_roles() -> None:
+    """Create the role groups and set their permissions exactly. Idempotent."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    # post_migrate runs app by app; make sure every app's permissions exist first.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0)
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([_permission(p) for p in perms])
+
+
+def ensure_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
+    if getattr(sender, "name", "") != "tuopin.accounts":
+        return
+    ensure_roles()

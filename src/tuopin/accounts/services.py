@@ -1,0 +1,90 @@
+"""Writes of the accounts app: users with roles and scopes, API tokens, unmask logging."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuopin.areas import selectors as area_selectors
+
+from . import roles
+from .errors import BadToken, UnknownRole, UnknownUser
+from .models import ApiToken, AreaScope, UnmaskLog, User
+
+TOKEN_PREFIX = "tp_"
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    role: str,
+    area_codes: list[str] | None = None,
+    password: str | None = None,
+    full_name: str = "",
+    unmask: bool = False,
+) -> User:
+    """Create (or update) a user with one role and its area scopes."""
+    if role not in roles.ROLE_PERMISSIONS:
+        raise UnknownRole(
+            _("未知角色：%(role)s（可选：%(roles)s）")
+            % {"role": role, "roles": ", ".join(roles.ROLE_PERMISSIONS)}
+        )
+    areas = [area_selectors.get_area(code) for code in area_codes or []]
+    roles.ensure_roles()
+    user, _created = User.objects.get_or_create(username=username)
+    if full_name:
+        user.last_name = full_name
+    user.is_staff = role in {roles.COUNTY_OFFICER, roles.OPERATOR}
+    if password:
+        user.set_password(password)
+    elif not user.has_usable_password():
+        user.set_unusable_password()
+    user.save()
+    user.groups.set([Group.objects.get(name=role)])
+    for area in areas:
+        AreaScope.objects.get_or_create(user=user, area=area)
+    if unmask:
+        app_label, codename = roles.UNMASK_PERMISSION.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, username: str) -> str:
+    """Create a new API token for ``username`` and return it; only its digest is kept."""
+    try:
+        user = User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise UnknownUser(_("用户不存在：%(u)s") % {"u": username}) from None
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, digest=_digest(token), prefix=token[:8])
+    return token
+
+
+def authenticate_token(token: str) -> User:
+    """The active user behind a bearer token, or :class:`BadToken`."""
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(token), revoked=False, user__is_active=True)
+        .first()
+    )
+    if row is None:
+        raise BadToken()
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user
+
+
+def log_unmask(*, user: User, subject: str, context: str) -> None:
+    """Record that ``user`` saw the whole ID number of ``subject`` (a person's id)."""
+    UnmaskLog.objects.create(user=user, subject=subject, context=context)

@@ -1,0 +1,68 @@
+"""The JSON API at /api/v1/ (django-ninja). OpenAPI at /api/v1/docs.
+
+Authentication: ``Authorization: Bearer <token>`` (``tuopin accounts token USER``) or the
+session of a logged-in user. Errors answer ``{"code", "message", "detail"}`` with a 4xx.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from tuopin.accounts import services as account_services
+from tuopin.accounts.errors import BadToken
+from tuopin.core.errors import DomainError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            user = account_services.authenticate_token(token)
+        except BadToken:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="tuopin API",
+    version="1",
+    description="建档立卡、行政区划 — registry and areas of the tuopin platform.",
+    auth=[BearerToken(), SessionAuth()],
+    urls_namespace="api",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, detail: Any = None) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "detail": detail}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, exc.message, exc.detail)
+
+
+@api.exception_handler(AuthenticationError)
+def auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "需要登录或有效的 API 令牌 (Bearer token)")
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return _error(request, 422, "invalid", "请求参数无效", exc.errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/areas", "tuopin.areas.api.router")
+api.add_router("/", "tuopin.registry.api.router")

@@ -1,0 +1,42 @@
+"""Reads of the area tree. Area names and codes are public; scoping applies to what lies below."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .errors import AreaNotFound
+from .models import Area
+
+
+def get_area(code: str) -> Area:
+    """The area with ``code`` (6, 9 or 12 digits accepted), or :class:`AreaNotFound`."""
+    from . import codes
+
+    try:
+        full = codes.normalise(code)
+    except codes.AreaCodeError:
+        raise AreaNotFound(_("区划不存在：%(code)s") % {"code": code}) from None
+    area = Area.objects.select_related("parent").filter(code=full).first()
+    if area is None:
+        raise AreaNotFound(_("区划不存在：%(code)s") % {"code": code})
+    return area
+
+
+def children_of(area: Area | None) -> QuerySet[Area]:
+    """Direct children of ``area``; provinces when ``area`` is None."""
+    if area is None:
+        return Area.objects.filter(parent__isnull=True)
+    return Area.objects.filter(parent=area)
+
+
+def ancestors_of(area: Area) -> list[Area]:
+    """From the province down to ``area``'s parent, in one query."""
+    from . import codes
+
+    found = {a.code: a for a in Area.objects.filter(code__in=codes.ancestor_codes(area.code))}
+    return [found[c] for c in reversed(codes.ancestor_codes(area.code)) if c in found]
+
+
+def areas_by_codes(codes_: list[str]) -> dict[str, Area]:
+    return {a.code: a for a in Area.objects.filter(code__in=codes_)}

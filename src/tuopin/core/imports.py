@@ -1,0 +1,47 @@
+"""What every bulk import reports: the rejected rows with line, column, stable code and message."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One rejected row: original line number, the column at fault, a stable code, a message."""
+
+    line: int
+    column: str
+    code: str
+    message: str
+
+
+ERROR_HEADER = ["line", "column", "code", "message"]
+
+
+def write_errors(path: str | Path, errors: Iterable[RowError]) -> int:
+    """Write rejected rows as UTF-8 CSV with BOM (Excel opens it right). Returns the count."""
+    n = 0
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
+        for err in errors:
+            writer.writerow([err.line, err.column, err.code, err.message])
+            n += 1
+    return n
+
+
+def map_header(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Map canonical field names to column positions, accepting Chinese or English headers."""
+    lookup = {}
+    for field, names in aliases.items():
+        for name in (field, *names):
+            lookup[name.strip().lower()] = field
+    positions: dict[str, int] = {}
+    for i, title in enumerate(header):
+        field = lookup.get(title.strip().lower().lstrip("\ufeff"))
+        if field and field not in positions:
+            positions[field] = i
+    return positions

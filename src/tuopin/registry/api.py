@@ -1,0 +1,129 @@
+"""API of the registry: households and people, scoped and masked exactly like the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from tuopin.accounts import scoping
+from tuopin.accounts import services as account_services
+
+from . import selectors
+from .models import Household, Person
+
+router = Router(tags=["registry"])
+PAGE_SIZE = 50
+
+
+class PersonOut(Schema):
+    name: str
+    id_number: str
+    sex: str
+    birth_date: dt.date
+    relation: str
+    education: str
+    health: str
+    student_status: str
+    household_no: str
+
+
+class HouseholdOut(Schema):
+    household_no: str
+    village_code: str
+    village_name: str
+    household_type: str
+    poverty_cause: str
+    status: str
+    status_year: int | None
+    head_name: str
+    member_count: int
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    year: int | None
+    reason: str
+    at: dt.datetime
+
+
+class HouseholdDetail(HouseholdOut):
+    address: str
+    members: list[PersonOut]
+    status_history: list[StatusChangeOut]
+
+
+class HouseholdPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[HouseholdOut]
+
+
+class HouseholdFilters(Schema):
+    area: str | None = None
+    status: str | None = None
+    cause: str | None = None
+    household_type: str | None = None
+    page: int = 1
+
+
+def _household(h: Household) -> dict[str, object]:
+    return {
+        "household_no": h.household_no, "village_code": h.village_id,
+        "village_name": h.village.name, "household_type": h.household_type,
+        "poverty_cause": h.poverty_cause, "status": h.status, "status_year": h.status_year,
+        "head_name": h.head_name, "member_count": h.member_count, "address": h.address,
+    }
+
+
+def _person(request: HttpRequest, p: Person, household_no: str, unmask: bool) -> dict[str, object]:
+    return {
+        "name": p.name, "id_number": p.id_number if unmask else p.masked_id, "sex": p.sex,
+        "birth_date": p.birth_date, "relation": p.relation, "education": p.education,
+        "health": p.health, "student_status": p.student_status, "household_no": household_no,
+    }
+
+
+@router.get("/households", response=HouseholdPage, summary="Households in scope (paged)")
+def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, object]:
+    qs = selectors.households_for(
+        request.user, area=filters.area, status=filters.status, cause=filters.cause,
+        household_type=filters.household_type,
+    )
+    paginator = Paginator(qs.order_by("household_no"), PAGE_SIZE)
+    page = paginator.get_page(filters.page)
+    return {
+        "count": paginator.count, "page": page.number, "pages": paginator.num_pages,
+        "results": [_household(h) for h in page.object_list],
+    }
+
+
+@router.get("/households/{household_no}", response=HouseholdDetail, summary="A household")
+def get_household(request: HttpRequest, household_no: str) -> dict[str, object]:
+    h = selectors.get_household_for(request.user, household_no)
+    unmask = scoping.may_unmask(request.user)
+    members = list(selectors.members_of(h))
+    if unmask:
+        account_services.log_unmask(user=request.user, subject=h.household_no, context="api")  # type: ignore[arg-type]
+    return _household(h) | {
+        "members": [_person(request, p, h.household_no, unmask) for p in members],
+        "status_history": list(selectors.status_history(h)),
+    }
+
+
+@router.get("/people", response=list[PersonOut], summary="Find people by name or ID number")
+def find_people(
+    request: HttpRequest, name: str | None = None, id_number: str | None = None
+) -> list[dict[str, object]]:
+    if not name and not id_number:
+        return []
+    qs = selectors.people_for(request.user, name=name, id_number=id_number)[:PAGE_SIZE]
+    unmask = scoping.may_unmask(request.user)
+    people = list(qs)
+    if unmask and people:
+        account_services.log_unmask(user=request.user, subject="search", context="api")  # type: ignore[arg-type]
+    return [_person(request, p, p.household.household_no, unmask) for p in people]

@@ -1,0 +1,73 @@
+"""``tuopin registry import FILE`` and ``tuopin registry export FILE``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tuopin.accounts.models import User
+from tuopin.core.errors import DomainError
+from tuopin.core.imports import write_errors
+from tuopin.core.management import dump_json, progress_bar
+from tuopin.registry import services
+from tuopin.registry.importer import RegistryImport
+
+
+class Command(BaseCommand):
+    help = "建档立卡：import 导入国办系统导出文件（CSV/XLSX，中英文表头）；export 导出（按用户范围脱敏）。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="Import households and people from CSV/XLSX")
+        imp.add_argument("file")
+        imp.add_argument("--errors", metavar="OUT.csv", help="Write every rejected row here")
+        imp.add_argument("--json", action="store_true", help="Print the counts as JSON")
+        imp.add_argument("--no-progress", action="store_true")
+        exp = sub.add_parser("export", help="Export a user's scope to CSV or XLSX (by suffix)")
+        exp.add_argument("file")
+        exp.add_argument("--user", required=True, help="Export as this user (scope, masking)")
+        exp.add_argument("--area", help="Only this area and below")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "export":
+            self.export(opts)
+            return
+        try:
+            run = RegistryImport(opts["file"])
+            counts, total = run.count_households()
+            del counts
+            with progress_bar(total, "导入", enabled=not opts["no_progress"]) as bar:
+                def advance(done: int) -> None:
+                    bar.update(done - bar.n)
+
+                run.progress = advance
+                report = run.run()
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"文件编码无法识别：{exc}", returncode=2) from exc
+        if opts["errors"]:
+            write_errors(opts["errors"], report.errors)
+        if opts["json"]:
+            self.stdout.write(dump_json(report.as_dict()))
+            return
+        d = report.as_dict()
+        self.stdout.write(
+            f"新增 {d['households_created']} 户 {d['people_created']} 人；"
+            f"更新 {d['households_updated']} 户 {d['people_updated']} 人；"
+            f"拒绝 {d['rejected_households']} 户 {d['rejected_rows']} 行"
+        )
+        if report.errors and not opts["errors"]:
+            for err in report.errors[:20]:
+                self.stderr.write(f"  第 {err.line} 行 [{err.code}] {err.column}: {err.message}")
+            if len(report.errors) > 20:
+                self.stderr.write("  …（用 --errors OUT.csv 查看全部）")
+
+    def export(self, opts: dict[str, Any]) -> None:
+        try:
+            user = User.objects.get(username=opts["user"])
+        except User.DoesNotExist:
+            raise CommandError(f"用户不存在：{opts['user']}", returncode=2) from None
+        n = services.export_registry(user=user, path=opts["file"], area=opts.get("area"))
+        self.stdout.write(f"导出 {n} 人 → {opts['file']}")

@@ -1,0 +1,151 @@
+"""Reads of the registry. Every function takes the user and filters through
+:mod:`tuopin.accounts.scoping`; out-of-scope objects look exactly like missing ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.utils.translation import gettext as _
+
+from tuopin.accounts import scoping
+from tuopin.areas import codes as area_codes
+from tuopin.core import idcard
+
+from .errors import HouseholdNotFound
+from .idhash import id_hash
+from .models import Household, Person, StatusChange
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tuopin.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+
+def households_for(
+    user: AnyUser,
+    *,
+    area: str | None = None,
+    status: str | None = None,
+    cause: str | None = None,
+    household_type: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Household]:
+    """Households the user may see, filtered; ``area`` matches the area and all below it."""
+    qs = scoping.scope(Household.objects.all(), user, "village_id")
+    if area:
+        try:
+            prefix = area_codes.prefix_of(area_codes.normalise(area))
+        except area_codes.AreaCodeError:
+            return qs.none()
+        qs = qs.filter(village_id__startswith=prefix)
+    if status:
+        qs = qs.filter(status=status)
+    if cause:
+        qs = qs.filter(poverty_cause=cause)
+    if household_type:
+        qs = qs.filter(household_type=household_type)
+    if q:
+        qs = qs.filter(Q(household_no__startswith=q) | Q(head_name__startswith=q))
+    return qs.select_related("village")
+
+
+def get_household_for(user: AnyUser, household_no: str) -> Household:
+    """Fetch-and-authorize: the household if it exists and lies in scope, else not found."""
+    household = households_for(user).filter(household_no=household_no).first()
+    if household is None:
+        raise HouseholdNotFound(_("贫困户不存在：%(no)s") % {"no": household_no})
+    return household
+
+
+def members_of(household: Household) -> QuerySet[Person]:
+    """The head first, then the others from oldest to youngest."""
+    head_first = Case(When(relation="head", then=Value(0)), default=Value(1))
+    return household.members.order_by(head_first, "birth_date", "id")
+
+
+def status_history(household: Household) -> QuerySet[StatusChange]:
+    return household.status_changes.select_related("by").order_by("at", "id")
+
+
+def people_for(
+    user: AnyUser, *, name: str | None = None, id_number: str | None = None
+) -> QuerySet[Person]:
+    """People in scope, by name prefix or by exact ID number through its keyed hash."""
+    qs = scoping.scope(Person.objects.all(), user, "village_code")
+    if id_number:
+        qs = qs.filter(id_hash=id_hash(idcard.normalise(id_number)))
+    if name:
+        qs = qs.filter(name__startswith=name.strip())
+    return qs.select_related("household")
+
+
+@dataclass
+class RegistryCounts:
+    households: int
+    people: int
+    by_status: list[dict[str, Any]]
+    by_cause: list[dict[str, Any]]
+
+
+def counts_for(user: AnyUser, *, area: str | None = None) -> RegistryCounts:
+    """Key figures for the user's scope: households, people, by status and by cause."""
+    qs = households_for(user, area=area)
+    qs = qs.select_related(None).order_by()
+    by_status = list(qs.values("status").annotate(n=Count("id"), people=Sum("member_count")))
+    by_cause = list(qs.values("poverty_cause").annotate(n=Count("id")).order_by("-n"))
+    return RegistryCounts(
+        households=sum(r["n"] for r in by_status),
+        people=sum(r["people"] or 0 for r in by_status),
+        by_status=by_status,
+        by_cause=by_cause,
+    )
+
+
+@dataclass
+class AreaRow:
+    area: Any
+    households: int
+    people: int
+
+
+def area_breakdown(user: AnyUser, code: str | None) -> tuple[Any, list[Any], list[AreaRow]]:
+    """An area in scope, its ancestors and its children with household and people counts.
+
+    With no ``code``: the user's own scope areas (provinces for nationwide users). An area
+    outside the user's scope is not found, exactly like a missing one.
+    """
+    from django.db.models.functions import Substr
+
+    from tuopin.areas import selectors as areas
+    from tuopin.areas.errors import AreaNotFound
+    from tuopin.areas.models import Area
+
+    if code is None:
+        prefixes = scoping.area_prefixes(user)
+        if prefixes is None:
+            area, crumbs, children = None, [], list(areas.children_of(None))
+        else:
+            area, crumbs = None, []
+            children = list(Area.objects.filter(code__in=[p.ljust(12, "0") for p in prefixes]))
+    else:
+        area = areas.get_area(code)
+        if not scoping.covers(user, area.code):
+            raise AreaNotFound(_("区划不存在：%(code)s") % {"code": code})
+        crumbs = [a for a in areas.ancestors_of(area) if scoping.covers(user, a.code)]
+        children = list(areas.children_of(area))
+    base = households_for(user, area=area.code if area else None).select_related(None).order_by()
+    counts: dict[str, tuple[int, int]] = {}
+    for length in {len(c.prefix) for c in children}:
+        for row in (
+            base.annotate(p=Substr("village_id", 1, length))
+            .values("p")
+            .annotate(n=Count("id"), people=Sum("member_count"))
+        ):
+            counts[row["p"]] = (row["n"], row["people"] or 0)
+    rows = [AreaRow(c, *counts.get(c.prefix, (0, 0))) for c in children]
+    return area, crumbs, rows

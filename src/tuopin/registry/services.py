@@ -1,0 +1,122 @@
+"""Writes of the registry: import, status changes, export (which logs any unmasked view)."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tuopin.accounts import scoping
+from tuopin.accounts import services as account_services
+from tuopin.core import idcard
+
+from . import selectors
+from .choices import STATUS_TRANSITIONS, PovertyStatus
+from .errors import BadStatusChange
+from .importer import ImportReport, RegistryImport
+from .models import Household, StatusChange
+
+if TYPE_CHECKING:
+    from tuopin.accounts.models import User
+
+
+def import_registry(
+    *, path: str | Path, by: User | None = None, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    """Import a household export file. See :mod:`tuopin.registry.importer` for the rules.
+
+    ``by`` (an officer importing through a page) restricts the import to the officer's scope;
+    the command line runs with no user and may write anywhere.
+    """
+    return RegistryImport(path, by=by, progress=progress).run()
+
+
+@transaction.atomic
+def change_status(
+    *, household: Household, to_status: str, year: int | None, reason: str, by: User
+) -> StatusChange:
+    """Change a household's poverty status along an allowed transition, keeping the history.
+
+    Locks the household row so two officers cannot change it at once.
+    """
+    locked = Household.objects.select_for_update().get(pk=household.pk)
+    if to_status not in STATUS_TRANSITIONS.get(locked.status, set()):
+        raise BadStatusChange(
+            _("不能从“%(a)s”变为“%(b)s”")
+            % {"a": PovertyStatus(locked.status).label, "b": PovertyStatus(to_status).label}
+        )
+    if not reason.strip():
+        raise BadStatusChange(_("请填写变更原因"), code="reason_required")
+    change = StatusChange.objects.create(
+        household=locked, from_status=locked.status, to_status=to_status, year=year,
+        reason=reason.strip()[:200], by=by,
+    )
+    locked.status = to_status
+    locked.status_year = year
+    locked.save(update_fields=["status", "status_year", "updated_at"])
+    household.refresh_from_db()
+    return change
+
+
+EXPORT_HEADER = [
+    "户编号", "村代码", "村", "贫困户属性", "主要致贫原因", "贫困状态", "脱贫年度",
+    "姓名", "证件号码", "性别", "出生日期", "与户主关系", "文化程度", "健康状况", "在校生状况",
+    "联系电话",
+]
+
+
+def export_rows(*, user: User, area: str | None = None):  # type: ignore[no-untyped-def]
+    """Yield export rows for the user's scope, masked unless the user may unmask (then logged)."""
+    from .models import Person
+
+    unmask = scoping.may_unmask(user)
+    households = selectors.households_for(user, area=area).values("id")
+    people = (
+        Person.objects.filter(household_id__in=households)
+        .select_related("household__village")
+        .order_by("household__household_no", "id")
+    )
+    if unmask:
+        account_services.log_unmask(user=user, subject="export", context=f"export:{area or '*'}")
+    for p in people.iterator(chunk_size=2000):
+        h = p.household
+        yield [
+            h.household_no, h.village_id, h.village.name, h.get_household_type_display(),
+            h.get_poverty_cause_display(), h.get_status_display(), h.status_year or "",
+            p.name, p.id_number if unmask else idcard.mask(p.id_number), p.get_sex_display(),
+            p.birth_date.isoformat(), p.get_relation_display(), p.get_education_display(),
+            p.get_health_display(), p.get_student_status_display(),
+            p.phone if unmask else _mask_phone(p.phone),
+        ]
+
+
+def _mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 11 else phone
+
+
+def export_registry(*, user: User, path: str | Path, area: str | None = None) -> int:
+    """Write the user's scope to CSV (UTF-8 with BOM) or XLSX by the file's suffix."""
+    path = Path(path)
+    n = 0
+    if path.suffix.lower() == ".xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("建档立卡")
+        ws.append(EXPORT_HEADER)
+        for row in export_rows(user=user, area=area):
+            ws.append(row)
+            n += 1
+        wb.save(path)
+        return n
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(EXPORT_HEADER)
+        for row in export_rows(user=user, area=area):
+            writer.writerow(row)
+            n += 1
+    return n

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("areas/", views.area_browser, name="areas"),
+    path("areas/<str:code>/", views.area_browser, name="area"),
+    path("households/", views.household_list, name="households"),
+    path("households/export/", views.household_export, name="export"),
+    path("households/<str:household_no>/", views.household_detail, name="household"),
+]

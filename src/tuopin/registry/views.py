@@ -1,0 +1,98 @@
+"""Pages of the registry: area browser, household list and household page, export."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from tuopin.accounts import scoping
+from tuopin.accounts import services as account_services
+from tuopin.core.errors import NotFound
+
+from . import selectors, services
+from .choices import HouseholdType, PovertyCause, PovertyStatus
+
+
+@login_required
+@permission_required("registry.view_household", raise_exception=True)
+def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    try:
+        area, crumbs, rows = selectors.area_breakdown(request.user, code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    points = [
+        (r.area.name, r.area.longitude, r.area.latitude, r.households,
+         reverse("registry:area", args=[r.area.code]))
+        for r in rows
+    ]
+    return render(
+        request, "registry/areas.html",
+        {"area": area, "crumbs": crumbs, "rows": rows, "points": points,
+         "total_h": sum(r.households for r in rows), "total_p": sum(r.people for r in rows)},
+    )
+
+
+@login_required
+@permission_required("registry.view_household", raise_exception=True)
+def household_list(request: HttpRequest) -> HttpResponse:
+    f = {k: request.GET.get(k) or None for k in ("area", "status", "cause", "household_type", "q")}
+    qs = selectors.households_for(request.user, **f).order_by("household_no")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "registry/household_list.html",
+        {"page": page, "f": f, "query": query.urlencode(),
+         "statuses": PovertyStatus.choices, "causes": PovertyCause.choices,
+         "types": HouseholdType.choices,
+         "may_export": request.user.has_perm("registry.export_registry")},
+    )
+
+
+@login_required
+@permission_required("registry.view_household", raise_exception=True)
+def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
+    try:
+        household = selectors.get_household_for(request.user, household_no)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    unmask = scoping.may_unmask(request.user) and request.GET.get("unmask") == "1"
+    if unmask:
+        account_services.log_unmask(
+            user=request.user, subject=household.household_no, context="household_page"  # type: ignore[arg-type]
+        )
+    return render(
+        request, "registry/household_detail.html",
+        {"h": household, "members": selectors.members_of(household),
+         "history": selectors.status_history(household), "unmask": unmask,
+         "may_unmask": scoping.may_unmask(request.user)},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@permission_required("registry.export_registry", raise_exception=True)
+def household_export(request: HttpRequest) -> StreamingHttpResponse:
+    """Stream the user's scope as CSV (UTF-8 with BOM, opens in Excel), masked like the pages."""
+    writer = csv.writer(_Echo())
+    area = request.GET.get("area") or None
+
+    def lines():  # type: ignore[no-untyped-def]
+        yield "\ufeff" + writer.writerow(services.EXPORT_HEADER)
+        for row in services.export_rows(user=request.user, area=area):  # type: ignore[arg-type]
+            yield writer.writerow(row)
+
+    name = f"tuopin-registry-{timezone.localdate():%Y%m%d}.csv"
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,19 @@
+"""URL map: pages, the API at /api/v1/, the admin."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("tuopin.accounts.urls")),
+    path("", include("tuopin.reports.urls")),
+    path("registry/", include("tuopin.registry.urls")),
+    prefix_default_language=False,
+)
