@@ -34,22 +34,24 @@ class Table:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """``utf-8-sig``, ``utf-8`` or ``gb18030`` (which reads GBK and GB2312 too)."""
+    """``utf-8-sig``, ``utf-8`` or ``gb18030`` (which reads GBK and GB2312 too).
+
+    Chinese spreadsheets are UTF-8 or GBK; a generic detector guesses Korean or Japanese for
+    short GBK text, so GB18030 is tried first and the detector only after it fails.
+    """
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
-            return "utf-8"
+    if len(sample) >= SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[: sample.rindex(b"\n") + 1]  # do not cut a character in two
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            sample.decode(encoding)
+            return encoding
+        except UnicodeDecodeError:
+            continue
     best = from_bytes(sample).best()
     if best is None:
-        return "gb18030"
-    name = best.encoding.lower().replace("-", "_")
-    if name in {"gbk", "gb2312", "gb18030", "hz", "cp936"}:
-        return "gb18030"
+        raise UnreadableFile("无法识别文件编码（请保存为 UTF-8 或 GBK）")
     return best.encoding
 
 

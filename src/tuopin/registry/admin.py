@@ -13,7 +13,7 @@ from .models import Household, Person, StatusChange
 
 
 class ScopedAdmin(admin.ModelAdmin):
-    scope_field = "village_id"
+    scope_field = "village__code"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:  # type: ignore[type-arg]
         return scoping.scope(super().get_queryset(request), request.user, self.scope_field)

@@ -36,13 +36,13 @@ def households_for(
     q: str | None = None,
 ) -> QuerySet[Household]:
     """Households the user may see, filtered; ``area`` matches the area and all below it."""
-    qs = scoping.scope(Household.objects.all(), user, "village_id")
+    qs = scoping.scope(Household.objects.all(), user, "village__code")
     if area:
         try:
             prefix = area_codes.prefix_of(area_codes.normalise(area))
         except area_codes.AreaCodeError:
             return qs.none()
-        qs = qs.filter(village_id__startswith=prefix)
+        qs = qs.filter(village__code__startswith=prefix)
     if status:
         qs = qs.filter(status=status)
     if cause:
