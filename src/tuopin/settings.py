@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,7 +132,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG and env_bool("TUOPIN_MANIFEST_STATIC", default=False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 STATIC_ROOT = Path(os.environ.get("TUOPIN_STATIC_ROOT", VAR_DIR / "static"))
+try:  # whitenoise warns about a missing directory on every start otherwise
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 MEDIA_ROOT = Path(os.environ.get("TUOPIN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 

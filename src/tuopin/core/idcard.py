@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -45,7 +46,7 @@ def normalise(raw: str) -> str:
 
 def check_char(first17: str) -> str:
     """The MOD 11-2 check character for the first 17 digits."""
-    total = sum(int(c) * w for c, w in zip(first17, WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), WEIGHTS))
     return CHECK_CHARS[total % 11]
 
 

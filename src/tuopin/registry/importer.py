@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +25,7 @@ from tuopin.accounts import scoping
 from tuopin.areas import codes as area_codes
 from tuopin.areas.models import Area, Level
 from tuopin.core import idcard
+from tuopin.core.bulk import db_datetime, insert_rows
 from tuopin.core.imports import RowError, map_header
 from tuopin.core.tabular import open_table
 
@@ -68,6 +68,13 @@ REQUIRED = ("household_no", "name", "id_number", "relation", "village_code")
 HOUSEHOLD_FIELDS = ("household_type", "poverty_cause", "poverty_status", "status_year", "address")
 PERSON_OPTIONAL = ("education", "health", "student_status", "phone")
 CHUNK_HOUSEHOLDS = 2000
+HOUSEHOLD_COLUMNS = ("household_no", "village_code", "address", "household_type",
+                     "poverty_cause", "status", "status_year", "head_name", "member_count",
+                     "created_at", "updated_at")
+PERSON_COLUMNS = ("household_id", "village_code", "name", "id_number", "id_hash", "sex",
+                  "birth_date", "relation", "education", "health", "student_status", "phone",
+                  "created_at", "updated_at")
+STATUS_COLUMNS = ("household_id", "from_status", "to_status", "year", "reason", "by_id", "at")
 
 
 def _choice_lookup(choices: type, extra: dict[str, str] | None = None) -> dict[str, str]:
@@ -191,24 +198,27 @@ class RowValidator:
     """Checks one row on its own: required fields, ID number, dates, code lists."""
 
     def __init__(self, columns: dict[str, int], today: dt.date) -> None:
-        self.columns = columns
         self.today = today
+        self.width = max(columns.values(), default=-1) + 1
+        # Absent columns point one past the row, where padding puts an empty string.
+        self.ix = {name: columns.get(name, self.width) for name in COLUMNS}
         self.optional = [c for c in (*HOUSEHOLD_FIELDS, *PERSON_OPTIONAL) if c in columns]
 
-    def cell(self, values: list[str], name: str) -> str:
-        i = self.columns.get(name)
-        return values[i].strip() if i is not None and i < len(values) else ""
-
     def household_no(self, values: list[str]) -> str:
-        return self.cell(values, "household_no")
+        i = self.ix["household_no"]
+        return values[i] if i < len(values) else ""
 
     def validate(self, line: int, values: list[str]) -> CleanRow | list[RowError]:
+        """Validate one row (cells arrive stripped from :mod:`tuopin.core.tabular`)."""
+        if len(values) <= self.width:
+            values = values + [""] * (self.width + 1 - len(values))
+        ix = self.ix
         errors: list[RowError] = []
         for col in REQUIRED:
-            if not self.cell(values, col):
+            if not values[ix[col]]:
                 errors.append(RowError(line, col, "missing_field",
                                        _("必填项为空：%(col)s") % {"col": col}))
-        raw_id = self.cell(values, "id_number")
+        raw_id = values[ix["id_number"]]
         parsed: idcard.IdNumber | None = None
         if raw_id:
             try:
@@ -217,7 +227,7 @@ class RowValidator:
                 code = "id_checksum" if exc.code == "id_checksum" else "bad_id"
                 errors.append(RowError(line, "id_number", code, exc.message))
         sex = parsed.sex if parsed else ""
-        raw_sex = self.cell(values, "sex")
+        raw_sex = values[ix["sex"]]
         if raw_sex:
             given = _choice("sex", raw_sex)
             if given is None:
@@ -227,7 +237,7 @@ class RowValidator:
                 errors.append(RowError(line, "sex", "id_sex_mismatch",
                                        _("性别与证件号码不符")))
         birth = parsed.birth_date if parsed else None
-        raw_birth = self.cell(values, "birth_date")
+        raw_birth = values[ix["birth_date"]]
         if raw_birth:
             given_birth = parse_date(raw_birth)
             if given_birth is None:
@@ -236,14 +246,16 @@ class RowValidator:
             elif parsed and given_birth != parsed.birth_date:
                 errors.append(RowError(line, "birth_date", "id_birth_mismatch",
                                        _("出生日期与证件号码不符")))
-        raw_relation = self.cell(values, "relation")
+        raw_relation = values[ix["relation"]]
         relation = _choice("relation", raw_relation) if raw_relation else None
         if raw_relation and relation is None:
             errors.append(RowError(line, "relation", "bad_choice",
                                    _("与户主关系无效：%(v)s") % {"v": raw_relation}))
-        raw_village = self.cell(values, "village_code")
+        raw_village = values[ix["village_code"]]
         village = ""
-        if raw_village:
+        if len(raw_village) == 12 and raw_village.isdigit() and raw_village[:2] != "00":
+            village = raw_village
+        elif raw_village:
             try:
                 village = area_codes.normalise(raw_village)
             except area_codes.AreaCodeError:
@@ -251,7 +263,7 @@ class RowValidator:
                                        _("村代码不存在：%(v)s") % {"v": raw_village}))
         extra: dict[str, object] = {}
         for col in self.optional:
-            text = self.cell(values, col)
+            text = values[ix[col]]
             if col == "status_year":
                 if text and not (text.isdigit() and 1980 <= int(text) <= self.today.year + 1):
                     errors.append(RowError(line, col, "bad_year",
@@ -278,7 +290,7 @@ class RowValidator:
             line=line,
             household_no=self.household_no(values),
             village_code=village,
-            name=self.cell(values, "name")[:50],
+            name=values[ix["name"]][:50],
             id_number=parsed.value,
             sex=sex,
             birth_date=parsed.birth_date if birth is None else birth,
@@ -386,16 +398,19 @@ class RegistryImport:
             if self.by is not None and not scoping.covers(self.by, h.village_id)
         }
         hh_ids = [h.pk for h in existing_hh.values()]
-        people = list(
-            Person.objects.filter(Q(id_number__in=ids) | Q(household_id__in=hh_ids)).only(
+        # Two indexed queries (an OR of the two would scan the table on SQLite).
+        by_id = {
+            p.id_number: p
+            for p in Person.objects.filter(id_number__in=ids).only(
                 "id", "household_id", "id_number", "relation", "name", "sex", "birth_date",
                 "education", "health", "student_status", "phone", "village_code",
             )
-        )
-        by_id = {p.id_number: p for p in people}
-        members_of: dict[int, list[Person]] = {}
-        for p in people:
-            members_of.setdefault(p.household_id, []).append(p)
+        }
+        heads_of: dict[int, list[str]] = {}
+        for household_id, id_number in Person.objects.filter(
+            household_id__in=hh_ids, relation=Relation.HEAD
+        ).values_list("household_id", "id_number"):
+            heads_of.setdefault(household_id, []).append(id_number)
 
         accepted: list[tuple[str, PendingHousehold]] = []
         for key, hh in chunk:
@@ -426,8 +441,7 @@ class RegistryImport:
             file_ids = {r.id_number for r in hh.rows}
             heads = [r for r in hh.rows if r.relation == Relation.HEAD]
             kept_heads = [
-                p for p in members_of.get(current.pk if current else -1, [])
-                if p.relation == Relation.HEAD and p.id_number not in file_ids
+                i for i in heads_of.get(current.pk if current else -1, []) if i not in file_ids
             ]
             n_heads = len(heads) + len(kept_heads)
             if not hh.errors and not errors:
@@ -448,7 +462,13 @@ class RegistryImport:
     # -- writes ----------------------------------------------------------------------------
     def _write(self, accepted: list[tuple[str, PendingHousehold]],
                existing_hh: dict[str, Household], by_id: dict[str, Person]) -> None:
-        new_households: list[Household] = []
+        """Write accepted households: new rows by COPY/executemany, changes by bulk UPDATE."""
+        now = db_datetime(self.now)
+        to_db_date = connection.ops.adapt_datefield_value
+        by_id_pk = self.by.pk if self.by is not None else None
+        new_keys: list[str] = []
+        new_household_rows: list[tuple[object, ...]] = []
+        new_status: dict[str, tuple[str, int | None]] = {}
         changed_households: list[Household] = []
         status_changes: list[StatusChange] = []
         touched: set[str] = set()
@@ -458,13 +478,16 @@ class RegistryImport:
             status = attrs.pop("poverty_status", None) or None
             current = existing_hh.get(key)
             if current is None:
-                household = Household(household_no=key, village_id=head.village_code,
-                                      status=status or PovertyStatus.POOR, **attrs)
-                new_households.append(household)
-                status_changes.append(StatusChange(household=household, from_status="",
-                                                   to_status=household.status,
-                                                   year=household.status_year,
-                                                   reason=_("建档立卡导入"), by=self.by))
+                status = status or PovertyStatus.POOR
+                year = attrs.get("status_year")
+                new_keys.append(key)
+                new_status[key] = (str(status), year)  # type: ignore[arg-type]
+                new_household_rows.append((
+                    key, head.village_code, attrs.get("address", ""),
+                    attrs.get("household_type") or HouseholdType.GENERAL,
+                    attrs.get("poverty_cause", ""), status, year, head.name, len(hh.rows),
+                    now, now,
+                ))
                 continue
             changed = current.village_id != head.village_code
             current.village_id = head.village_code
@@ -482,7 +505,7 @@ class RegistryImport:
                 current.updated_at = self.now
                 changed_households.append(current)
                 touched.add(key)
-        Household.objects.bulk_create(new_households, batch_size=1000)
+        insert_rows(Household._meta.db_table, HOUSEHOLD_COLUMNS, new_household_rows)
         if changed_households:
             Household.objects.bulk_update(
                 changed_households,
@@ -490,24 +513,38 @@ class RegistryImport:
                                                       if f != "poverty_status"]],
                 batch_size=1000,
             )
-        households = {h.household_no: h for h in new_households} | existing_hh
+        pk_of = {h.household_no: h.pk for h in existing_hh.values()}
+        pk_of |= dict(
+            Household.objects.filter(household_no__in=new_keys).values_list("household_no", "id")
+        )
+        reason = _("建档立卡导入")
+        status_rows = [
+            (pk_of[k], "", status, year, reason, by_id_pk, now)
+            for k, (status, year) in new_status.items()
+        ]
 
-        new_people: list[Person] = []
+        new_people: list[tuple[object, ...]] = []
         demoted: list[Person] = []
         changed_people: list[Person] = []
         person_fields = ["name", "sex", "birth_date", "relation", "village_code", *PERSON_OPTIONAL]
         for key, hh in accepted:
-            household = households[key]
+            household_pk = pk_of[key]
+            village = hh.rows[0].village_code
             for row in hh.rows:
-                attrs = {"name": row.name, "sex": row.sex, "birth_date": row.birth_date,
-                         "relation": row.relation, "village_code": household.village_id}
-                attrs |= {f: row.values[f] for f in PERSON_OPTIONAL if f in row.values}
+                optional = {f: row.values.get(f, "") for f in PERSON_OPTIONAL}
                 person = by_id.get(row.id_number)
                 if person is None:
-                    new_people.append(Person(household=household, id_number=row.id_number,
-                                             id_hash=id_hash(row.id_number), **attrs))
+                    new_people.append((
+                        household_pk, village, row.name, row.id_number, id_hash(row.id_number),
+                        row.sex, to_db_date(row.birth_date), row.relation, optional["education"],
+                        optional["health"], optional["student_status"], optional["phone"],
+                        now, now,
+                    ))
                     touched.add(key)
                     continue
+                attrs = {"name": row.name, "sex": row.sex, "birth_date": row.birth_date,
+                         "relation": row.relation, "village_code": village}
+                attrs |= {f: row.values[f] for f in PERSON_OPTIONAL if f in row.values}
                 diff = {f: v for f, v in attrs.items() if getattr(person, f) != v}
                 if not diff:
                     continue
@@ -521,13 +558,13 @@ class RegistryImport:
         for batch in (demoted, changed_people):
             if batch:
                 Person.objects.bulk_update(batch, [*person_fields, "updated_at"], batch_size=1000)
-        Person.objects.bulk_create(new_people, batch_size=2000)
+        insert_rows(Person._meta.db_table, PERSON_COLUMNS, new_people)
+        insert_rows(StatusChange._meta.db_table, STATUS_COLUMNS, status_rows)
         StatusChange.objects.bulk_create(status_changes, batch_size=1000)
-        refresh_household_summaries([households[k].pk for k in touched | {
-            h.household_no for h in new_households}])
+        refresh_household_summaries([pk_of[k] for k in touched if k not in new_status])
 
-        self.report.households_created += len(new_households)
-        self.report.households_updated += len(touched - {h.household_no for h in new_households})
+        self.report.households_created += len(new_keys)
+        self.report.households_updated += len(touched - set(new_keys))
         self.report.people_created += len(new_people)
         self.report.people_updated += len(demoted) + len(changed_people)
 

@@ -21,19 +21,19 @@ def bar_chart(rows: Sequence[tuple[str, int]], title: str = "") -> SafeString:
     if not rows:
         return format_html('<p class="muted">{}</p>', "—")
     top = max(v for _l, v in rows) or 1
-    bar_h, gap, label_w, width = 22, 8, 130, 560
+    bar_h, gap, label_w, width = 24, 8, 130, 440
     height = len(rows) * (bar_h + gap) + gap
     bars = format_html_join(
         "",
-        '<text x="{}" y="{}" text-anchor="end" font-size="13" dominant-baseline="middle">{}</text>'
+        '<text x="{}" y="{}" text-anchor="end" font-size="15" dominant-baseline="middle">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" rx="3" fill="{}"/>'
-        '<text x="{}" y="{}" font-size="12" dominant-baseline="middle">{}</text>',
+        '<text x="{}" y="{}" font-size="14" dominant-baseline="middle">{}</text>',
         (
             (
                 label_w - 6, gap + i * (bar_h + gap) + bar_h / 2, label,
-                label_w, gap + i * (bar_h + gap), max(1, round((width - label_w - 70) * v / top)),
+                label_w, gap + i * (bar_h + gap), max(1, round((width - label_w - 60) * v / top)),
                 bar_h, PALETTE[i % len(PALETTE)],
-                label_w + max(1, round((width - label_w - 70) * v / top)) + 6,
+                label_w + max(1, round((width - label_w - 60) * v / top)) + 6,
                 gap + i * (bar_h + gap) + bar_h / 2, f"{v:,}",
             )
             for i, (label, v) in enumerate(rows)
@@ -56,7 +56,7 @@ def dot_map(points: Sequence[tuple[str, float, float, int, str]], title: str = "
     xs, ys = [float(p[1]) for p in pts], [float(p[2]) for p in pts]
     x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
     span = max(x1 - x0, y1 - y0, 0.01)
-    size, pad = 560, 40
+    size, pad = 560, 60
     top = max(p[3] for p in pts) or 1
 
     def place(lon: float, lat: float) -> tuple[float, float]:
