@@ -6,12 +6,15 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 
-from . import selectors
+from tuopin.core.errors import PermissionDenied
+
+from . import selectors, services
 from .models import Household, Person
 
 router = Router(tags=["registry"])
@@ -127,3 +130,25 @@ def find_people(
     if unmask and people:
         account_services.log_unmask(user=request.user, subject="search", context="api")  # type: ignore[arg-type]
     return [_person(request, p, p.household.household_no, unmask) for p in people]
+
+
+class StatusChangeIn(Schema):
+    to_status: str
+    year: int | None = None
+    reason: str
+
+
+@router.post(
+    "/households/{household_no}/status", response=StatusChangeOut,
+    summary="Change a household's poverty status (needs registry.change_household)",
+)
+def change_household_status(
+    request: HttpRequest, household_no: str, body: StatusChangeIn
+) -> object:
+    if not request.user.has_perm("registry.change_household"):
+        raise PermissionDenied(_("没有变更贫困状态的权限"))
+    household = selectors.get_household_for(request.user, household_no)
+    return services.change_status(
+        household=household, to_status=body.to_status, year=body.year, reason=body.reason,
+        by=request.user,  # type: ignore[arg-type]
+    )

@@ -136,6 +136,7 @@ class CleanRow:
     village_code: str
     name: str
     id_number: str
+    id_hash: str
     sex: str
     birth_date: dt.date
     relation: str
@@ -292,6 +293,7 @@ class RowValidator:
             village_code=village,
             name=values[ix["name"]][:50],
             id_number=parsed.value,
+            id_hash=id_hash(parsed.value),
             sex=sex,
             birth_date=parsed.birth_date if birth is None else birth,
             relation=relation,
@@ -388,7 +390,7 @@ class RegistryImport:
     def apply_chunk(self, chunk: list[tuple[str, PendingHousehold]]) -> None:
         self._load_villages(r.village_code for _k, hh in chunk for r in hh.rows)
         numbers = [k for k, _hh in chunk]
-        ids = [r.id_number for _k, hh in chunk for r in hh.rows]
+        hashes = [r.id_hash for _k, hh in chunk for r in hh.rows]
         existing_hh = {
             h.household_no: h for h in Household.objects.filter(household_no__in=numbers)
         }
@@ -401,7 +403,7 @@ class RegistryImport:
         # Two indexed queries (an OR of the two would scan the table on SQLite).
         by_id = {
             p.id_number: p
-            for p in Person.objects.filter(id_number__in=ids).only(
+            for p in Person.objects.filter(id_hash__in=hashes).only(
                 "id", "household_id", "id_number", "relation", "name", "sex", "birth_date",
                 "education", "health", "student_status", "phone", "village_code",
             )
@@ -535,7 +537,7 @@ class RegistryImport:
                 person = by_id.get(row.id_number)
                 if person is None:
                     new_people.append((
-                        household_pk, village, row.name, row.id_number, id_hash(row.id_number),
+                        household_pk, village, row.name, row.id_number, row.id_hash,
                         row.sex, to_db_date(row.birth_date), row.relation, optional["education"],
                         optional["health"], optional["student_status"], optional["phone"],
                         now, now,

@@ -75,7 +75,8 @@ class Person(models.Model):
     # Denormalised from the household so that scoping people needs no join.
     village_code = models.CharField(_("村代码"), max_length=12, db_index=True)
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
-    id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
+    # Uniqueness is enforced on the keyed hash (one index fewer on the biggest table).
+    id_number = models.CharField(_("证件号码"), max_length=18)
     id_hash = models.CharField(max_length=64, unique=True, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))

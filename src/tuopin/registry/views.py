@@ -7,16 +7,19 @@ import csv
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.urls import reverse
 from django.utils import timezone
 
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
-from tuopin.core.errors import NotFound
+from tuopin.core.errors import DomainError, NotFound
+from tuopin.core.uploads import store_upload
 
 from . import selectors, services
-from .choices import HouseholdType, PovertyCause, PovertyStatus
+from .choices import STATUS_TRANSITIONS, HouseholdType, PovertyCause, PovertyStatus
 
 
 @login_required
@@ -71,6 +74,8 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
         request, "registry/household_detail.html",
         {"h": household, "members": selectors.members_of(household),
          "history": selectors.status_history(household), "unmask": unmask,
+         "next_statuses": [(s, PovertyStatus(s).label)
+                           for s in sorted(STATUS_TRANSITIONS.get(household.status, ()))],
          "may_unmask": scoping.may_unmask(request.user)},
     )
 
@@ -95,4 +100,60 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     name = f"tuopin-registry-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@permission_required("registry.change_household", raise_exception=True)
+def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
+    """POST: change a household's poverty status (脱贫 / 返贫) with a reason."""
+    try:
+        household = selectors.get_household_for(request.user, household_no)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if request.method == "POST":
+        year_text = request.POST.get("year", "").strip()
+        try:
+            services.change_status(
+                household=household, to_status=request.POST.get("to_status", ""),
+                year=int(year_text) if year_text.isdigit() else None,
+                reason=request.POST.get("reason", ""), by=request.user,  # type: ignore[arg-type]
+            )
+            messages.success(request, _("状态已更新"))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return redirect("registry:household", household_no=household.household_no)
+
+
+@login_required
+@permission_required("registry.import_registry", raise_exception=True)
+def registry_import(request: HttpRequest) -> HttpResponse:
+    """Upload the national system's export; rows outside the officer's scope are refused."""
+    report = None
+    if request.method == "POST" and request.FILES.get("file"):
+        upload = request.FILES["file"]
+        stored = store_upload(upload)
+        try:
+            report = services.import_registry(path=stored, by=request.user)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        except UnicodeDecodeError:
+            messages.error(request, _("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX"))
+        if report is not None:
+            request.session["last_import_errors"] = [
+                [e.line, e.column, e.code, e.message] for e in report.errors[:5000]
+            ]
+    return render(request, "registry/import.html", {"report": report})
+
+
+@login_required
+@permission_required("registry.import_registry", raise_exception=True)
+def registry_import_errors(request: HttpRequest) -> HttpResponse:
+    """The rejected rows of the user's last import, as CSV."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
+    writer.writerows(request.session.get("last_import_errors", []))
     return response
