@@ -62,9 +62,7 @@ def setup_database(engine: str, pg_url: str, home: Path) -> dict[str, str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
     tuopin(env, "migrate", "-v", "0")
-    subprocess.run(
-        [sys.executable, __file__, "--phase-areas"], env=env, check=True
-    )
+    subprocess.run([sys.executable, __file__, "--phase-areas"], env=env, check=True)
     return env
 
 
@@ -118,20 +116,38 @@ def raw_rows(path: Path, key: bytes):  # type: ignore[no-untyped-def]
         next(r)
         for row in r:
             households.setdefault(
-                row[0], (row[0], row[6], "", "general", "illness", "poor", None, row[1], 1, now, now)
+                row[0],
+                (row[0], row[6], "", "general", "illness", "poor", None, row[1], 1, now, now),
             )
             people.append(
-                (row[0], row[6], row[1], row[2], hmac.new(key, row[2].encode(), hashlib.sha256).hexdigest(),
-                 "M" if row[3] == "男" else "F", row[4], "head" if row[5] == "户主" else "other",
-                 "", "", "", row[14], now, now)
+                (
+                    row[0],
+                    row[6],
+                    row[1],
+                    row[2],
+                    hmac.new(key, row[2].encode(), hashlib.sha256).hexdigest(),
+                    "M" if row[3] == "男" else "F",
+                    row[4],
+                    "head" if row[5] == "户主" else "other",
+                    "",
+                    "",
+                    "",
+                    row[14],
+                    now,
+                    now,
+                )
             )
     return list(households.values()), people
 
 
-HH_COLS = ("household_no, village_code, address, household_type, poverty_cause, status, "
-           "status_year, head_name, member_count, created_at, updated_at")
-P_COLS = ("household_id, village_code, name, id_number, id_hash, sex, birth_date, relation, "
-          "education, health, student_status, phone, created_at, updated_at")
+HH_COLS = (
+    "household_no, village_code, address, household_type, poverty_cause, status, "
+    "status_year, head_name, member_count, created_at, updated_at"
+)
+P_COLS = (
+    "household_id, village_code, name, id_number, id_hash, sex, birth_date, relation, "
+    "education, health, student_status, phone, created_at, updated_at"
+)
 
 
 def raw_sqlite(db: Path, path: Path) -> tuple[float, float]:
@@ -209,7 +225,9 @@ def timed_import(env: dict[str, str], path: Path) -> tuple[float, int, dict]:  #
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [str(BIN / "tuopin"), "registry", "import", str(path), "--json", "--no-progress"],
-        env=env, stdout=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     out = proc.stdout.read()
@@ -221,7 +239,9 @@ def timed_import(env: dict[str, str], path: Path) -> tuple[float, int, dict]:  #
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench")
@@ -244,8 +264,11 @@ def main() -> None:
     for engine in args.engines.split(","):
         env = setup_database(engine, args.pg, home)
         if not path.exists():
-            subprocess.run([sys.executable, __file__, "--phase-file", str(path),
-                            "--people", str(args.people)], env=env, check=True)
+            subprocess.run(
+                [sys.executable, __file__, "--phase-file", str(path), "--people", str(args.people)],
+                env=env,
+                check=True,
+            )
         with path.open(encoding="utf-8") as fh:
             people = sum(1 for _ in fh) - 1
         if engine == "sqlite":
@@ -254,21 +277,34 @@ def main() -> None:
             raw, bare = raw_postgres(args.pg, path)
         seconds, peak_mb, report = timed_import(env, path)
         assert report["people_created"] == people, report
-        results.append({
-            "engine": engine, "people": people, "raw_seconds": round(raw, 2),
-            "raw_people_per_s": round(people / raw), "import_seconds": round(seconds, 2),
-            "import_people_per_s": round(people / seconds),
-            "ratio": round(raw / seconds, 3), "peak_rss_mb": peak_mb,
-            "bare_people_per_s": round(people / bare), "ratio_to_bare": round(bare / seconds, 3),
-        })
-        print(f"{engine:9} {people:>9,} people  raw (same tables) {people / raw:>9,.0f}/s  "
-              f"raw (bare table) {people / bare:>9,.0f}/s  import {people / seconds:>8,.0f}/s  "
-              f"ratio {raw / seconds:.2f} (bare {bare / seconds:.2f})  peak {peak_mb} MB",
-              flush=True)
-    machine = {"cpus": os.cpu_count(), "python": platform.python_version(),
-               "platform": platform.platform()}
-    (OUT / "registry_import.json").write_text(json.dumps({"machine": machine, "results": results},
-                                                         indent=2))
+        results.append(
+            {
+                "engine": engine,
+                "people": people,
+                "raw_seconds": round(raw, 2),
+                "raw_people_per_s": round(people / raw),
+                "import_seconds": round(seconds, 2),
+                "import_people_per_s": round(people / seconds),
+                "ratio": round(raw / seconds, 3),
+                "peak_rss_mb": peak_mb,
+                "bare_people_per_s": round(people / bare),
+                "ratio_to_bare": round(bare / seconds, 3),
+            }
+        )
+        print(
+            f"{engine:9} {people:>9,} people  raw (same tables) {people / raw:>9,.0f}/s  "
+            f"raw (bare table) {people / bare:>9,.0f}/s  import {people / seconds:>8,.0f}/s  "
+            f"ratio {raw / seconds:.2f} (bare {bare / seconds:.2f})  peak {peak_mb} MB",
+            flush=True,
+        )
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    (OUT / "registry_import.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2)
+    )
 
 
 if __name__ == "__main__":

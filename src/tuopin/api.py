@@ -38,7 +38,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, detail: Any = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, detail: Any = None
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "detail": detail}, status=status
     )

@@ -27,9 +27,20 @@ TOWNSHIP = "422823101000"
 COUNTY = "422823000000"
 
 ENGLISH_HEADER = [
-    "household_no", "name", "id_number", "sex", "birth_date", "relation", "village_code",
-    "household_type", "poverty_cause", "poverty_status", "education", "health",
-    "student_status", "phone",
+    "household_no",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "village_code",
+    "household_type",
+    "poverty_cause",
+    "poverty_status",
+    "education",
+    "health",
+    "student_status",
+    "phone",
 ]
 
 
@@ -76,14 +87,33 @@ def person_row(
     """A row in the English column order; ``seq`` odd = male, even = female."""
     id_number = make_id(village[:6], birth, seq)
     sex_text = sex if sex is not None else ("男" if seq % 2 else "女")
-    return [household_no, name, id_number, sex_text, birth.isoformat(), relation, village,
-            "一般贫困户", cause, status, "初中", "健康", "非在校生", "13900000000"]
+    return [
+        household_no,
+        name,
+        id_number,
+        sex_text,
+        birth.isoformat(),
+        relation,
+        village,
+        "一般贫困户",
+        cause,
+        status,
+        "初中",
+        "健康",
+        "非在校生",
+        "13900000000",
+    ]
 
 
 @pytest.fixture
 def write_csv(tmp_path: Path) -> Callable[..., Path]:
-    def _write(rows: list[list[str]], *, header: list[str] | None = None,
-               encoding: str = "utf-8", name: str = "registry.csv") -> Path:
+    def _write(
+        rows: list[list[str]],
+        *,
+        header: list[str] | None = None,
+        encoding: str = "utf-8",
+        name: str = "registry.csv",
+    ) -> Path:
         path = tmp_path / name
         with path.open("w", encoding=encoding, newline="") as fh:
             w = csv.writer(fh)
@@ -112,26 +142,34 @@ def households(area_tree: None, write_csv: Callable[..., Path]) -> None:
 
 @pytest.fixture
 def cadre_a(area_tree: None):  # type: ignore[no-untyped-def]
-    return accounts.create_user(username="cadre_a", role=roles.VILLAGE_CADRE,
-                                area_codes=[VILLAGE_A], password="pw-cadre-a")
+    return accounts.create_user(
+        username="cadre_a", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_A], password="pw-cadre-a"
+    )
 
 
 @pytest.fixture
 def cadre_b(area_tree: None):  # type: ignore[no-untyped-def]
-    return accounts.create_user(username="cadre_b", role=roles.VILLAGE_CADRE,
-                                area_codes=[VILLAGE_B], password="pw-cadre-b")
+    return accounts.create_user(
+        username="cadre_b", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_B], password="pw-cadre-b"
+    )
 
 
 @pytest.fixture
 def county_officer(area_tree: None):  # type: ignore[no-untyped-def]
-    return accounts.create_user(username="county", role=roles.COUNTY_OFFICER,
-                                area_codes=[COUNTY], password="pw-county")
+    return accounts.create_user(
+        username="county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY], password="pw-county"
+    )
 
 
 @pytest.fixture
 def unmasking_officer(area_tree: None):  # type: ignore[no-untyped-def]
-    return accounts.create_user(username="county_unmask", role=roles.COUNTY_OFFICER,
-                                area_codes=[COUNTY], password="pw-county", unmask=True)
+    return accounts.create_user(
+        username="county_unmask",
+        role=roles.COUNTY_OFFICER,
+        area_codes=[COUNTY],
+        password="pw-county",
+        unmask=True,
+    )
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ Bad values fail fast at start-up with a message naming the variable. See docs/op
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -106,7 +107,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "tuopin.sqlite3",
+            "NAME": str(VAR_DIR / "tuopin.sqlite3"),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -142,10 +143,8 @@ STORAGES = {
     },
 }
 STATIC_ROOT = Path(os.environ.get("TUOPIN_STATIC_ROOT", VAR_DIR / "static"))
-try:  # whitenoise warns about a missing directory on every start otherwise
+with contextlib.suppress(OSError):  # whitenoise warns on every start if it is missing
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 MEDIA_ROOT = Path(os.environ.get("TUOPIN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 

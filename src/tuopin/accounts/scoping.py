@@ -29,14 +29,16 @@ def area_prefixes(user: User | AnonymousUser) -> list[str] | None:
     """The code prefixes ``user`` may see; ``None`` means every area; ``[]`` means none."""
     if not user.is_authenticated or not user.is_active:
         return []
-    cached = getattr(user, _CACHE_ATTR, False)
+    cached: list[str] | None | bool = getattr(user, _CACHE_ATTR, False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
+        return cached  # type: ignore[return-value]
     prefixes: list[str] | None
     if user.is_superuser or user.groups.filter(name__in=roles.NATIONWIDE_ROLES).exists():
         prefixes = None
     else:
-        found = sorted(codes.prefix_of(c) for c in user.area_scopes.values_list("area_id", flat=True))
+        found = sorted(
+            codes.prefix_of(c) for c in user.area_scopes.values_list("area_id", flat=True)
+        )
         # Drop prefixes already covered by a shorter one.
         prefixes = []
         for p in found:

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from tuopin.areas import selectors as area_selectors
 
 from . import roles
-from .errors import BadToken, UnknownRole, UnknownUser
+from .errors import BadToken, UnknownRole
 from .models import ApiToken, AreaScope, UnmaskLog, User
+from .selectors import get_user
 
-TOKEN_PREFIX = "tp_"
+TOKEN_PREFIX = "tp_"  # noqa: S105 - a visible prefix, not a secret
 
 
 @transaction.atomic
@@ -63,10 +64,7 @@ def _digest(token: str) -> str:
 
 def issue_token(*, username: str) -> str:
     """Create a new API token for ``username`` and return it; only its digest is kept."""
-    try:
-        user = User.objects.get(username=username)
-    except User.DoesNotExist:
-        raise UnknownUser(_("用户不存在：%(u)s") % {"u": username}) from None
+    user = get_user(username)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     ApiToken.objects.create(user=user, digest=_digest(token), prefix=token[:8])
     return token

@@ -30,7 +30,9 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(
+        _("经度"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
     latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     national_poor = models.BooleanField(_("国家级贫困县"), default=False)
     deep_poverty = models.BooleanField(_("深度贫困县"), default=False)

@@ -40,3 +40,12 @@ def ancestors_of(area: Area) -> list[Area]:
 
 def areas_by_codes(codes_: list[str]) -> dict[str, Area]:
     return {a.code: a for a in Area.objects.filter(code__in=codes_)}
+
+
+def existing_village_codes(codes_: set[str]) -> set[str]:
+    """Which of ``codes_`` are villages in the tree (one query)."""
+    from .models import Level
+
+    return set(
+        Area.objects.filter(code__in=codes_, level=Level.VILLAGE).values_list("code", flat=True)
+    )

@@ -156,7 +156,12 @@ def import_areas(path: str | Path) -> AreaImportReport:
             lat and (lat_d is None or not -90 <= lat_d <= 90)
         ):
             report.errors.append(
-                RowError(line, "longitude", "bad_coordinate", _("经纬度无效：%(a)s, %(b)s") % {"a": lon, "b": lat})
+                RowError(
+                    line,
+                    "longitude",
+                    "bad_coordinate",
+                    _("经纬度无效：%(a)s, %(b)s") % {"a": lon, "b": lat},
+                )
             )
             continue
         flags_text = get(values, "poverty_flags")
@@ -185,7 +190,12 @@ def import_areas(path: str | Path) -> AreaImportReport:
             parent = _parent_code(area.code, known | file_codes)
             if parent is None:
                 report.errors.append(
-                    RowError(line, "code", "unknown_parent", _("找不到上级区划：%(c)s") % {"c": area.code})
+                    RowError(
+                        line,
+                        "code",
+                        "unknown_parent",
+                        _("找不到上级区划：%(c)s") % {"c": area.code},
+                    )
                 )
                 file_codes.discard(area.code)
                 continue
@@ -223,8 +233,14 @@ def create_areas(*, rows: list[tuple[str, str, Decimal | None, Decimal | None]])
     """
     known = set(Area.objects.values_list("code", flat=True)) | {r[0] for r in rows}
     areas = [
-        Area(code=code, name=name, level=codes.level_of(code), longitude=lon, latitude=lat,
-             parent_id=_parent_code(code, known))
+        Area(
+            code=code,
+            name=name,
+            level=codes.level_of(code),
+            longitude=lon,
+            latitude=lat,
+            parent_id=_parent_code(code, known),
+        )
         for code, name, lon, lat in rows
     ]
     created, _updated = _upsert(areas, with_flags=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -32,7 +33,7 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
                     copy.write_row(row)
                     n += 1
             return n
-        batch = list(rows)
+        batch: list[Any] = list(rows)
         marks = ", ".join(["%s"] * len(columns))
         cur.executemany(
             f"INSERT INTO {quote(table)} ({cols}) VALUES ({marks})",  # noqa: S608 - names are ours

@@ -56,7 +56,11 @@ def parse(raw: str, *, today: dt.date | None = None) -> IdNumber:
     Raises :class:`IdNumberError` with code ``id_format``, ``id_checksum`` or ``id_birth_date``.
     """
     value = normalise(raw)
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if (
+        len(value) != 18
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         raise IdNumberError("id_format", "证件号码应为18位（前17位数字，末位数字或X）")
     if check_char(value[:17]) != value[17]:
         raise IdNumberError("id_checksum", "证件号码校验位错误")

@@ -41,7 +41,7 @@ def map_header(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[s
             lookup[name.strip().lower()] = field
     positions: dict[str, int] = {}
     for i, title in enumerate(header):
-        field = lookup.get(title.strip().lower().lstrip("\ufeff"))
-        if field and field not in positions:
-            positions[field] = i
+        found = lookup.get(title.strip().lower().lstrip("\ufeff"))
+        if found and found not in positions:
+            positions[found] = i
     return positions

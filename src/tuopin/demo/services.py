@@ -18,8 +18,8 @@ from pathlib import Path
 
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
+from tuopin.areas import selectors as area_selectors
 from tuopin.areas import services as areas
-from tuopin.areas.models import Area
 from tuopin.registry import services as registry
 from tuopin.registry.synthetic import (
     HEADER,
@@ -34,13 +34,13 @@ from tuopin.registry.synthetic import (
 # counties, 宁陕 (养育未来), 平武 (生态脱贫), 滦平 (教育脱贫), 略阳 (钉钉), and 顶梁柱 counties in
 # 贵州, 云南, 四川 and 新疆.
 SEED_COUNTIES: dict[str, bool] = {
-    "422823": True,   # 湖北 巴东县
-    "621102": True,   # 甘肃 定西 安定区
-    "621121": True,   # 甘肃 定西 通渭县
+    "422823": True,  # 湖北 巴东县
+    "621102": True,  # 甘肃 定西 安定区
+    "621121": True,  # 甘肃 定西 通渭县
     "500236": False,  # 重庆 奉节县
     "532528": False,  # 云南 元阳县
-    "621226": True,   # 甘肃 礼县
-    "653130": True,   # 新疆 巴楚县
+    "621226": True,  # 甘肃 礼县
+    "653130": True,  # 新疆 巴楚县
     "654326": False,  # 新疆 吉木乃县
     "150430": False,  # 内蒙古 敖汉旗
     "341524": False,  # 安徽 金寨县
@@ -51,9 +51,9 @@ SEED_COUNTIES: dict[str, bool] = {
     "510727": False,  # 四川 平武县
     "130824": False,  # 河北 滦平县
     "610727": False,  # 陕西 略阳县
-    "520526": True,   # 贵州 威宁县
-    "513431": True,   # 四川 昭觉县
-    "653222": True,   # 新疆 墨玉县
+    "520526": True,  # 贵州 威宁县
+    "513431": True,  # 四川 昭觉县
+    "653222": True,  # 新疆 墨玉县
 }
 
 
@@ -94,8 +94,8 @@ def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal
 def build_areas(scale: Scale, seed: int) -> list[VillageSpec]:
     """Flag the report's counties and create synthetic townships and villages below them."""
     rng = random.Random(seed)
-    counties = list(Area.objects.filter(code__in=[c.ljust(12, "0") for c in SEED_COUNTIES]))
-    by_code = {c.code[:6]: c for c in counties}
+    found = area_selectors.areas_by_codes([c.ljust(12, "0") for c in SEED_COUNTIES])
+    by_code = {code[:6]: area for code, area in found.items()}
     for code, deep in SEED_COUNTIES.items():
         areas.set_poverty_flags(code=code, national_poor=True, deep_poverty=deep)
     rows: list[tuple[str, str, Decimal | None, Decimal | None]] = []
@@ -149,14 +149,22 @@ def create_users(villages: list[VillageSpec]) -> list[tuple[str, str, str]]:
     ]
     out = []
     for username, role, scope in plan:
-        accounts.create_user(username=username, role=role, area_codes=scope,
-                             password=DEMO_PASSWORD, full_name=str(roles.ROLE_LABELS[role]))
+        accounts.create_user(
+            username=username,
+            role=role,
+            area_codes=scope,
+            password=DEMO_PASSWORD,
+            full_name=str(roles.ROLE_LABELS[role]),
+        )
         out.append((username, role, scope[0] if scope else "*"))
     return out
 
 
 def build_demo(
-    *, scale: str = "small", seed: int = 2018, today: dt.date | None = None,
+    *,
+    scale: str = "small",
+    seed: int = 2018,
+    today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> DemoResult:
     """Load the whole demo. Deterministic for a seed; running it again changes nothing."""

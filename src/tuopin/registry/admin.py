@@ -34,7 +34,7 @@ class PersonInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     fields = ["at", "from_status", "to_status", "year", "reason", "by"]
-    readonly_fields = fields
+    readonly_fields = ["at", "from_status", "to_status", "year", "reason", "by"]
     extra = 0
     can_delete = False
 
@@ -44,8 +44,15 @@ class StatusChangeInline(admin.TabularInline):
 
 @admin.register(Household)
 class HouseholdAdmin(ScopedAdmin):
-    list_display = ["household_no", "head_name", "village", "member_count", "household_type",
-                    "poverty_cause", "status"]
+    list_display = [
+        "household_no",
+        "head_name",
+        "village",
+        "member_count",
+        "household_type",
+        "poverty_cause",
+        "status",
+    ]
     list_filter = ["status", "household_type", "poverty_cause"]
     search_fields = ["=household_no", "head_name"]
     readonly_fields = ["status", "status_year", "head_name", "member_count"]

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
-
+from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import PermissionDenied
 
 from . import selectors, services
@@ -76,31 +76,48 @@ class HouseholdFilters(Schema):
 
 def _household(h: Household) -> dict[str, object]:
     return {
-        "household_no": h.household_no, "village_code": h.village_id,
-        "village_name": h.village.name, "household_type": h.household_type,
-        "poverty_cause": h.poverty_cause, "status": h.status, "status_year": h.status_year,
-        "head_name": h.head_name, "member_count": h.member_count, "address": h.address,
+        "household_no": h.household_no,
+        "village_code": h.village_id,
+        "village_name": h.village.name,
+        "household_type": h.household_type,
+        "poverty_cause": h.poverty_cause,
+        "status": h.status,
+        "status_year": h.status_year,
+        "head_name": h.head_name,
+        "member_count": h.member_count,
+        "address": h.address,
     }
 
 
 def _person(request: HttpRequest, p: Person, household_no: str, unmask: bool) -> dict[str, object]:
     return {
-        "name": p.name, "id_number": p.id_number if unmask else p.masked_id, "sex": p.sex,
-        "birth_date": p.birth_date, "relation": p.relation, "education": p.education,
-        "health": p.health, "student_status": p.student_status, "household_no": household_no,
+        "name": p.name,
+        "id_number": p.id_number if unmask else p.masked_id,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "relation": p.relation,
+        "education": p.education,
+        "health": p.health,
+        "student_status": p.student_status,
+        "household_no": household_no,
     }
 
 
 @router.get("/households", response=HouseholdPage, summary="Households in scope (paged)")
 def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> dict[str, object]:
     qs = selectors.households_for(
-        request.user, area=filters.area, status=filters.status, cause=filters.cause,
+        request.user,
+        area=filters.area,
+        status=filters.status,
+        cause=filters.cause,
         household_type=filters.household_type,
     )
     paginator = Paginator(qs.order_by("household_no"), PAGE_SIZE)
     page = paginator.get_page(filters.page)
     return {
-        "count": paginator.count, "page": page.number, "pages": paginator.num_pages,
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
         "results": [_household(h) for h in page.object_list],
     }
 
@@ -111,7 +128,9 @@ def get_household(request: HttpRequest, household_no: str) -> dict[str, object]:
     unmask = scoping.may_unmask(request.user)
     members = list(selectors.members_of(h))
     if unmask:
-        account_services.log_unmask(user=request.user, subject=h.household_no, context="api")  # type: ignore[arg-type]
+        account_services.log_unmask(
+            user=acting_user(request), subject=h.household_no, context="api"
+        )
     return _household(h) | {
         "members": [_person(request, p, h.household_no, unmask) for p in members],
         "status_history": list(selectors.status_history(h)),
@@ -128,7 +147,7 @@ def find_people(
     unmask = scoping.may_unmask(request.user)
     people = list(qs)
     if unmask and people:
-        account_services.log_unmask(user=request.user, subject="search", context="api")  # type: ignore[arg-type]
+        account_services.log_unmask(user=acting_user(request), subject="search", context="api")
     return [_person(request, p, p.household.household_no, unmask) for p in people]
 
 
@@ -139,7 +158,8 @@ class StatusChangeIn(Schema):
 
 
 @router.post(
-    "/households/{household_no}/status", response=StatusChangeOut,
+    "/households/{household_no}/status",
+    response=StatusChangeOut,
     summary="Change a household's poverty status (needs registry.change_household)",
 )
 def change_household_status(
@@ -149,6 +169,9 @@ def change_household_status(
         raise PermissionDenied(_("没有变更贫困状态的权限"))
     household = selectors.get_household_for(request.user, household_no)
     return services.change_status(
-        household=household, to_status=body.to_status, year=body.year, reason=body.reason,
-        by=request.user,  # type: ignore[arg-type]
+        household=household,
+        to_status=body.to_status,
+        year=body.year,
+        reason=body.reason,
+        by=acting_user(request),
     )

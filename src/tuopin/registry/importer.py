@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts import scoping
 from tuopin.areas import codes as area_codes
-from tuopin.areas.models import Area, Level
+from tuopin.areas import selectors as area_selectors
 from tuopin.core import idcard
 from tuopin.core.bulk import db_datetime, insert_rows
 from tuopin.core.imports import RowError, map_header
@@ -68,12 +68,35 @@ REQUIRED = ("household_no", "name", "id_number", "relation", "village_code")
 HOUSEHOLD_FIELDS = ("household_type", "poverty_cause", "poverty_status", "status_year", "address")
 PERSON_OPTIONAL = ("education", "health", "student_status", "phone")
 CHUNK_HOUSEHOLDS = 2000
-HOUSEHOLD_COLUMNS = ("household_no", "village_code", "address", "household_type",
-                     "poverty_cause", "status", "status_year", "head_name", "member_count",
-                     "created_at", "updated_at")
-PERSON_COLUMNS = ("household_id", "village_code", "name", "id_number", "id_hash", "sex",
-                  "birth_date", "relation", "education", "health", "student_status", "phone",
-                  "created_at", "updated_at")
+HOUSEHOLD_COLUMNS = (
+    "household_no",
+    "village_code",
+    "address",
+    "household_type",
+    "poverty_cause",
+    "status",
+    "status_year",
+    "head_name",
+    "member_count",
+    "created_at",
+    "updated_at",
+)
+PERSON_COLUMNS = (
+    "household_id",
+    "village_code",
+    "name",
+    "id_number",
+    "id_hash",
+    "sex",
+    "birth_date",
+    "relation",
+    "education",
+    "health",
+    "student_status",
+    "phone",
+    "created_at",
+    "updated_at",
+)
 STATUS_COLUMNS = ("household_id", "from_status", "to_status", "year", "reason", "by_id", "at")
 
 
@@ -89,40 +112,81 @@ def _choice_lookup(choices: type, extra: dict[str, str] | None = None) -> dict[s
 
 CHOICE_TABLES: dict[str, dict[str, str]] = {
     "household_type": _choice_lookup(
-        HouseholdType, {"一般户": HouseholdType.GENERAL, "低保户": HouseholdType.DIBAO,
-                        "特困户": HouseholdType.TEKUN, "五保户": HouseholdType.TEKUN,
-                        "五保贫困户": HouseholdType.TEKUN}
+        HouseholdType,
+        {
+            "一般户": HouseholdType.GENERAL,
+            "低保户": HouseholdType.DIBAO,
+            "特困户": HouseholdType.TEKUN,
+            "五保户": HouseholdType.TEKUN,
+            "五保贫困户": HouseholdType.TEKUN,
+        },
     ),
     "poverty_cause": _choice_lookup(
-        PovertyCause, {"因病致贫": PovertyCause.ILLNESS, "因残致贫": PovertyCause.DISABILITY,
-                       "因学致贫": PovertyCause.SCHOOLING, "因灾致贫": PovertyCause.DISASTER}
+        PovertyCause,
+        {
+            "因病致贫": PovertyCause.ILLNESS,
+            "因残致贫": PovertyCause.DISABILITY,
+            "因学致贫": PovertyCause.SCHOOLING,
+            "因灾致贫": PovertyCause.DISASTER,
+        },
     ),
     "poverty_status": _choice_lookup(
-        PovertyStatus, {"贫困": PovertyStatus.POOR, "脱贫": PovertyStatus.LIFTED,
-                        "已脱贫（享受政策）": PovertyStatus.LIFTED}
+        PovertyStatus,
+        {
+            "贫困": PovertyStatus.POOR,
+            "脱贫": PovertyStatus.LIFTED,
+            "已脱贫（享受政策）": PovertyStatus.LIFTED,
+        },
     ),
     "relation": _choice_lookup(
-        Relation, {"本人": Relation.HEAD, "本人或户主": Relation.HEAD, "妻": Relation.SPOUSE,
-                   "夫": Relation.SPOUSE, "子": Relation.SON, "女": Relation.DAUGHTER,
-                   "儿媳": Relation.DAUGHTER_IN_LAW, "女婿": Relation.SON_IN_LAW,
-                   "孙子": Relation.GRANDSON, "孙女": Relation.GRANDDAUGHTER,
-                   "父亲": Relation.FATHER, "母亲": Relation.MOTHER, "之孙": Relation.GRANDSON}
+        Relation,
+        {
+            "本人": Relation.HEAD,
+            "本人或户主": Relation.HEAD,
+            "妻": Relation.SPOUSE,
+            "夫": Relation.SPOUSE,
+            "子": Relation.SON,
+            "女": Relation.DAUGHTER,
+            "儿媳": Relation.DAUGHTER_IN_LAW,
+            "女婿": Relation.SON_IN_LAW,
+            "孙子": Relation.GRANDSON,
+            "孙女": Relation.GRANDDAUGHTER,
+            "父亲": Relation.FATHER,
+            "母亲": Relation.MOTHER,
+            "之孙": Relation.GRANDSON,
+        },
     ),
-    "sex": _choice_lookup(Sex, {"male": Sex.MALE, "female": Sex.FEMALE, "男性": Sex.MALE,
-                                "女性": Sex.FEMALE}),
-    "education": _choice_lookup(Education, {"文盲": Education.ILLITERATE,
-                                            "半文盲": Education.ILLITERATE,
-                                            "大专": Education.COLLEGE,
-                                            "本科及以上": Education.COLLEGE}),
+    "sex": _choice_lookup(
+        Sex, {"male": Sex.MALE, "female": Sex.FEMALE, "男性": Sex.MALE, "女性": Sex.FEMALE}
+    ),
+    "education": _choice_lookup(
+        Education,
+        {
+            "文盲": Education.ILLITERATE,
+            "半文盲": Education.ILLITERATE,
+            "大专": Education.COLLEGE,
+            "本科及以上": Education.COLLEGE,
+        },
+    ),
     "health": _choice_lookup(Health, {"大病": Health.SERIOUS, "慢性病": Health.CHRONIC}),
     "student_status": _choice_lookup(StudentStatus, {"在校生": StudentStatus.PRIMARY}),
 }
 # Exports often add grades: "小学三年级", "初中二年级", "高中一年级".
-_STUDENT_PREFIXES = (("学前", "preschool"), ("小学", "primary"), ("初中", "junior"),
-                     ("七年级", "junior"), ("八年级", "junior"), ("九年级", "junior"),
-                     ("高中", "senior"), ("中职", "vocational"), ("技校", "vocational"),
-                     ("大专", "college"), ("本科", "college"), ("大学", "college"),
-                     ("研究生", "college"))
+_STUDENT_PREFIXES = (
+    ("学前", "preschool"),
+    ("小学", "primary"),
+    ("初中", "junior"),
+    ("七年级", "junior"),
+    ("八年级", "junior"),
+    ("九年级", "junior"),
+    ("高中", "senior"),
+    ("中职", "vocational"),
+    ("技校", "vocational"),
+    ("大专", "college"),
+    ("本科", "college"),
+    ("大学", "college"),
+    ("研究生", "college"),
+)
 _DATE_RE = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$")
 _PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 
@@ -217,8 +281,9 @@ class RowValidator:
         errors: list[RowError] = []
         for col in REQUIRED:
             if not values[ix[col]]:
-                errors.append(RowError(line, col, "missing_field",
-                                       _("必填项为空：%(col)s") % {"col": col}))
+                errors.append(
+                    RowError(line, col, "missing_field", _("必填项为空：%(col)s") % {"col": col})
+                )
         raw_id = values[ix["id_number"]]
         parsed: idcard.IdNumber | None = None
         if raw_id:
@@ -232,26 +297,33 @@ class RowValidator:
         if raw_sex:
             given = _choice("sex", raw_sex)
             if given is None:
-                errors.append(RowError(line, "sex", "bad_choice",
-                                       _("性别无效：%(v)s") % {"v": raw_sex}))
+                errors.append(
+                    RowError(line, "sex", "bad_choice", _("性别无效：%(v)s") % {"v": raw_sex})
+                )
             elif parsed and given != parsed.sex:
-                errors.append(RowError(line, "sex", "id_sex_mismatch",
-                                       _("性别与证件号码不符")))
+                errors.append(RowError(line, "sex", "id_sex_mismatch", _("性别与证件号码不符")))
         birth = parsed.birth_date if parsed else None
         raw_birth = values[ix["birth_date"]]
         if raw_birth:
             given_birth = parse_date(raw_birth)
             if given_birth is None:
-                errors.append(RowError(line, "birth_date", "bad_date",
-                                       _("日期格式无效：%(v)s") % {"v": raw_birth}))
+                errors.append(
+                    RowError(
+                        line, "birth_date", "bad_date", _("日期格式无效：%(v)s") % {"v": raw_birth}
+                    )
+                )
             elif parsed and given_birth != parsed.birth_date:
-                errors.append(RowError(line, "birth_date", "id_birth_mismatch",
-                                       _("出生日期与证件号码不符")))
+                errors.append(
+                    RowError(line, "birth_date", "id_birth_mismatch", _("出生日期与证件号码不符"))
+                )
         raw_relation = values[ix["relation"]]
         relation = _choice("relation", raw_relation) if raw_relation else None
         if raw_relation and relation is None:
-            errors.append(RowError(line, "relation", "bad_choice",
-                                   _("与户主关系无效：%(v)s") % {"v": raw_relation}))
+            errors.append(
+                RowError(
+                    line, "relation", "bad_choice", _("与户主关系无效：%(v)s") % {"v": raw_relation}
+                )
+            )
         raw_village = values[ix["village_code"]]
         village = ""
         if len(raw_village) == 12 and raw_village.isdigit() and raw_village[:2] != "00":
@@ -260,28 +332,37 @@ class RowValidator:
             try:
                 village = area_codes.normalise(raw_village)
             except area_codes.AreaCodeError:
-                errors.append(RowError(line, "village_code", "unknown_village",
-                                       _("村代码不存在：%(v)s") % {"v": raw_village}))
+                errors.append(
+                    RowError(
+                        line,
+                        "village_code",
+                        "unknown_village",
+                        _("村代码不存在：%(v)s") % {"v": raw_village},
+                    )
+                )
         extra: dict[str, object] = {}
         for col in self.optional:
             text = values[ix[col]]
             if col == "status_year":
                 if text and not (text.isdigit() and 1980 <= int(text) <= self.today.year + 1):
-                    errors.append(RowError(line, col, "bad_year",
-                                           _("年度无效：%(v)s") % {"v": text}))
+                    errors.append(
+                        RowError(line, col, "bad_year", _("年度无效：%(v)s") % {"v": text})
+                    )
                 extra[col] = int(text) if text.isdigit() else None
             elif col in ("address",):
                 extra[col] = text[:200]
             elif col == "phone":
                 if text and not _PHONE_RE.match(text):
-                    errors.append(RowError(line, col, "bad_phone",
-                                           _("联系电话无效：%(v)s") % {"v": text}))
+                    errors.append(
+                        RowError(line, col, "bad_phone", _("联系电话无效：%(v)s") % {"v": text})
+                    )
                 extra[col] = text
             elif text:
                 value = _choice(col, text)
                 if value is None:
-                    errors.append(RowError(line, col, "bad_choice",
-                                           _("取值无效：%(v)s") % {"v": text}))
+                    errors.append(
+                        RowError(line, col, "bad_choice", _("取值无效：%(v)s") % {"v": text})
+                    )
                 extra[col] = value or ""
             else:
                 extra[col] = ""
@@ -304,8 +385,13 @@ class RowValidator:
 class RegistryImport:
     """One run of an import. Use :func:`tuopin.registry.services.import_registry`."""
 
-    def __init__(self, path: str | Path, *, by: User | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        by: User | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.by = by
         self.progress = progress or (lambda n: None)
@@ -369,9 +455,7 @@ class RegistryImport:
         missing = {c for c in wanted if c and c not in self.villages}
         if not missing:
             return
-        found = set(
-            Area.objects.filter(code__in=missing, level=Level.VILLAGE).values_list("code", flat=True)
-        )
+        found = area_selectors.existing_village_codes(missing)
         for code in missing:
             self.villages[code] = code in found and (
                 self.by is None or scoping.covers(self.by, code)
@@ -382,8 +466,9 @@ class RegistryImport:
         bad_lines = {e.line for e in errors}
         for line in hh.lines:
             if line not in bad_lines:
-                errors.append(RowError(line, "", "household_rejected",
-                                       _("同户其他行有错误，整户未导入")))
+                errors.append(
+                    RowError(line, "", "household_rejected", _("同户其他行有错误，整户未导入"))
+                )
         self.report.errors.extend(errors)
         self.report.rejected_households += 1
 
@@ -396,7 +481,8 @@ class RegistryImport:
         }
         # An officer's import may not touch a household outside the officer's scope.
         out_of_scope = {
-            k for k, h in existing_hh.items()
+            k
+            for k, h in existing_hh.items()
             if self.by is not None and not scoping.covers(self.by, h.village_id)
         }
         hh_ids = [h.pk for h in existing_hh.values()]
@@ -404,8 +490,18 @@ class RegistryImport:
         by_id = {
             p.id_number: p
             for p in Person.objects.filter(id_hash__in=hashes).only(
-                "id", "household_id", "id_number", "relation", "name", "sex", "birth_date",
-                "education", "health", "student_status", "phone", "village_code",
+                "id",
+                "household_id",
+                "id_number",
+                "relation",
+                "name",
+                "sex",
+                "birth_date",
+                "education",
+                "health",
+                "student_status",
+                "phone",
+                "village_code",
             )
         }
         heads_of: dict[int, list[str]] = {}
@@ -422,24 +518,49 @@ class RegistryImport:
             local_ids: set[str] = set()
             for row in hh.rows:
                 if not self.villages.get(row.village_code, False):
-                    errors.append(RowError(row.line, "village_code", "unknown_village",
-                                           _("村代码不存在：%(v)s") % {"v": row.village_code}))
+                    errors.append(
+                        RowError(
+                            row.line,
+                            "village_code",
+                            "unknown_village",
+                            _("村代码不存在：%(v)s") % {"v": row.village_code},
+                        )
+                    )
                 elif village and row.village_code != village:
-                    errors.append(RowError(row.line, "village_code", "village_mismatch",
-                                           _("同户成员的村代码不一致")))
+                    errors.append(
+                        RowError(
+                            row.line,
+                            "village_code",
+                            "village_mismatch",
+                            _("同户成员的村代码不一致"),
+                        )
+                    )
                 village = village or row.village_code
                 first = self.seen_ids.setdefault(row.id_number, key)
                 owner = by_id.get(row.id_number)
                 if first != key or row.id_number in local_ids:
-                    errors.append(RowError(row.line, "id_number", "duplicate_id",
-                                           _("证件号码重复（户编号 %(h)s）") % {"h": first}))
+                    errors.append(
+                        RowError(
+                            row.line,
+                            "id_number",
+                            "duplicate_id",
+                            _("证件号码重复（户编号 %(h)s）") % {"h": first},
+                        )
+                    )
                 elif owner is not None and (current is None or owner.household_id != current.pk):
-                    errors.append(RowError(row.line, "id_number", "duplicate_id",
-                                           _("证件号码已登记在其他户")))
+                    errors.append(
+                        RowError(row.line, "id_number", "duplicate_id", _("证件号码已登记在其他户"))
+                    )
                 local_ids.add(row.id_number)
             if key in out_of_scope:
-                errors.append(RowError(hh.lines[0], "household_no", "household_conflict",
-                                       _("户编号冲突：%(h)s") % {"h": key}))
+                errors.append(
+                    RowError(
+                        hh.lines[0],
+                        "household_no",
+                        "household_conflict",
+                        _("户编号冲突：%(h)s") % {"h": key},
+                    )
+                )
             file_ids = {r.id_number for r in hh.rows}
             heads = [r for r in hh.rows if r.relation == Relation.HEAD]
             kept_heads = [
@@ -448,11 +569,15 @@ class RegistryImport:
             n_heads = len(heads) + len(kept_heads)
             if not hh.errors and not errors:
                 if n_heads == 0:
-                    errors.extend(RowError(line, "relation", "no_head", _("该户没有户主"))
-                                  for line in hh.lines)
+                    errors.extend(
+                        RowError(line, "relation", "no_head", _("该户没有户主"))
+                        for line in hh.lines
+                    )
                 elif n_heads > 1:
-                    errors.extend(RowError(r.line, "relation", "many_heads",
-                                           _("该户有多个户主")) for r in heads)
+                    errors.extend(
+                        RowError(r.line, "relation", "many_heads", _("该户有多个户主"))
+                        for r in heads
+                    )
             if hh.errors or errors:
                 self._reject(hh, errors)
             else:
@@ -462,8 +587,12 @@ class RegistryImport:
                 self._write(accepted, existing_hh, by_id)
 
     # -- writes ----------------------------------------------------------------------------
-    def _write(self, accepted: list[tuple[str, PendingHousehold]],
-               existing_hh: dict[str, Household], by_id: dict[str, Person]) -> None:
+    def _write(
+        self,
+        accepted: list[tuple[str, PendingHousehold]],
+        existing_hh: dict[str, Household],
+        by_id: dict[str, Person],
+    ) -> None:
         """Write accepted households: new rows by COPY/executemany, changes by bulk UPDATE."""
         now = db_datetime(self.now)
         to_db_date = connection.ops.adapt_datefield_value
@@ -477,19 +606,28 @@ class RegistryImport:
         for key, hh in accepted:
             head = next((r for r in hh.rows if r.relation == Relation.HEAD), hh.rows[0])
             attrs = {f: head.values[f] for f in HOUSEHOLD_FIELDS if f in head.values}
-            status = attrs.pop("poverty_status", None) or None
+            status = str(attrs.pop("poverty_status", "") or "")
             current = existing_hh.get(key)
             if current is None:
                 status = status or PovertyStatus.POOR
                 year = attrs.get("status_year")
                 new_keys.append(key)
-                new_status[key] = (str(status), year)  # type: ignore[arg-type]
-                new_household_rows.append((
-                    key, head.village_code, attrs.get("address", ""),
-                    attrs.get("household_type") or HouseholdType.GENERAL,
-                    attrs.get("poverty_cause", ""), status, year, head.name, len(hh.rows),
-                    now, now,
-                ))
+                new_status[key] = (str(status), year if isinstance(year, int) else None)
+                new_household_rows.append(
+                    (
+                        key,
+                        head.village_code,
+                        attrs.get("address", ""),
+                        attrs.get("household_type") or HouseholdType.GENERAL,
+                        attrs.get("poverty_cause", ""),
+                        status,
+                        year,
+                        head.name,
+                        len(hh.rows),
+                        now,
+                        now,
+                    )
+                )
                 continue
             changed = current.village_id != head.village_code
             current.village_id = head.village_code
@@ -498,9 +636,16 @@ class RegistryImport:
                     setattr(current, f, v)
                     changed = True
             if status and status != current.status:
-                status_changes.append(StatusChange(household=current, from_status=current.status,
-                                                   to_status=status, year=current.status_year,
-                                                   reason=_("导入更新"), by=self.by))
+                status_changes.append(
+                    StatusChange(
+                        household=current,
+                        from_status=current.status,
+                        to_status=status,
+                        year=current.status_year,
+                        reason=_("导入更新"),
+                        by=self.by,
+                    )
+                )
                 current.status = status
                 changed = True
             if changed:
@@ -511,8 +656,12 @@ class RegistryImport:
         if changed_households:
             Household.objects.bulk_update(
                 changed_households,
-                ["village", "status", "updated_at", *[f for f in HOUSEHOLD_FIELDS
-                                                      if f != "poverty_status"]],
+                [
+                    "village",
+                    "status",
+                    "updated_at",
+                    *[f for f in HOUSEHOLD_FIELDS if f != "poverty_status"],
+                ],
                 batch_size=1000,
             )
         pk_of = {h.household_no: h.pk for h in existing_hh.values()}
@@ -536,16 +685,33 @@ class RegistryImport:
                 optional = {f: row.values.get(f, "") for f in PERSON_OPTIONAL}
                 person = by_id.get(row.id_number)
                 if person is None:
-                    new_people.append((
-                        household_pk, village, row.name, row.id_number, row.id_hash,
-                        row.sex, to_db_date(row.birth_date), row.relation, optional["education"],
-                        optional["health"], optional["student_status"], optional["phone"],
-                        now, now,
-                    ))
+                    new_people.append(
+                        (
+                            household_pk,
+                            village,
+                            row.name,
+                            row.id_number,
+                            row.id_hash,
+                            row.sex,
+                            to_db_date(row.birth_date),
+                            row.relation,
+                            optional["education"],
+                            optional["health"],
+                            optional["student_status"],
+                            optional["phone"],
+                            now,
+                            now,
+                        )
+                    )
                     touched.add(key)
                     continue
-                attrs = {"name": row.name, "sex": row.sex, "birth_date": row.birth_date,
-                         "relation": row.relation, "village_code": village}
+                attrs = {
+                    "name": row.name,
+                    "sex": row.sex,
+                    "birth_date": row.birth_date,
+                    "relation": row.relation,
+                    "village_code": village,
+                }
                 attrs |= {f: row.values[f] for f in PERSON_OPTIONAL if f in row.values}
                 diff = {f: v for f, v in attrs.items() if getattr(person, f) != v}
                 if not diff:
@@ -578,7 +744,7 @@ def refresh_household_summaries(household_ids: list[int]) -> None:
     hh, p = Household._meta.db_table, Person._meta.db_table
     with connection.cursor() as cur:
         for start in range(0, len(household_ids), 5000):
-            batch = household_ids[start:start + 5000]
+            batch = household_ids[start : start + 5000]
             marks = ",".join(["%s"] * len(batch))
             cur.execute(
                 f"UPDATE {hh} SET "  # noqa: S608 - table names are ours, values are bound

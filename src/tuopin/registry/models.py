@@ -26,7 +26,10 @@ class Household(models.Model):
 
     household_no = models.CharField(_("户编号"), max_length=32, unique=True)
     village = models.ForeignKey(
-        "areas.Area", verbose_name=_("村"), on_delete=models.PROTECT, related_name="+",
+        "areas.Area",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="+",
         db_column="village_code",
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
@@ -81,7 +84,9 @@ class Person(models.Model):
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
-    education = models.CharField(_("文化程度"), max_length=16, choices=Education.choices, blank=True)
+    education = models.CharField(
+        _("文化程度"), max_length=16, choices=Education.choices, blank=True
+    )
     health = models.CharField(_("健康状况"), max_length=16, choices=Health.choices, blank=True)
     student_status = models.CharField(
         _("在校生状况"), max_length=16, choices=StudentStatus.choices, blank=True

@@ -88,8 +88,8 @@ def people_for(
 class RegistryCounts:
     households: int
     people: int
-    by_status: list[dict[str, Any]]
-    by_cause: list[dict[str, Any]]
+    by_status: list[Any]
+    by_cause: list[Any]
 
 
 def counts_for(user: AnyUser, *, area: str | None = None) -> RegistryCounts:
@@ -123,15 +123,16 @@ def area_breakdown(user: AnyUser, code: str | None) -> tuple[Any, list[Any], lis
 
     from tuopin.areas import selectors as areas
     from tuopin.areas.errors import AreaNotFound
-    from tuopin.areas.models import Area
 
+    crumbs: list[Any] = []
     if code is None:
         prefixes = scoping.area_prefixes(user)
         if prefixes is None:
-            area, crumbs, children = None, [], list(areas.children_of(None))
+            area, children = None, list(areas.children_of(None))
         else:
-            area, crumbs = None, []
-            children = list(Area.objects.filter(code__in=[p.ljust(12, "0") for p in prefixes]))
+            area = None
+            found = areas.areas_by_codes([p.ljust(12, "0") for p in prefixes])
+            children = [found[c] for c in sorted(found)]
     else:
         area = areas.get_area(code)
         if not scoping.covers(user, area.code):

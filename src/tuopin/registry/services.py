@@ -52,8 +52,12 @@ def change_status(
     if not reason.strip():
         raise BadStatusChange(_("请填写变更原因"), code="reason_required")
     change = StatusChange.objects.create(
-        household=locked, from_status=locked.status, to_status=to_status, year=year,
-        reason=reason.strip()[:200], by=by,
+        household=locked,
+        from_status=locked.status,
+        to_status=to_status,
+        year=year,
+        reason=reason.strip()[:200],
+        by=by,
     )
     locked.status = to_status
     locked.status_year = year
@@ -63,8 +67,21 @@ def change_status(
 
 
 EXPORT_HEADER = [
-    "户编号", "村代码", "村", "贫困户属性", "主要致贫原因", "贫困状态", "脱贫年度",
-    "姓名", "证件号码", "性别", "出生日期", "与户主关系", "文化程度", "健康状况", "在校生状况",
+    "户编号",
+    "村代码",
+    "村",
+    "贫困户属性",
+    "主要致贫原因",
+    "贫困状态",
+    "脱贫年度",
+    "姓名",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "文化程度",
+    "健康状况",
+    "在校生状况",
     "联系电话",
 ]
 
@@ -85,11 +102,21 @@ def export_rows(*, user: User, area: str | None = None):  # type: ignore[no-unty
     for p in people.iterator(chunk_size=2000):
         h = p.household
         yield [
-            h.household_no, h.village_id, h.village.name, h.get_household_type_display(),
-            h.get_poverty_cause_display(), h.get_status_display(), h.status_year or "",
-            p.name, p.id_number if unmask else idcard.mask(p.id_number), p.get_sex_display(),
-            p.birth_date.isoformat(), p.get_relation_display(), p.get_education_display(),
-            p.get_health_display(), p.get_student_status_display(),
+            h.household_no,
+            h.village_id,
+            h.village.name,
+            h.get_household_type_display(),
+            h.get_poverty_cause_display(),
+            h.get_status_display(),
+            h.status_year or "",
+            p.name,
+            p.id_number if unmask else idcard.mask(p.id_number),
+            p.get_sex_display(),
+            p.birth_date.isoformat(),
+            p.get_relation_display(),
+            p.get_education_display(),
+            p.get_health_display(),
+            p.get_student_status_display(),
             p.phone if unmask else _mask_phone(p.phone),
         ]
 

@@ -16,8 +16,21 @@ from dataclasses import dataclass
 from tuopin.core import idcard
 
 HEADER = [
-    "户编号", "姓名", "证件号码", "性别", "出生日期", "与户主关系", "村代码", "贫困户属性",
-    "主要致贫原因", "贫困状态", "脱贫年度", "文化程度", "健康状况", "在校生状况", "联系电话",
+    "户编号",
+    "姓名",
+    "证件号码",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "村代码",
+    "贫困户属性",
+    "主要致贫原因",
+    "贫困状态",
+    "脱贫年度",
+    "文化程度",
+    "健康状况",
+    "在校生状况",
+    "联系电话",
 ]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -25,8 +38,19 @@ GIVEN_M = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊
 GIVEN_F = "芳娟敏静丽艳娜秀英华慧巧美兰霞梅琳燕玲桂凤红云莲菊萍珍翠彩琴雪婷倩玉"
 
 # (value, weight): shares close to the national registry of 2016–2018.
-CAUSES = [("因病", 42), ("因残", 14), ("因学", 9), ("缺技术", 9), ("缺资金", 8), ("缺劳力", 6),
-          ("缺土地", 4), ("因灾", 3), ("缺水", 2), ("交通条件落后", 2), ("自身发展动力不足", 1)]
+CAUSES = [
+    ("因病", 42),
+    ("因残", 14),
+    ("因学", 9),
+    ("缺技术", 9),
+    ("缺资金", 8),
+    ("缺劳力", 6),
+    ("缺土地", 4),
+    ("因灾", 3),
+    ("缺水", 2),
+    ("交通条件落后", 2),
+    ("自身发展动力不足", 1),
+]
 TYPES = [("一般贫困户", 70), ("低保贫困户", 25), ("特困供养贫困户", 5)]
 STATUSES = [("未脱贫", 58), ("已脱贫", 38), ("返贫", 4)]
 TOWNSHIP_WORDS = "东西南北中上下前后新安和兴平石河山林溪岭坪桥湾沟口坝"
@@ -93,7 +117,9 @@ class RowGenerator:
             return rng.choice(["初中", "高中"])
         if age > 60:
             return rng.choices(["文盲或半文盲", "小学", "初中"], [45, 40, 15])[0]
-        return rng.choices(["文盲或半文盲", "小学", "初中", "高中", "大专及以上"], [8, 32, 42, 13, 5])[0]
+        return rng.choices(
+            ["文盲或半文盲", "小学", "初中", "高中", "大专及以上"], [8, 32, 42, 13, 5]
+        )[0]
 
     @staticmethod
     def _student(age: int, rng: random.Random) -> str:
@@ -120,8 +146,9 @@ class RowGenerator:
         head_age = rng.randint(25, 80)
         members: list[tuple[str, str, int]] = [("户主", head_sex, head_age)]
         if rng.random() < 0.8 and head_age < 78:
-            members.append(("配偶", "F" if head_sex == "M" else "M",
-                            max(20, head_age + rng.randint(-5, 3))))
+            members.append(
+                ("配偶", "F" if head_sex == "M" else "M", max(20, head_age + rng.randint(-5, 3)))
+            )
         if htype != "特困供养贫困户":
             for _ in range(rng.choices([0, 1, 2, 3], [15, 35, 35, 15])[0]):
                 child_age = head_age - rng.randint(20, 38)
@@ -130,7 +157,9 @@ class RowGenerator:
                     members.append(("之子" if sex == "M" else "之女", sex, child_age))
             if head_age < 50 and rng.random() < 0.25:
                 sex = rng.choice("MF")
-                members.append(("之父" if sex == "M" else "之母", sex, head_age + rng.randint(22, 32)))
+                members.append(
+                    ("之父" if sex == "M" else "之母", sex, head_age + rng.randint(22, 32))
+                )
         household_no = f"{village.code}{serial:04d}"
         phone = f"1{rng.choice('3578')}{rng.randrange(10**9):09d}"
         rows = []
@@ -143,13 +172,28 @@ class RowGenerator:
                 health = "残疾"
             elif age > 60 and rng.random() < 0.3:
                 health = "长期慢性病"
-            name = self._name(surname if relation not in ("配偶", "之母") else rng.choice(SURNAMES), sex)
-            rows.append([
-                household_no, name, self._id(village.county_code, birth, sex),
-                "男" if sex == "M" else "女", birth.isoformat(), relation, village.code, htype,
-                cause, status, year, self._education(age, rng), health, self._student(age, rng),
-                phone if i == 0 else "",
-            ])
+            name = self._name(
+                surname if relation not in ("配偶", "之母") else rng.choice(SURNAMES), sex
+            )
+            rows.append(
+                [
+                    household_no,
+                    name,
+                    self._id(village.county_code, birth, sex),
+                    "男" if sex == "M" else "女",
+                    birth.isoformat(),
+                    relation,
+                    village.code,
+                    htype,
+                    cause,
+                    status,
+                    year,
+                    self._education(age, rng),
+                    health,
+                    self._student(age, rng),
+                    phone if i == 0 else "",
+                ]
+            )
         return rows
 
     def village_rows(self, village: VillageSpec, households: int) -> Iterator[list[str]]:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
+from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.uploads import store_upload
 
@@ -30,14 +32,26 @@ def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     points = [
-        (r.area.name, r.area.longitude, r.area.latitude, r.households,
-         reverse("registry:area", args=[r.area.code]))
+        (
+            r.area.name,
+            r.area.longitude,
+            r.area.latitude,
+            r.households,
+            reverse("registry:area", args=[r.area.code]),
+        )
         for r in rows
     ]
     return render(
-        request, "registry/areas.html",
-        {"area": area, "crumbs": crumbs, "rows": rows, "points": points,
-         "total_h": sum(r.households for r in rows), "total_p": sum(r.people for r in rows)},
+        request,
+        "registry/areas.html",
+        {
+            "area": area,
+            "crumbs": crumbs,
+            "rows": rows,
+            "points": points,
+            "total_h": sum(r.households for r in rows),
+            "total_p": sum(r.people for r in rows),
+        },
     )
 
 
@@ -50,11 +64,17 @@ def household_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "registry/household_list.html",
-        {"page": page, "f": f, "query": query.urlencode(),
-         "statuses": PovertyStatus.choices, "causes": PovertyCause.choices,
-         "types": HouseholdType.choices,
-         "may_export": request.user.has_perm("registry.export_registry")},
+        request,
+        "registry/household_list.html",
+        {
+            "page": page,
+            "f": f,
+            "query": query.urlencode(),
+            "statuses": PovertyStatus.choices,
+            "causes": PovertyCause.choices,
+            "types": HouseholdType.choices,
+            "may_export": request.user.has_perm("registry.export_registry"),
+        },
     )
 
 
@@ -68,15 +88,24 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
     unmask = scoping.may_unmask(request.user) and request.GET.get("unmask") == "1"
     if unmask:
         account_services.log_unmask(
-            user=request.user, subject=household.household_no, context="household_page"  # type: ignore[arg-type]
+            user=acting_user(request),
+            subject=household.household_no,
+            context="household_page",
         )
     return render(
-        request, "registry/household_detail.html",
-        {"h": household, "members": selectors.members_of(household),
-         "history": selectors.status_history(household), "unmask": unmask,
-         "next_statuses": [(s, PovertyStatus(s).label)
-                           for s in sorted(STATUS_TRANSITIONS.get(household.status, ()))],
-         "may_unmask": scoping.may_unmask(request.user)},
+        request,
+        "registry/household_detail.html",
+        {
+            "h": household,
+            "members": selectors.members_of(household),
+            "history": selectors.status_history(household),
+            "unmask": unmask,
+            "next_statuses": [
+                (s, PovertyStatus(s).label)
+                for s in sorted(STATUS_TRANSITIONS.get(household.status, ()))
+            ],
+            "may_unmask": scoping.may_unmask(request.user),
+        },
     )
 
 
@@ -94,7 +123,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
 
     def lines():  # type: ignore[no-untyped-def]
         yield "\ufeff" + writer.writerow(services.EXPORT_HEADER)
-        for row in services.export_rows(user=request.user, area=area):  # type: ignore[arg-type]
+        for row in services.export_rows(user=acting_user(request), area=area):
             yield writer.writerow(row)
 
     name = f"tuopin-registry-{timezone.localdate():%Y%m%d}.csv"
@@ -115,9 +144,11 @@ def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
         year_text = request.POST.get("year", "").strip()
         try:
             services.change_status(
-                household=household, to_status=request.POST.get("to_status", ""),
+                household=household,
+                to_status=request.POST.get("to_status", ""),
                 year=int(year_text) if year_text.isdigit() else None,
-                reason=request.POST.get("reason", ""), by=request.user,  # type: ignore[arg-type]
+                reason=request.POST.get("reason", ""),
+                by=acting_user(request),
             )
             messages.success(request, _("状态已更新"))
         except DomainError as exc:
@@ -132,13 +163,16 @@ def registry_import(request: HttpRequest) -> HttpResponse:
     report = None
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
+        assert isinstance(upload, UploadedFile)
         stored = store_upload(upload)
         try:
-            report = services.import_registry(path=stored, by=request.user)  # type: ignore[arg-type]
+            report = services.import_registry(path=stored, by=acting_user(request))
         except DomainError as exc:
             messages.error(request, exc.message)
         except UnicodeDecodeError:
-            messages.error(request, _("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX"))
+            messages.error(
+                request, _("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX")
+            )
         if report is not None:
             request.session["last_import_errors"] = [
                 [e.line, e.column, e.code, e.message] for e in report.errors[:5000]

@@ -10,8 +10,19 @@ from django.utils.safestring import SafeString
 
 register = template.Library()
 
-PALETTE = ["#c0392b", "#e67e22", "#f1c40f", "#27ae60", "#16a085", "#2980b9", "#8e44ad",
-           "#7f8c8d", "#d35400", "#2c3e50", "#95a5a6"]
+PALETTE = [
+    "#c0392b",
+    "#e67e22",
+    "#f1c40f",
+    "#27ae60",
+    "#16a085",
+    "#2980b9",
+    "#8e44ad",
+    "#7f8c8d",
+    "#d35400",
+    "#2c3e50",
+    "#95a5a6",
+]
 
 
 @register.simple_tag
@@ -30,11 +41,17 @@ def bar_chart(rows: Sequence[tuple[str, int]], title: str = "") -> SafeString:
         '<text x="{}" y="{}" font-size="14" dominant-baseline="middle">{}</text>',
         (
             (
-                label_w - 6, gap + i * (bar_h + gap) + bar_h / 2, label,
-                label_w, gap + i * (bar_h + gap), max(1, round((width - label_w - 60) * v / top)),
-                bar_h, PALETTE[i % len(PALETTE)],
+                label_w - 6,
+                gap + i * (bar_h + gap) + bar_h / 2,
+                label,
+                label_w,
+                gap + i * (bar_h + gap),
+                max(1, round((width - label_w - 60) * v / top)),
+                bar_h,
+                PALETTE[i % len(PALETTE)],
                 label_w + max(1, round((width - label_w - 60) * v / top)) + 6,
-                gap + i * (bar_h + gap) + bar_h / 2, f"{v:,}",
+                gap + i * (bar_h + gap) + bar_h / 2,
+                f"{v:,}",
             )
             for i, (label, v) in enumerate(rows)
         ),
@@ -69,13 +86,23 @@ def dot_map(points: Sequence[tuple[str, float, float, int, str]], title: str = "
         '<a href="{}"><circle cx="{}" cy="{}" r="{}" fill="#c0392b" fill-opacity=".55"/>'
         '<text x="{}" y="{}" font-size="11" text-anchor="middle">{} {}</text></a>',
         (
-            (url, *place(float(lon), float(lat)), round(4 + 14 * (n / top) ** 0.5, 1),
-             place(float(lon), float(lat))[0], place(float(lon), float(lat))[1] - 10 - 14 * (n / top) ** 0.5,
-             name, f"{n:,}")
+            (
+                url,
+                *place(float(lon), float(lat)),
+                round(4 + 14 * (n / top) ** 0.5, 1),
+                place(float(lon), float(lat))[0],
+                place(float(lon), float(lat))[1] - 10 - 14 * (n / top) ** 0.5,
+                name,
+                f"{n:,}",
+            )
             for name, lon, lat, n, url in pts
         ),
     )
     return format_html(
         '<svg viewBox="0 0 {} {}" role="img" aria-label="{}"><rect width="100%" height="100%" '
-        'fill="#f4f8f4"/>{}</svg>', size, size, title, dots,
+        'fill="#f4f8f4"/>{}</svg>',
+        size,
+        size,
+        title,
+        dots,
     )

@@ -11,9 +11,9 @@ from tuopin.core import idcard
     ("value", "birth", "sex"),
     [
         ("11010519491231002X", dt.date(1949, 12, 31), "F"),  # the standard's example, check X
-        ("440524188001010014", dt.date(1880, 1, 1), "M"),    # the standard's example
+        ("440524188001010014", dt.date(1880, 1, 1), "M"),  # the standard's example
         ("110101199003074477", dt.date(1990, 3, 7), "M"),
-        ("110101199003076720", dt.date(1990, 3, 7), "F"),    # check digit 0
+        ("110101199003076720", dt.date(1990, 3, 7), "F"),  # check digit 0
     ],
 )
 def test_valid_numbers_give_birth_date_and_sex(value: str, birth: dt.date, sex: str) -> None:
@@ -31,7 +31,9 @@ def test_wrong_check_digit_is_rejected_with_its_code() -> None:
     assert exc.value.code == "id_checksum"
 
 
-@pytest.mark.parametrize("raw", ["1101051949123100", "11010519491231002Y", "A1010519491231002X", ""])
+@pytest.mark.parametrize(
+    "raw", ["1101051949123100", "11010519491231002Y", "A1010519491231002X", ""]
+)
 def test_malformed_numbers_are_rejected(raw: str) -> None:
     with pytest.raises(idcard.IdNumberError) as exc:
         idcard.parse(raw)

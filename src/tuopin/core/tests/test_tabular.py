@@ -35,7 +35,11 @@ def test_xlsx_rows_keep_their_line_numbers(tmp_path: Path) -> None:
     wb.save(path)
     table = open_table(path)
     assert table.header == ROWS[0]
-    assert list(table.rows) == [(2, ["A001", "唐俊"]), (3, ["A002", "王强"]), (5, ["A003", "12345"])]
+    assert list(table.rows) == [
+        (2, ["A001", "唐俊"]),
+        (3, ["A002", "王强"]),
+        (5, ["A003", "12345"]),
+    ]
 
 
 def test_missing_or_binary_files_are_unreadable(tmp_path: Path) -> None:

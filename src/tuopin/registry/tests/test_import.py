@@ -19,9 +19,22 @@ from tuopin.registry.models import Household, Person, StatusChange
 
 pytestmark = pytest.mark.usefixtures("area_tree")
 
-CHINESE_HEADER = ["户编号", "姓名", "身份证号", "性别", "出生日期", "与户主关系", "村代码",
-                  "贫困户属性", "主要致贫原因", "贫困状态", "文化程度", "健康状况", "在校生状况",
-                  "联系电话"]
+CHINESE_HEADER = [
+    "户编号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "与户主关系",
+    "村代码",
+    "贫困户属性",
+    "主要致贫原因",
+    "贫困状态",
+    "文化程度",
+    "健康状况",
+    "在校生状况",
+    "联系电话",
+]
 
 
 def codes_by_line(report) -> dict[int, set[str]]:  # type: ignore[no-untyped-def]
@@ -35,28 +48,50 @@ def run(path: Path):  # type: ignore[no-untyped-def]
     return services.import_registry(path=path)
 
 
-def test_valid_file_creates_households_people_and_first_status(write_csv: Callable[..., Path]) -> None:
-    report = run(write_csv([
-        person_row("H1", "唐俊", seq=12),
-        person_row("H1", "朱明", seq=31, relation="配偶"),
-        person_row("H2", "王强", seq=41, status="已脱贫"),
-    ]))
+def test_valid_file_creates_households_people_and_first_status(
+    write_csv: Callable[..., Path],
+) -> None:
+    report = run(
+        write_csv(
+            [
+                person_row("H1", "唐俊", seq=12),
+                person_row("H1", "朱明", seq=31, relation="配偶"),
+                person_row("H2", "王强", seq=41, status="已脱贫"),
+            ]
+        )
+    )
     assert report.as_dict() == {
-        "households_created": 2, "households_updated": 0, "people_created": 3,
-        "people_updated": 0, "rejected_households": 0, "rejected_rows": 0,
+        "households_created": 2,
+        "households_updated": 0,
+        "people_created": 3,
+        "people_updated": 0,
+        "rejected_households": 0,
+        "rejected_rows": 0,
     }
     h1 = Household.objects.get(household_no="H1")
-    assert (h1.head_name, h1.member_count, h1.status, h1.village_id) == ("唐俊", 2, "poor", VILLAGE_A)
+    assert (h1.head_name, h1.member_count, h1.status, h1.village_id) == (
+        "唐俊",
+        2,
+        "poor",
+        VILLAGE_A,
+    )
     assert Household.objects.get(household_no="H2").status == "lifted"
     assert StatusChange.objects.filter(household=h1, from_status="", to_status="poor").count() == 1
     p = Person.objects.get(name="朱明")
-    assert (p.sex, p.birth_date, p.relation, p.education) == ("M", dt.date(1970, 5, 1), "spouse", "junior")
+    assert (p.sex, p.birth_date, p.relation, p.education) == (
+        "M",
+        dt.date(1970, 5, 1),
+        "spouse",
+        "junior",
+    )
 
 
 def test_a_household_with_one_bad_row_is_rejected_whole(write_csv: Callable[..., Path]) -> None:
     bad = person_row("H1", "朱明", seq=31, relation="配偶")
     bad[2] = bad[2][:-1] + ("0" if bad[2][-1] != "0" else "1")  # break the check digit
-    report = run(write_csv([person_row("H1", "唐俊", seq=12), bad, person_row("H2", "王强", seq=41)]))
+    report = run(
+        write_csv([person_row("H1", "唐俊", seq=12), bad, person_row("H2", "王强", seq=41)])
+    )
     assert not Household.objects.filter(household_no="H1").exists()
     assert not Person.objects.filter(name="唐俊").exists()
     assert Household.objects.filter(household_no="H2").exists()
@@ -91,16 +126,22 @@ def test_each_row_rejection_has_its_code_and_column(
 
 
 def test_no_head_and_many_heads(write_csv: Callable[..., Path]) -> None:
-    report = run(write_csv([
-        person_row("H1", "甲", seq=11, relation="配偶"),
-        person_row("H2", "乙", seq=21),
-        person_row("H2", "丙", seq=31),
-    ]))
+    report = run(
+        write_csv(
+            [
+                person_row("H1", "甲", seq=11, relation="配偶"),
+                person_row("H2", "乙", seq=21),
+                person_row("H2", "丙", seq=31),
+            ]
+        )
+    )
     assert codes_by_line(report) == {2: {"no_head"}, 3: {"many_heads"}, 4: {"many_heads"}}
     assert Household.objects.count() == 0
 
 
-def test_same_id_in_two_households_of_the_file_is_a_duplicate(write_csv: Callable[..., Path]) -> None:
+def test_same_id_in_two_households_of_the_file_is_a_duplicate(
+    write_csv: Callable[..., Path],
+) -> None:
     first = person_row("H1", "甲", seq=11)
     second = person_row("H2", "乙", seq=21)
     twin = list(first)
@@ -117,13 +158,19 @@ def test_same_id_as_a_person_in_the_database_is_a_duplicate(write_csv: Callable[
 
 
 def test_reimporting_the_same_file_changes_nothing(write_csv: Callable[..., Path]) -> None:
-    path = write_csv([person_row("H1", "唐俊", seq=12), person_row("H1", "朱明", seq=31, relation="配偶")])
+    path = write_csv(
+        [person_row("H1", "唐俊", seq=12), person_row("H1", "朱明", seq=31, relation="配偶")]
+    )
     run(path)
     before = list(Person.objects.values_list("id", "updated_at").order_by("id"))
     report = run(path)
     assert report.as_dict() == {
-        "households_created": 0, "households_updated": 0, "people_created": 0,
-        "people_updated": 0, "rejected_households": 0, "rejected_rows": 0,
+        "households_created": 0,
+        "households_updated": 0,
+        "people_created": 0,
+        "people_updated": 0,
+        "rejected_households": 0,
+        "rejected_rows": 0,
     }
     assert list(Person.objects.values_list("id", "updated_at").order_by("id")) == before
     assert StatusChange.objects.count() == 1
@@ -135,14 +182,17 @@ def test_reimport_updates_changed_people_and_records_status_changes(
     run(write_csv([person_row("H1", "唐俊", seq=12)]))
     changed = person_row("H1", "唐俊", seq=12, status="已脱贫")
     changed[11] = "患有大病"
-    report = run(write_csv([changed, person_row("H1", "朱明", seq=31, relation="配偶")], name="b.csv"))
+    report = run(
+        write_csv([changed, person_row("H1", "朱明", seq=31, relation="配偶")], name="b.csv")
+    )
     assert report.as_dict()["households_updated"] == 1
     assert report.as_dict()["people_updated"] == 1
     assert report.as_dict()["people_created"] == 1
     h = Household.objects.get(household_no="H1")
     assert h.status == "lifted" and h.member_count == 2
     assert list(h.status_changes.values_list("from_status", "to_status")) == [
-        ("", "poor"), ("poor", "lifted")
+        ("", "poor"),
+        ("poor", "lifted"),
     ]
 
 
@@ -156,17 +206,31 @@ def test_a_partial_file_keeps_the_head_already_registered(write_csv: Callable[..
 
 
 def test_a_head_can_hand_over_to_another_member(write_csv: Callable[..., Path]) -> None:
-    run(write_csv([person_row("H1", "唐俊", seq=12), person_row("H1", "朱明", seq=31, relation="配偶")]))
-    report = run(write_csv([person_row("H1", "唐俊", seq=12, relation="配偶"),
-                            person_row("H1", "朱明", seq=31, relation="户主")], name="b.csv"))
+    run(
+        write_csv(
+            [person_row("H1", "唐俊", seq=12), person_row("H1", "朱明", seq=31, relation="配偶")]
+        )
+    )
+    report = run(
+        write_csv(
+            [
+                person_row("H1", "唐俊", seq=12, relation="配偶"),
+                person_row("H1", "朱明", seq=31, relation="户主"),
+            ],
+            name="b.csv",
+        )
+    )
     assert report.errors == []
     assert Household.objects.get(household_no="H1").head_name == "朱明"
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
 def test_chinese_headers_in_every_encoding(write_csv: Callable[..., Path], encoding: str) -> None:
-    path = write_csv([person_row("H1", "唐俊", seq=12), person_row("H2", "王强", seq=41)],
-                     header=CHINESE_HEADER, encoding=encoding)
+    path = write_csv(
+        [person_row("H1", "唐俊", seq=12), person_row("H2", "王强", seq=41)],
+        header=CHINESE_HEADER,
+        encoding=encoding,
+    )
     report = run(path)
     assert report.errors == []
     assert set(Person.objects.values_list("name", flat=True)) == {"唐俊", "王强"}
@@ -178,7 +242,7 @@ def test_xlsx_with_numeric_cells(tmp_path: Path) -> None:
     ws.append(CHINESE_HEADER)
     row: list[object] = person_row("H1", "唐俊", seq=12)
     row[6] = int(VILLAGE_A)  # Excel stores codes as numbers
-    row[4] = dt.datetime(1970, 5, 1)
+    row[4] = dt.datetime(1970, 5, 1)  # noqa: DTZ001 - Excel date cells are naive
     ws.append(row)
     path = tmp_path / "r.xlsx"
     wb.save(path)
@@ -187,7 +251,9 @@ def test_xlsx_with_numeric_cells(tmp_path: Path) -> None:
     assert Household.objects.get().village_id == VILLAGE_A
 
 
-def test_full_width_and_lower_case_x_ids_are_stored_normalised(write_csv: Callable[..., Path]) -> None:
+def test_full_width_and_lower_case_x_ids_are_stored_normalised(
+    write_csv: Callable[..., Path],
+) -> None:
     birth = dt.date(1949, 12, 31)
     value = make_id("422823", birth, 2)
     row = person_row("H1", "甲", seq=2, birth=birth)
@@ -218,10 +284,18 @@ def test_cli_json_and_errors_file(write_csv: Callable[..., Path], tmp_path: Path
     bad[4] = "1999-01-01"
     path = write_csv([person_row("H1", "甲", seq=11), bad])
     errors = tmp_path / "errors.csv"
-    call_command("registry", "import", str(path), "--json", "--errors", str(errors), "--no-progress")
+    call_command(
+        "registry", "import", str(path), "--json", "--errors", str(errors), "--no-progress"
+    )
     out = json.loads(capsys.readouterr().out)
-    assert out == {"households_created": 1, "households_updated": 0, "people_created": 1,
-                   "people_updated": 0, "rejected_households": 1, "rejected_rows": 1}
+    assert out == {
+        "households_created": 1,
+        "households_updated": 0,
+        "people_created": 1,
+        "people_updated": 0,
+        "rejected_households": 1,
+        "rejected_rows": 1,
+    }
     with errors.open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
     assert rows[1][:3] == ["3", "birth_date", "id_birth_mismatch"]
@@ -236,7 +310,8 @@ def test_english_and_chinese_values_both_accepted(write_csv: Callable[..., Path]
 
 
 def test_an_officers_import_cannot_write_outside_scope(
-    write_csv: Callable[..., Path], cadre_a  # type: ignore[no-untyped-def]
+    write_csv: Callable[..., Path],
+    cadre_a,  # type: ignore[no-untyped-def]
 ) -> None:
     report = services.import_registry(
         path=write_csv([person_row("H1", "甲", seq=11, village=VILLAGE_B)]), by=cadre_a

@@ -16,11 +16,19 @@ pytestmark = pytest.mark.usefixtures("area_tree")
 
 
 def test_officer_upload_imports_in_scope_and_lists_rejections(
-    client: Client, county_officer, write_csv: Callable[..., Path], settings, tmp_path: Path  # type: ignore[no-untyped-def]
+    client: Client,
+    county_officer,
+    write_csv: Callable[..., Path],
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
-    path = write_csv([person_row("H1", "甲", seq=11, village=VILLAGE_A),
-                      person_row("H2", "乙", seq=21, village=VILLAGE_C)])
+    path = write_csv(
+        [
+            person_row("H1", "甲", seq=11, village=VILLAGE_A),
+            person_row("H2", "乙", seq=21, village=VILLAGE_C),
+        ]
+    )
     client.force_login(county_officer)
     upload = SimpleUploadedFile("export.csv", path.read_bytes(), content_type="text/csv")
     page = client.post("/registry/import/", {"file": upload}).content.decode()

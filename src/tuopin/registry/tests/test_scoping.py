@@ -29,7 +29,9 @@ def test_cadre_cannot_see_another_village_household_page(client: Client, cadre_a
     assert client.get("/registry/households/NOPE/").status_code == 404
 
 
-def test_cadre_household_list_and_area_browser_hold_only_own_village(client: Client, cadre_a) -> None:  # type: ignore[no-untyped-def]
+def test_cadre_household_list_and_area_browser_hold_only_own_village(
+    client: Client, cadre_a
+) -> None:  # type: ignore[no-untyped-def]
     client.force_login(cadre_a)
     body = client.get("/registry/households/").content.decode()
     assert "A001" in body and "A002" in body
@@ -109,7 +111,8 @@ def test_unmasking_needs_the_permission_and_is_logged(client: Client, unmasking_
     body = api(client, unmasking_officer, "/api/v1/households/A001").json()
     assert p.id_number in {m["id_number"] for m in body["members"]}
     assert list(UnmaskLog.objects.values_list("subject", "context").order_by("id")) == [
-        ("A001", "household_page"), ("A001", "api")
+        ("A001", "household_page"),
+        ("A001", "api"),
     ]
 
 

@@ -21,8 +21,9 @@ class Command(BaseCommand):
         create.add_argument("--area", action="append", default=[], help="Area code (repeatable)")
         create.add_argument("--password")
         create.add_argument("--name", default="", help="Full name")
-        create.add_argument("--unmask", action="store_true",
-                            help="May see whole ID numbers (every view is logged)")
+        create.add_argument(
+            "--unmask", action="store_true", help="May see whole ID numbers (every view is logged)"
+        )
         token = sub.add_parser("token", help="Print a new API token for a user")
         token.add_argument("username")
         sub.add_parser("roles", help="List the roles")
@@ -31,8 +32,12 @@ class Command(BaseCommand):
         try:
             if opts["action"] == "create":
                 user = services.create_user(
-                    username=opts["username"], role=opts["role"], area_codes=opts["area"],
-                    password=opts["password"], full_name=opts["name"], unmask=opts["unmask"],
+                    username=opts["username"],
+                    role=opts["role"],
+                    area_codes=opts["area"],
+                    password=opts["password"],
+                    full_name=opts["name"],
+                    unmask=opts["unmask"],
                 )
                 self.stdout.write(f"{user.username}: {opts['role']} {' '.join(opts['area'])}")
             elif opts["action"] == "token":

@@ -19,15 +19,19 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2018)
         parser.add_argument("--json", action="store_true")
         parser.add_argument("--no-progress", action="store_true")
-        parser.add_argument("--admin-password", default=None,
-                            help="Also create a superuser 'admin' with this password")
+        parser.add_argument(
+            "--admin-password",
+            default=None,
+            help="Also create a superuser 'admin' with this password",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         with progress_bar(None, "演示数据", enabled=not opts["no_progress"]) as bar:
-            result = services.build_demo(
-                scale=opts["scale"], seed=opts["seed"],
-                progress=lambda done: bar.update(done - bar.n),
-            )
+
+            def advance(done: int) -> None:
+                bar.update(done - bar.n)
+
+            result = services.build_demo(scale=opts["scale"], seed=opts["seed"], progress=advance)
         if opts["admin_password"]:
             User = get_user_model()
             admin, _ = User.objects.get_or_create(username="admin")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tuopin.accounts.models import User
+from tuopin.accounts import selectors as account_selectors
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.management import dump_json, progress_bar
@@ -38,6 +38,7 @@ class Command(BaseCommand):
             counts, total = run.count_households()
             del counts
             with progress_bar(total, "导入", enabled=not opts["no_progress"]) as bar:
+
                 def advance(done: int) -> None:
                     bar.update(done - bar.n)
 
@@ -66,8 +67,8 @@ class Command(BaseCommand):
 
     def export(self, opts: dict[str, Any]) -> None:
         try:
-            user = User.objects.get(username=opts["user"])
-        except User.DoesNotExist:
-            raise CommandError(f"用户不存在：{opts['user']}", returncode=2) from None
+            user = account_selectors.get_user(opts["user"])
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from exc
         n = services.export_registry(user=user, path=opts["file"], area=opts.get("area"))
         self.stdout.write(f"导出 {n} 人 → {opts['file']}")
