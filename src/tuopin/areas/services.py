@@ -46,7 +46,7 @@ class AreaImportReport:
 
 
 def _parent_code(code: str, known: set[str]) -> str | None:
-    for candidate in codes.ancestor_codes(code):
+    for candidate in codes.parent_candidates(code):
         if candidate in known:
             return candidate
     return None

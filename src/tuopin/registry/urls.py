@@ -8,6 +8,7 @@ urlpatterns = [
     path("areas/<str:code>/", views.area_browser, name="area"),
     path("households/", views.household_list, name="households"),
     path("households/export/", views.household_export, name="export"),
+    path("people/", views.people_search, name="people"),
     path("import/", views.registry_import, name="import"),
     path("import/errors.csv", views.registry_import_errors, name="import_errors"),
     path("households/<str:household_no>/", views.household_detail, name="household"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.accounts.selectors import acting_user
+from tuopin.core import idcard
 from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.uploads import store_upload
 
@@ -191,3 +192,27 @@ def registry_import_errors(request: HttpRequest) -> HttpResponse:
     writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
     writer.writerows(request.session.get("last_import_errors", []))
     return response
+
+
+@login_required
+@permission_required("registry.view_person", raise_exception=True)
+def people_search(request: HttpRequest) -> HttpResponse:
+    """Find people in scope by name (prefix) or by a whole ID number (keyed hash, exact).
+
+    The form posts, so that ID numbers never land in URLs, server logs or browser history, and
+    the page never echoes a whole ID number back.
+    """
+    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
+    looks_like_id = len(q) >= 15 and q[:6].isdigit()
+    people: list[object] = []
+    if q:
+        qs = selectors.people_for(
+            request.user, id_number=q if looks_like_id else None, name=None if looks_like_id else q
+        )
+        people = list(qs.order_by("name", "id")[:100])
+    shown = idcard.mask(idcard.normalise(q)) if looks_like_id else q
+    return render(
+        request,
+        "registry/people.html",
+        {"q": q, "shown": shown, "is_id": looks_like_id, "people": people},
+    )

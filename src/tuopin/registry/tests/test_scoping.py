@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tuopin.accounts import services as accounts
 from tuopin.accounts.models import UnmaskLog
+from tuopin.conftest import person_row
 from tuopin.registry import selectors, services
 from tuopin.registry.models import Person
 
@@ -151,3 +155,35 @@ def test_home_counts_follow_scope(client: Client, cadre_a, operator) -> None:  #
     client.force_login(cadre_a)
     body = client.get("/").content.decode()
     assert "溪丘湾村" in body and "<svg" in body
+
+
+def test_people_search_page_stays_in_scope(client: Client, cadre_a) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(cadre_a)
+    other = Person.objects.get(name="李华")
+    assert "李华" not in client.post("/registry/people/", {"q": "李"}).content.decode()
+    assert "李华" not in client.post("/registry/people/", {"q": other.id_number}).content.decode()
+    own = Person.objects.get(name="唐俊")
+    page = client.post("/registry/people/", {"q": own.id_number}).content.decode()
+    assert "唐俊" in page and own.id_number not in page and own.masked_id in page
+
+
+def count_queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_and_detail_pages_use_a_fixed_number_of_queries(
+    client: Client,
+    county_officer,
+    write_csv: Callable[..., Path],  # type: ignore[no-untyped-def]
+) -> None:
+    client.force_login(county_officer)
+    client.get("/registry/households/")  # warm the session and permission caches
+    before_list = count_queries(client, "/registry/households/")
+    before_detail = count_queries(client, "/registry/households/A001/")
+    rows = [person_row(f"M{i:03d}", "某", seq=101 + 2 * i) for i in range(40)]
+    rows += [person_row("A001", f"成员{i}", seq=301 + 2 * i, relation="之子") for i in range(6)]
+    assert services.import_registry(path=write_csv(rows, name="more.csv")).errors == []
+    assert count_queries(client, "/registry/households/") == before_list
+    assert count_queries(client, "/registry/households/A001/") == before_detail
