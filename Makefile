@@ -53,6 +53,9 @@ format: $(DEVSTAMP) ## Format and autofix
 	$(BIN)/ruff format src bench
 	$(BIN)/ruff check --fix src bench
 
+e2e: $(DEVSTAMP) ## Browser tests: Playwright driving /usr/bin/chromium (apt-get install chromium)
+	$(BIN)/pytest -m e2e
+
 bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/registry_import.py
 
