@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts import scoping
 
+from .importer import refresh_household_summaries
 from .models import Household, Person, StatusChange
 
 
@@ -22,9 +23,13 @@ class ScopedAdmin(admin.ModelAdmin):
 class PersonInline(admin.TabularInline):
     model = Person
     fields = ["name", "masked_id_number", "sex", "birth_date", "relation", "health"]
-    readonly_fields = ["masked_id_number"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
 
     @admin.display(description=_("证件号码"))
     def masked_id_number(self, obj: Person) -> str:
@@ -61,6 +66,10 @@ class HouseholdAdmin(ScopedAdmin):
     list_select_related = ["village"]
     show_full_result_count = False
 
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        # New households come through the import, which validates them as a whole.
+        return False
+
 
 @admin.register(Person)
 class PersonAdmin(ScopedAdmin):
@@ -68,7 +77,6 @@ class PersonAdmin(ScopedAdmin):
     list_display = ["name", "masked_id_number", "sex", "birth_date", "relation", "household"]
     list_filter = ["sex", "relation", "health"]
     search_fields = ["name"]
-    raw_id_fields = ["household"]
     list_select_related = ["household"]
     show_full_result_count = False
 
@@ -76,9 +84,33 @@ class PersonAdmin(ScopedAdmin):
     def masked_id_number(self, obj: Person) -> str:
         return obj.masked_id
 
-    def get_exclude(self, request, obj=None):  # type: ignore[no-untyped-def]
-        # The whole ID number is a form field only for those who may unmask.
-        return [] if scoping.may_unmask(request.user) else ["id_number"]
+    fields = [
+        "name",
+        "masked_id_number",
+        "sex",
+        "birth_date",
+        "relation",
+        "household",
+        "village_code",
+        "education",
+        "health",
+        "student_status",
+        "phone",
+    ]
+    # Identity, household and relation follow the ID number and the one-head rule: they
+    # change through the import, never by hand here. The whole ID number is never shown.
+    readonly_fields = [
+        "masked_id_number",
+        "sex",
+        "birth_date",
+        "relation",
+        "household",
+        "village_code",
+    ]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return ["masked_id_number", "village_code"]
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        super().save_model(request, obj, form, change)
+        refresh_household_summaries([obj.household_id])

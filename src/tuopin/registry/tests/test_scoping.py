@@ -187,3 +187,26 @@ def test_list_and_detail_pages_use_a_fixed_number_of_queries(
     assert services.import_registry(path=write_csv(rows, name="more.csv")).errors == []
     assert count_queries(client, "/registry/households/") == before_list
     assert count_queries(client, "/registry/households/A001/") == before_detail
+
+
+def test_admin_edit_keeps_identity_and_summaries(client: Client, county_officer) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.registry.models import Household
+
+    client.force_login(county_officer)
+    head = Person.objects.get(name="唐俊")
+    response = client.post(
+        f"/admin/registry/person/{head.pk}/change/",
+        {
+            "name": "唐俊英",
+            "education": "senior",
+            "health": "chronic",
+            "student_status": "none",
+            "phone": "13900000001",
+            "id_number": "110105194912310021",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    head.refresh_from_db()
+    assert head.name == "唐俊英" and head.id_number != "110105194912310021"
+    assert Household.objects.get(household_no="A001").head_name == "唐俊英"
+    assert client.get("/admin/registry/person/add/").status_code == 403
