@@ -17,8 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import hashlib
-import hmac
 import json
 import os
 import platform
@@ -106,8 +104,9 @@ def phase_file(path: Path, people: int) -> None:
                     break
 
 
-def raw_rows(path: Path, key: bytes):  # type: ignore[no-untyped-def]
-    """Households and people of the file as plain tuples: no validation, nothing looked up."""
+def raw_rows(path: Path):  # type: ignore[no-untyped-def]
+    """Households and people of the file as plain tuples: no validation, nothing looked up,
+    no keyed hash (the ID number itself fills the hash column)."""
     now = dt.datetime.now(dt.UTC)
     households: dict[str, tuple] = {}  # type: ignore[type-arg]
     people = []
@@ -125,7 +124,7 @@ def raw_rows(path: Path, key: bytes):  # type: ignore[no-untyped-def]
                     row[6],
                     row[1],
                     row[2],
-                    hmac.new(key, row[2].encode(), hashlib.sha256).hexdigest(),
+                    row[2],
                     "M" if row[3] == "男" else "F",
                     row[4],
                     "head" if row[5] == "户主" else "other",
@@ -154,7 +153,7 @@ def raw_sqlite(db: Path, path: Path) -> tuple[float, float]:
     import sqlite3
 
     t0 = time.perf_counter()
-    households, people = raw_rows(path, b"bench")
+    households, people = raw_rows(path)
     con = sqlite3.connect(db)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=NORMAL")
@@ -174,9 +173,9 @@ def raw_sqlite(db: Path, path: Path) -> tuple[float, float]:
         con.execute("DELETE FROM registry_household")
     # The same rows into a bare table: no keys, no indexes, no constraints.
     con.execute("DROP TABLE IF EXISTS bare_person")
-    con.execute("CREATE TABLE bare_person AS SELECT * FROM registry_person WHERE 0")
+    con.execute(f"CREATE TABLE bare_person AS SELECT {P_COLS} FROM registry_person WHERE 0")
     t0 = time.perf_counter()
-    households, people = raw_rows(path, b"bench")
+    households, people = raw_rows(path)
     with con:
         con.executemany(
             f"INSERT INTO bare_person ({P_COLS}) VALUES ({','.join('?' * 14)})",
@@ -192,7 +191,7 @@ def raw_postgres(url: str, path: Path) -> tuple[float, float]:
     import psycopg
 
     t0 = time.perf_counter()
-    households, people = raw_rows(path, b"bench")
+    households, people = raw_rows(path)
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         with cur.copy(f"COPY registry_household ({HH_COLS}) FROM STDIN") as cp:
             for h in households:
@@ -206,9 +205,11 @@ def raw_postgres(url: str, path: Path) -> tuple[float, float]:
     elapsed = time.perf_counter() - t0
     with psycopg.connect(url) as conn:
         conn.execute("TRUNCATE registry_person, registry_household, registry_statuschange CASCADE")
-        conn.execute("CREATE TABLE bare_person (LIKE registry_person)")
+        conn.execute(
+            f"CREATE TABLE bare_person AS SELECT {P_COLS} FROM registry_person WITH NO DATA"
+        )
     t0 = time.perf_counter()
-    households, people = raw_rows(path, b"bench")
+    households, people = raw_rows(path)
     with psycopg.connect(url) as conn, conn.cursor() as cur:
         with cur.copy(f"COPY bare_person ({P_COLS}) FROM STDIN") as cp:
             for p in people:
@@ -247,6 +248,7 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench")
     parser.add_argument("--phase-areas", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--phase-file", help=argparse.SUPPRESS)
+    parser.add_argument("--phase-raw", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     if args.phase_areas:
@@ -254,6 +256,14 @@ def main() -> None:
         return
     if args.phase_file:
         phase_file(Path(args.phase_file), args.people)
+        return
+    if args.phase_raw:
+        engine, file = args.phase_raw
+        if engine == "sqlite":
+            raw, bare = raw_sqlite(OUT / "home" / "var" / "tuopin.sqlite3", Path(file))
+        else:
+            raw, bare = raw_postgres(args.pg, Path(file))
+        print(json.dumps([raw, bare]))
         return
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -271,10 +281,16 @@ def main() -> None:
             )
         with path.open(encoding="utf-8") as fh:
             people = sum(1 for _ in fh) - 1
-        if engine == "sqlite":
-            raw, bare = raw_sqlite(home / "var" / "tuopin.sqlite3", path)
-        else:
-            raw, bare = raw_postgres(args.pg, path)
+        # The baselines run in their own process: this one stays small, so the import child
+        # that it forks next inherits no large peak memory (Linux keeps maxrss across exec).
+        out = subprocess.run(
+            [sys.executable, __file__, "--phase-raw", engine, str(path), "--pg", args.pg],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        raw, bare = json.loads(out)
         seconds, peak_mb, report = timed_import(env, path)
         assert report["people_created"] == people, report
         results.append(

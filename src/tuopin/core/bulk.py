@@ -40,3 +40,26 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
             batch,
         )
         return len(batch)
+
+
+def select_in(
+    table: str, columns: Sequence[str], key: str, keys: Sequence[object], *, batch: int = 900
+) -> list[tuple[Any, ...]]:
+    """``SELECT columns FROM table WHERE key IN keys`` as plain tuples.
+
+    For the bulk paths: no model instances and no per-value ORM preparation. PostgreSQL gets
+    one ``= ANY(array)`` query; elsewhere the keys go in batches that no SQLite build refuses.
+    """
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    head = f"SELECT {cols} FROM {quote(table)} WHERE {quote(key)}"  # noqa: S608 - names are ours
+    out: list[tuple[Any, ...]] = []
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute(f"{head} = ANY(%s)", [list(keys)])
+            return list(cur.fetchall())
+        for start in range(0, len(keys), batch):
+            part = keys[start : start + batch]
+            cur.execute(f"{head} IN ({', '.join(['%s'] * len(part))})", list(part))
+            out.extend(cur.fetchall())
+    return out

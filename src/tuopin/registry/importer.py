@@ -11,13 +11,15 @@ as the national export does.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import multiprocessing.queues
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,7 @@ from tuopin.accounts import scoping
 from tuopin.areas import codes as area_codes
 from tuopin.areas import selectors as area_selectors
 from tuopin.core import idcard
-from tuopin.core.bulk import db_datetime, insert_rows
+from tuopin.core.bulk import db_datetime, insert_rows, select_in
 from tuopin.core.imports import RowError, map_header
 from tuopin.core.tabular import open_table
 
@@ -67,7 +69,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("household_no", "name", "id_number", "relation", "village_code")
 HOUSEHOLD_FIELDS = ("household_type", "poverty_cause", "poverty_status", "status_year", "address")
 PERSON_OPTIONAL = ("education", "health", "student_status", "phone")
-CHUNK_HOUSEHOLDS = 2000
+CHUNK_HOUSEHOLDS = 4000
+PROCESS_THRESHOLD = 20_000  # rows; smaller files are read in the importing process
 HOUSEHOLD_COLUMNS = (
     "household_no",
     "village_code",
@@ -96,6 +99,20 @@ PERSON_COLUMNS = (
     "phone",
     "created_at",
     "updated_at",
+)
+PERSON_LOOKUP = (
+    "id",
+    "household_id",
+    "id_number",
+    "relation",
+    "name",
+    "sex",
+    "birth_date",
+    "education",
+    "health",
+    "student_status",
+    "phone",
+    "village_code",
 )
 STATUS_COLUMNS = ("household_id", "from_status", "to_status", "year", "reason", "by_id", "at")
 
@@ -212,6 +229,10 @@ class PendingHousehold:
     rows: list[CleanRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
+
+
+# Complete households, errors of rows without a household number, rows read so far.
+Batch = tuple[list[tuple[str, "PendingHousehold"]], list[RowError], int]
 
 
 @dataclass
@@ -382,6 +403,16 @@ class RowValidator:
         )
 
 
+def _produce(run: RegistryImport, channel: multiprocessing.queues.Queue[tuple[str, Any]]) -> None:
+    """Body of the reading child: relay every batch, then ``done`` (or ``failed``)."""
+    try:
+        for batch in run._batches():
+            channel.put(("batch", batch))
+        channel.put(("done", None))
+    except BaseException as exc:  # handed to the parent, which raises it
+        channel.put(("failed", exc))
+
+
 class RegistryImport:
     """One run of an import. Use :func:`tuopin.registry.services.import_registry`."""
 
@@ -399,6 +430,9 @@ class RegistryImport:
         self.seen_ids: dict[str, str] = {}  # id number → household number (first seen)
         self.villages: dict[str, bool] = {}  # village code → exists and in scope
         self.now = timezone.now()
+        self.process_threshold = PROCESS_THRESHOLD
+        self.counts: dict[str, int] | None = None  # rows per household number (first pass)
+        self.total = 0
 
     # -- passes --------------------------------------------------------------------------
     def count_households(self) -> tuple[dict[str, int], int]:
@@ -411,44 +445,86 @@ class RegistryImport:
         counts: dict[str, int] = {}
         total = 0
         for _line, values in table.rows:
-            key = values[i].strip() if i < len(values) else ""
+            key = values[i] if i < len(values) else ""
             counts[key] = counts.get(key, 0) + 1
             total += 1
+        self.counts, self.total = counts, total
         return counts, total
 
     def run(self) -> ImportReport:
-        counts, _total = self.count_households()
+        if self.counts is None:
+            self.count_households()
+        assert self.counts is not None
+        total = self.total
+        # Reading and validating is Python work, and so is most of writing: on a big file
+        # outside a transaction, a forked child reads and validates while this process writes,
+        # so that both cores work. Small files and imports inside a transaction stay in-process.
+        use_child = total >= self.process_threshold and not connection.in_atomic_block
+        batches = self._batches_from_child() if use_child else self._batches()
+        for households, stray_errors, rows_read in batches:
+            self.report.errors.extend(stray_errors)
+            if households:
+                self.apply_chunk(households)
+            self.progress(rows_read)
+        self.progress(total)
+        self.report.errors.sort(key=lambda e: (e.line, e.column))
+        return self.report
+
+    def _batches(self) -> Iterator[Batch]:
+        """Read and validate the file; yield complete households in batches, with the errors
+        of rows that have no household number and the number of rows read so far."""
+        counts = dict(self.counts or {})
         table = open_table(self.path)
         validator = RowValidator(map_header(table.header, COLUMNS), timezone.localdate())
         pending: dict[str, PendingHousehold] = {}
         ready: list[tuple[str, PendingHousehold]] = []
+        stray: list[RowError] = []
+        n = 0
         for n, (line, values) in enumerate(table.rows, start=1):
-            if n % 1000 == 0:
-                self.progress(n)
             key = validator.household_no(values)
+            result = validator.validate(line, values)
             if not key:
-                result = validator.validate(line, values)
-                self.report.errors.extend(result if isinstance(result, list) else [])
+                stray.extend(result if isinstance(result, list) else [])
                 continue
             hh = pending.setdefault(key, PendingHousehold())
             hh.lines.append(line)
-            result = validator.validate(line, values)
             if isinstance(result, list):
                 hh.errors.extend(result)
             else:
                 hh.rows.append(result)
-            if len(hh.lines) == counts[key]:
+            if len(hh.lines) == counts.get(key, 0):
+                del counts[key]  # memory stays flat: finished households are forgotten
                 ready.append((key, pending.pop(key)))
                 if len(ready) >= CHUNK_HOUSEHOLDS:
-                    self.apply_chunk(ready)
-                    ready = []
-        for key, hh in pending.items():  # only if the file changed between the passes
-            ready.append((key, hh))
-        if ready:
-            self.apply_chunk(ready)
-        self.progress(_total)
-        self.report.errors.sort(key=lambda e: (e.line, e.column))
-        return self.report
+                    yield ready, stray, n
+                    ready, stray = [], []
+        ready.extend(pending.items())  # only if the file changed between the passes
+        yield ready, stray, n
+
+    def _batches_from_child(self) -> Iterator[Batch]:
+        """Run :meth:`_batches` in a forked child and relay what it yields.
+
+        The child never touches the database; the parent's connections are closed before the
+        fork so that no socket is shared. At most two batches wait in the queue, so memory
+        stays bounded when the database is the slower side.
+        """
+        ctx = multiprocessing.get_context("fork")
+        channel: multiprocessing.queues.Queue[tuple[str, Any]] = ctx.Queue(maxsize=2)
+        connections.close_all()
+        child = ctx.Process(target=_produce, args=(self, channel), daemon=True)
+        child.start()
+        try:
+            while True:
+                kind, payload = channel.get()
+                if kind == "done":
+                    break
+                if kind == "failed":
+                    raise payload
+                yield payload
+        finally:
+            if child.is_alive():
+                child.terminate()
+            child.join()
 
     # -- checks across rows ------------------------------------------------------------
     def _load_villages(self, wanted: Iterable[str]) -> None:
@@ -486,24 +562,13 @@ class RegistryImport:
             if self.by is not None and not scoping.covers(self.by, h.village_id)
         }
         hh_ids = [h.pk for h in existing_hh.values()]
-        # Two indexed queries (an OR of the two would scan the table on SQLite).
-        by_id = {
-            p.id_number: p
-            for p in Person.objects.filter(id_hash__in=hashes).only(
-                "id",
-                "household_id",
-                "id_number",
-                "relation",
-                "name",
-                "sex",
-                "birth_date",
-                "education",
-                "health",
-                "student_status",
-                "phone",
-                "village_code",
-            )
-        }
+        # Raw, batched look-ups: this runs for every batch of a million-row import.
+        by_id = {}
+        for values in select_in(Person._meta.db_table, PERSON_LOOKUP, "id_hash", hashes):
+            person = Person(**dict(zip(PERSON_LOOKUP, values, strict=True)))
+            if isinstance(person.birth_date, str):  # SQLite hands dates back as text
+                person.birth_date = dt.date.fromisoformat(person.birth_date)
+            by_id[person.id_number] = person
         heads_of: dict[int, list[str]] = {}
         for household_id, id_number in Person.objects.filter(
             household_id__in=hh_ids, relation=Relation.HEAD
@@ -666,7 +731,7 @@ class RegistryImport:
             )
         pk_of = {h.household_no: h.pk for h in existing_hh.values()}
         pk_of |= dict(
-            Household.objects.filter(household_no__in=new_keys).values_list("household_no", "id")
+            select_in(Household._meta.db_table, ("household_no", "id"), "household_no", new_keys)
         )
         reason = _("建档立卡导入")
         status_rows = [

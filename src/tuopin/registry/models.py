@@ -31,6 +31,7 @@ class Household(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_column="village_code",
+        db_index=False,  # one prefix index in Meta serves joins, equality and LIKE 'code%'
     )
     address = models.CharField(_("住址"), max_length=200, blank=True)
     household_type = models.CharField(
@@ -58,7 +59,13 @@ class Household(models.Model):
             ("view_aggregates", _("可以查看汇总数据")),
         ]
         indexes = [
-            models.Index(fields=["village", "status"], name="household_village_status"),
+            # varchar_pattern_ops lets PostgreSQL use the index for the scoping LIKE 'code%'
+            # under any collation; other databases ignore the operator class.
+            models.Index(
+                fields=["village"],
+                name="household_village_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["poverty_cause"], name="household_cause"),
         ]
 
@@ -76,11 +83,11 @@ class Person(models.Model):
         Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members"
     )
     # Denormalised from the household so that scoping people needs no join.
-    village_code = models.CharField(_("村代码"), max_length=12, db_index=True)
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    village_code = models.CharField(_("村代码"), max_length=12)
+    name = models.CharField(_("姓名"), max_length=50)
     # Uniqueness is enforced on the keyed hash (one index fewer on the biggest table).
     id_number = models.CharField(_("证件号码"), max_length=18)
-    id_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_hash = models.CharField(max_length=64, editable=False)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("出生日期"))
     relation = models.CharField(_("与户主关系"), max_length=16, choices=Relation.choices)
@@ -100,7 +107,19 @@ class Person(models.Model):
         verbose_name_plural = _("家庭成员")
         ordering = ["household_id", "id"]
         permissions = [("unmask_id_number", _("可以查看完整身份证号"))]
+        indexes = [
+            models.Index(
+                fields=["village_code"],
+                name="person_village_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
         constraints = [
+            # A constraint, not unique=True: PostgreSQL then gets no needless LIKE index.
+            models.UniqueConstraint(fields=["id_hash"], name="person_id_hash_unique"),
             models.UniqueConstraint(
                 fields=["household"],
                 condition=models.Q(relation="head"),

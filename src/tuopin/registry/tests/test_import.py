@@ -317,3 +317,51 @@ def test_an_officers_import_cannot_write_outside_scope(
         path=write_csv([person_row("H1", "甲", seq=11, village=VILLAGE_B)]), by=cadre_a
     )
     assert codes_by_line(report) == {2: {"unknown_village"}}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_big_files_are_read_in_a_child_process_with_the_same_result(
+    write_csv: Callable[..., Path],
+) -> None:
+    from tuopin.registry.importer import RegistryImport
+
+    rows = [person_row(f"T{i:03d}", "甲", seq=11 + 2 * i) for i in range(30)]
+    bad = person_row("T999", "乙", seq=901)
+    bad[4] = "1999-09-09"
+    run_ = RegistryImport(write_csv([*rows, bad]))
+    run_.process_threshold = 1  # force the reading child on a small file
+    report = run_.run()
+    assert report.households_created == 30 and report.rejected_households == 1
+    assert Person.objects.count() == 30
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_while_writing_stops_the_reading_child(
+    write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuopin.registry import importer
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "insert_rows", broken)  # the database is the outside boundary
+    run_ = importer.RegistryImport(write_csv([person_row("T1", "甲", seq=11)]))
+    run_.process_threshold = 1
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_.run()
+    assert Household.objects.count() == 0  # the batch's transaction rolled back
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreadable_row_in_the_child_reaches_the_caller(tmp_path: Path) -> None:
+    from tuopin.registry.importer import RegistryImport
+
+    path = tmp_path / "mixed.csv"
+    good = ",".join(person_row("T1", "甲", seq=11)).encode("utf-8")
+    header = ",".join(ENGLISH_HEADER).encode()
+    # Valid UTF-8 up front, then bytes that are not: detected only while streaming.
+    path.write_bytes(header + b"\n" + (good + b"\n") * 20000 + b"\xff\xfe\xfa,x\n")
+    run_ = RegistryImport(path)
+    run_.process_threshold = 1
+    with pytest.raises(UnicodeDecodeError):
+        run_.run()
