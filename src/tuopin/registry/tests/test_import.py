@@ -365,3 +365,12 @@ def test_an_unreadable_row_in_the_child_reaches_the_caller(tmp_path: Path) -> No
     run_.process_threshold = 1
     with pytest.raises(UnicodeDecodeError):
         run_.run()
+
+
+def test_awkward_characters_survive_the_bulk_write(write_csv: Callable[..., Path]) -> None:
+    row = person_row("H1", "王\t小\\明\\N", seq=11)
+    row[13] = ""  # an empty phone stays empty, not NULL
+    report = run(write_csv([row]))
+    assert report.errors == []
+    person = Person.objects.get()
+    assert person.name == "王\t小\\明\\N" and person.phone == ""
