@@ -7,6 +7,7 @@ already be in database form (see :func:`db_date` and :func:`db_datetime`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,19 +23,30 @@ def db_datetime(value: dt.datetime | None) -> object:
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
-def _copy_field(value: object) -> str:
-    """A value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, dt.date):  # dates and aware datetimes
-        return value.isoformat()
-    return str(value)
+def _copy_line(row: Sequence[object], stamps: dict[dt.datetime, str]) -> str:
+    """A row in PostgreSQL's COPY text format; ``stamps`` caches formatted timestamps
+    (a batch stamps every row with the same one)."""
+    out = []
+    for value in row:
+        if value.__class__ is str:
+            text: str = value  # type: ignore[assignment]
+            out.append(text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text)
+        elif value is None:
+            out.append("\\N")
+        elif isinstance(value, dt.datetime):
+            if value not in stamps:
+                stamps[value] = value.isoformat()
+            out.append(stamps[value])
+        elif isinstance(value, dt.date):
+            out.append(value.isoformat())
+        elif isinstance(value, bool):
+            out.append("t" if value else "f")
+        else:
+            out.append(str(value))
+    return "\t".join(out)
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
@@ -44,7 +56,8 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # One text block per call: psycopg's per-row write_row costs more than the server.
-            lines = ["\t".join(map(_copy_field, row)) for row in rows]
+            stamps: dict[dt.datetime, str] = {}
+            lines = [_copy_line(row, stamps) for row in rows]
             with cur.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
                 if lines:
                     copy.write("\n".join(lines) + "\n")

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db import connection, connections, transaction
 from django.utils import timezone
@@ -69,6 +69,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = ("household_no", "name", "id_number", "relation", "village_code")
 HOUSEHOLD_FIELDS = ("household_type", "poverty_cause", "poverty_status", "status_year", "address")
 PERSON_OPTIONAL = ("education", "health", "student_status", "phone")
+OPTIONAL_FIELDS = (*HOUSEHOLD_FIELDS, *PERSON_OPTIONAL)
+OPTIONAL_INDEX = {name: i for i, name in enumerate(OPTIONAL_FIELDS)}
 CHUNK_HOUSEHOLDS = 4000
 PROCESS_THRESHOLD = 20_000  # rows; smaller files are read in the importing process
 HOUSEHOLD_COLUMNS = (
@@ -208,9 +210,12 @@ _DATE_RE = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$")
 _PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 
 
-@dataclass
-class CleanRow:
-    """A row that passed every check that needs no other row."""
+class CleanRow(NamedTuple):
+    """A row that passed every check that needs no other row.
+
+    Tuples, not dataclasses: batches of them cross from the reading child to the writer, and
+    tuples pickle several times faster.
+    """
 
     line: int
     household_no: str
@@ -221,14 +226,18 @@ class CleanRow:
     sex: str
     birth_date: dt.date
     relation: str
-    values: dict[str, object]  # the optional columns present in the file
+    optional: tuple[Any, ...]  # OPTIONAL_FIELDS in order; None where the file has no column
+
+    def get(self, name: str) -> Any:
+        return self.optional[OPTIONAL_INDEX[name]]
 
 
-@dataclass
-class PendingHousehold:
-    rows: list[CleanRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
+class PendingHousehold(NamedTuple):
+    """The rows of one household read so far: valid rows, errors and every line number."""
+
+    rows: list[CleanRow]
+    errors: list[RowError]
+    lines: list[int]
 
 
 # Complete households, errors of rows without a household number, rows read so far.
@@ -288,7 +297,7 @@ class RowValidator:
         self.width = max(columns.values(), default=-1) + 1
         # Absent columns point one past the row, where padding puts an empty string.
         self.ix = {name: columns.get(name, self.width) for name in COLUMNS}
-        self.optional = [c for c in (*HOUSEHOLD_FIELDS, *PERSON_OPTIONAL) if c in columns]
+        self.optional = [(i, c) for i, c in enumerate(OPTIONAL_FIELDS) if c in columns]
 
     def household_no(self, values: list[str]) -> str:
         i = self.ix["household_no"]
@@ -361,32 +370,32 @@ class RowValidator:
                         _("村代码不存在：%(v)s") % {"v": raw_village},
                     )
                 )
-        extra: dict[str, object] = {}
-        for col in self.optional:
+        extra: list[object] = [None] * len(OPTIONAL_FIELDS)
+        for i, col in self.optional:
             text = values[ix[col]]
             if col == "status_year":
                 if text and not (text.isdigit() and 1980 <= int(text) <= self.today.year + 1):
                     errors.append(
                         RowError(line, col, "bad_year", _("年度无效：%(v)s") % {"v": text})
                     )
-                extra[col] = int(text) if text.isdigit() else None
-            elif col in ("address",):
-                extra[col] = text[:200]
+                extra[i] = int(text) if text.isdigit() else None
+            elif col == "address":
+                extra[i] = text[:200]
             elif col == "phone":
                 if text and not _PHONE_RE.match(text):
                     errors.append(
                         RowError(line, col, "bad_phone", _("联系电话无效：%(v)s") % {"v": text})
                     )
-                extra[col] = text
+                extra[i] = text
             elif text:
                 value = _choice(col, text)
                 if value is None:
                     errors.append(
                         RowError(line, col, "bad_choice", _("取值无效：%(v)s") % {"v": text})
                     )
-                extra[col] = value or ""
+                extra[i] = value or ""
             else:
-                extra[col] = ""
+                extra[i] = ""
         if errors or parsed is None or relation is None:
             return errors
         return CleanRow(
@@ -399,7 +408,7 @@ class RowValidator:
             sex=sex,
             birth_date=parsed.birth_date if birth is None else birth,
             relation=relation,
-            values=extra,
+            optional=tuple(extra),
         )
 
 
@@ -432,6 +441,7 @@ class RegistryImport:
         self.now = timezone.now()
         self.process_threshold = PROCESS_THRESHOLD
         self.counts: dict[str, int] | None = None  # rows per household number (first pass)
+        self.present: set[str] = set()  # the columns the file has
         self.total = 0
 
     # -- passes --------------------------------------------------------------------------
@@ -449,6 +459,7 @@ class RegistryImport:
             counts[key] = counts.get(key, 0) + 1
             total += 1
         self.counts, self.total = counts, total
+        self.present = set(cols)
         return counts, total
 
     def run(self) -> ImportReport:
@@ -486,7 +497,7 @@ class RegistryImport:
             if not key:
                 stray.extend(result if isinstance(result, list) else [])
                 continue
-            hh = pending.setdefault(key, PendingHousehold())
+            hh = pending.setdefault(key, PendingHousehold([], [], []))
             hh.lines.append(line)
             if isinstance(result, list):
                 hh.errors.extend(result)
@@ -670,7 +681,7 @@ class RegistryImport:
         touched: set[str] = set()
         for key, hh in accepted:
             head = next((r for r in hh.rows if r.relation == Relation.HEAD), hh.rows[0])
-            attrs = {f: head.values[f] for f in HOUSEHOLD_FIELDS if f in head.values}
+            attrs = {f: head.get(f) for f in HOUSEHOLD_FIELDS if f in self.present}
             status = str(attrs.pop("poverty_status", "") or "")
             current = existing_hh.get(key)
             if current is None:
@@ -747,7 +758,7 @@ class RegistryImport:
             household_pk = pk_of[key]
             village = hh.rows[0].village_code
             for row in hh.rows:
-                optional = {f: row.values.get(f, "") for f in PERSON_OPTIONAL}
+                optional = {f: row.get(f) or "" for f in PERSON_OPTIONAL}
                 person = by_id.get(row.id_number)
                 if person is None:
                     new_people.append(
@@ -777,7 +788,7 @@ class RegistryImport:
                     "relation": row.relation,
                     "village_code": village,
                 }
-                attrs |= {f: row.values[f] for f in PERSON_OPTIONAL if f in row.values}
+                attrs |= {f: row.get(f) for f in PERSON_OPTIONAL if f in self.present}
                 diff = {f: v for f, v in attrs.items() if getattr(person, f) != v}
                 if not diff:
                     continue
