@@ -73,9 +73,9 @@ def _csv_rows(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(fh)
         next(reader, None)
         for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            yield reader.line_num, [v.strip() for v in values]
+            cells = [v.strip() for v in values]
+            if any(cells):
+                yield reader.line_num, cells
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:

@@ -11,6 +11,7 @@ as the national export does.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 import multiprocessing.queues
 import re
@@ -125,7 +126,7 @@ def _choice_lookup(choices: type, extra: dict[str, str] | None = None) -> dict[s
         table[str(value).lower()] = value
         table[str(label).lower()] = value
     for k, v in (extra or {}).items():
-        table[k.lower()] = v
+        table[k.lower()] = str(v)  # plain strings compare faster than enum members
     return table
 
 
@@ -278,6 +279,7 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # a file repeats a handful of spellings a million times
 def _choice(column: str, text: str) -> str | None:
     value = CHOICE_TABLES[column].get(text.strip().lower())
     if value is None and column == "student_status":
