@@ -88,7 +88,7 @@ def select_in(
             cur.execute(f"{head} = ANY(%s)", [list(keys)])
             return list(cur.fetchall())
         for start in range(0, len(keys), batch):
-            part = keys[start : start + batch]
-            cur.execute(f"{head} IN ({', '.join(['%s'] * len(part))})", list(part))
+            part: list[Any] = list(keys[start : start + batch])
+            cur.execute(f"{head} IN ({', '.join(['%s'] * len(part))})", part)
             out.extend(cur.fetchall())
     return out

@@ -23,7 +23,7 @@ class ScopedAdmin(admin.ModelAdmin):
 class PersonInline(admin.TabularInline):
     model = Person
     fields = ["name", "masked_id_number", "sex", "birth_date", "relation", "health"]
-    readonly_fields = fields
+    readonly_fields = ["name", "masked_id_number", "sex", "birth_date", "relation", "health"]
     extra = 0
     show_change_link = True
     can_delete = False

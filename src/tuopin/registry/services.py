@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -86,7 +86,7 @@ EXPORT_HEADER = [
 ]
 
 
-def export_rows(*, user: User, area: str | None = None):  # type: ignore[no-untyped-def]
+def export_rows(*, user: User, area: str | None = None) -> Iterator[list[object]]:
     """Yield export rows for the user's scope, masked unless the user may unmask (then logged)."""
     from .models import Person
 
