@@ -166,6 +166,7 @@ def build_demo(
     seed: int = 2018,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    parallel: bool = False,
 ) -> DemoResult:
     """Load the whole demo. Deterministic for a seed; running it again changes nothing."""
     spec = SCALES[scale]
@@ -176,7 +177,7 @@ def build_demo(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "registry.csv"
         result.people = write_registry_file(path, villages, spec.households, seed, today)
-        report = registry.import_registry(path=path, progress=progress)
+        report = registry.import_registry(path=path, progress=progress, parallel=parallel)
     result.households = report.households_created + report.households_updated
     if report.errors:  # the generator makes only valid rows; anything else is a bug
         first = report.errors[0]

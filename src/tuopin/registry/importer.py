@@ -433,8 +433,12 @@ class RegistryImport:
         *,
         by: User | None = None,
         progress: Callable[[int], None] | None = None,
+        parallel: bool = False,
     ) -> None:
         self.path = Path(path)
+        # Fork a reading child for big files. Only where the process is ours alone (the
+        # command line): never inside a multi-threaded web server.
+        self.parallel = parallel
         self.by = by
         self.progress = progress or (lambda n: None)
         self.report = ImportReport()
@@ -472,7 +476,9 @@ class RegistryImport:
         # Reading and validating is Python work, and so is most of writing: on a big file
         # outside a transaction, a forked child reads and validates while this process writes,
         # so that both cores work. Small files and imports inside a transaction stay in-process.
-        use_child = total >= self.process_threshold and not connection.in_atomic_block
+        use_child = (
+            self.parallel and total >= self.process_threshold and not connection.in_atomic_block
+        )
         batches = self._batches_from_child() if use_child else self._batches()
         for households, stray_errors, rows_read in batches:
             self.report.errors.extend(stray_errors)

@@ -25,14 +25,19 @@ if TYPE_CHECKING:
 
 
 def import_registry(
-    *, path: str | Path, by: User | None = None, progress: Callable[[int], None] | None = None
+    *,
+    path: str | Path,
+    by: User | None = None,
+    progress: Callable[[int], None] | None = None,
+    parallel: bool = False,
 ) -> ImportReport:
     """Import a household export file. See :mod:`tuopin.registry.importer` for the rules.
 
     ``by`` (an officer importing through a page) restricts the import to the officer's scope;
-    the command line runs with no user and may write anywhere.
+    the command line runs with no user and may write anywhere. ``parallel`` lets a big file
+    be read in a forked child: for command-line processes only, never in a web server.
     """
-    return RegistryImport(path, by=by, progress=progress).run()
+    return RegistryImport(path, by=by, progress=progress, parallel=parallel).run()
 
 
 @transaction.atomic

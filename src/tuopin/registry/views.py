@@ -23,6 +23,15 @@ from tuopin.core.uploads import store_upload
 
 from . import selectors, services
 from .choices import STATUS_TRANSITIONS, HouseholdType, PovertyCause, PovertyStatus
+from .models import Household
+
+
+def _household_or_404(request: HttpRequest, household_no: str) -> Household:
+    """Fetch-and-authorize for pages: missing and out of scope are the same 404."""
+    try:
+        return selectors.get_household_for(request.user, household_no)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
 
 
 @login_required
@@ -82,10 +91,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("registry.view_household", raise_exception=True)
 def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
-    try:
-        household = selectors.get_household_for(request.user, household_no)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    household = _household_or_404(request, household_no)
     unmask = scoping.may_unmask(request.user) and request.GET.get("unmask") == "1"
     if unmask:
         account_services.log_unmask(
@@ -137,10 +143,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
 @permission_required("registry.change_household", raise_exception=True)
 def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
     """POST: change a household's poverty status (脱贫 / 返贫) with a reason."""
-    try:
-        household = selectors.get_household_for(request.user, household_no)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    household = _household_or_404(request, household_no)
     if request.method == "POST":
         year_text = request.POST.get("year", "").strip()
         try:

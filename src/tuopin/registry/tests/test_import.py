@@ -328,7 +328,7 @@ def test_big_files_are_read_in_a_child_process_with_the_same_result(
     rows = [person_row(f"T{i:03d}", "甲", seq=11 + 2 * i) for i in range(30)]
     bad = person_row("T999", "乙", seq=901)
     bad[4] = "1999-09-09"
-    run_ = RegistryImport(write_csv([*rows, bad]))
+    run_ = RegistryImport(write_csv([*rows, bad]), parallel=True)
     run_.process_threshold = 1  # force the reading child on a small file
     report = run_.run()
     assert report.households_created == 30 and report.rejected_households == 1
@@ -345,7 +345,7 @@ def test_an_error_while_writing_stops_the_reading_child(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(importer, "insert_rows", broken)  # the database is the outside boundary
-    run_ = importer.RegistryImport(write_csv([person_row("T1", "甲", seq=11)]))
+    run_ = importer.RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
     run_.process_threshold = 1
     with pytest.raises(RuntimeError, match="disk full"):
         run_.run()
@@ -361,7 +361,7 @@ def test_an_unreadable_row_in_the_child_reaches_the_caller(tmp_path: Path) -> No
     header = ",".join(ENGLISH_HEADER).encode()
     # Valid UTF-8 up front, then bytes that are not: detected only while streaming.
     path.write_bytes(header + b"\n" + (good + b"\n") * 20000 + b"\xff\xfe\xfa,x\n")
-    run_ = RegistryImport(path)
+    run_ = RegistryImport(path, parallel=True)
     run_.process_threshold = 1
     with pytest.raises(UnicodeDecodeError):
         run_.run()

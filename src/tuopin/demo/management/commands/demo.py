@@ -31,7 +31,9 @@ class Command(BaseCommand):
             def advance(done: int) -> None:
                 bar.update(done - bar.n)
 
-            result = services.build_demo(scale=opts["scale"], seed=opts["seed"], progress=advance)
+            result = services.build_demo(
+                scale=opts["scale"], seed=opts["seed"], progress=advance, parallel=True
+            )
         if opts["admin_password"]:
             User = get_user_model()
             admin, _ = User.objects.get_or_create(username="admin")

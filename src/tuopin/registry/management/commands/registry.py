@@ -34,7 +34,7 @@ class Command(BaseCommand):
             self.export(opts)
             return
         try:
-            run = RegistryImport(opts["file"])
+            run = RegistryImport(opts["file"], parallel=True)
             counts, total = run.count_households()
             del counts
             with progress_bar(total, "导入", enabled=not opts["no_progress"]) as bar:
