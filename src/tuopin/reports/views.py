@@ -15,14 +15,12 @@ from tuopin.registry.choices import PovertyCause, PovertyStatus
 def home(request: HttpRequest) -> HttpResponse:
     """Key counts for the user's scope, by status and by poverty cause, as charts."""
     counts = registry.counts_for(request.user)
-    status_rows = [
-        (PovertyStatus(r["status"]).label, r["n"]) for r in counts.by_status if r["status"]
-    ]
+    status_n = {r["status"]: r["n"] for r in counts.by_status}
+    status_rows = [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices]
     cause_rows = [
         (PovertyCause(r["poverty_cause"]).label if r["poverty_cause"] else "—", r["n"])
         for r in counts.by_cause
     ]
-    status_n = {r["status"]: r["n"] for r in counts.by_status}
     return render(
         request,
         "reports/home.html",

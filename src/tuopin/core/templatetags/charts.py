@@ -84,14 +84,14 @@ def dot_map(points: Sequence[tuple[str, float, float, int, str]], title: str = "
     dots = format_html_join(
         "",
         '<a href="{}"><circle cx="{}" cy="{}" r="{}" fill="#c0392b" fill-opacity=".55"/>'
-        '<text x="{}" y="{}" font-size="11" text-anchor="middle">{} {}</text></a>',
+        '<text x="{}" y="{}" font-size="17" text-anchor="middle">{} {}</text></a>',
         (
             (
                 url,
                 *place(float(lon), float(lat)),
-                round(4 + 14 * (n / top) ** 0.5, 1),
+                round(6 + 16 * (n / top) ** 0.5, 1),
                 place(float(lon), float(lat))[0],
-                place(float(lon), float(lat))[1] - 10 - 14 * (n / top) ** 0.5,
+                place(float(lon), float(lat))[1] - 12 - 16 * (n / top) ** 0.5,
                 name,
                 f"{n:,}",
             )
