@@ -68,7 +68,7 @@ class Scale:
 SCALES = {
     "small": Scale(counties=16, townships=2, villages=3, households=12),
     "medium": Scale(counties=20, townships=5, villages=6, households=40),
-    "large": Scale(counties=20, townships=10, villages=12, households=125),
+    "large": Scale(counties=20, townships=10, villages=12, households=132),  # ≈ 1,004,000 people
 }
 
 DEMO_PASSWORD = "tuopin-demo"  # noqa: S105 - printed on purpose: demo logins only
