@@ -46,6 +46,10 @@ SECRET_KEY = _secret
 # Key for the keyed hash that looks up ID numbers; rotate only with `tuopin registry rehash`.
 ID_HASH_KEY = os.environ.get("TUOPIN_ID_HASH_KEY", SECRET_KEY)
 
+# The public ledger: its name in checkpoints (C2SP origin) and the Ed25519 signing key file.
+LEDGER_ORIGIN = os.environ.get("TUOPIN_LEDGER_ORIGIN", "tuopin.example/ledger")
+LEDGER_KEY_FILE = Path(os.environ.get("TUOPIN_LEDGER_KEY_FILE", VAR_DIR / "ledger.key"))
+
 ALLOWED_HOSTS = env_list("TUOPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("TUOPIN_CSRF_TRUSTED_ORIGINS", [])
 
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "tuopin.areas",
     "tuopin.accounts",
     "tuopin.registry",
+    "tuopin.ledger",
     "tuopin.reports",
     "tuopin.demo",
 ]

@@ -9,6 +9,8 @@ from .api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # C2SP tlog-tiles paths are a stable contract: no language prefix.
+    path("ledger/", include("tuopin.ledger.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -1,0 +1,59 @@
+"""``tuopin ledger keygen | vkey | append | integrate``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from tuopin.core.errors import DomainError
+from tuopin.ledger import services
+
+
+class Command(BaseCommand):
+    help = "公开账本：keygen 生成签名密钥；vkey 输出验证公钥；append 追加线下事件；integrate 整合并签名检查点。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        keygen = sub.add_parser("keygen", help="Write a new Ed25519 signing key (never overwrites)")
+        keygen.add_argument("--out", help="Key file (default: settings.LEDGER_KEY_FILE)")
+        keygen.add_argument("--name", help="Key name (default: the log's origin)")
+        sub.add_parser("vkey", help="Print the verifier key (name+hex key id+base64)")
+        append = sub.add_parser("append", help="Record an off-platform event")
+        append.add_argument("--kind", default="note")
+        append.add_argument("--payload", required=True, help="A JSON object")
+        sub.add_parser("integrate", help="Integrate new entries and sign a checkpoint now")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            getattr(self, opts["action"])(opts)
+        except DomainError as exc:
+            raise CommandError(exc.message, returncode=2) from exc
+
+    def keygen(self, opts: dict[str, Any]) -> None:
+        path = Path(opts["out"] or settings.LEDGER_KEY_FILE)
+        signer = services.generate_key(path=path, name=opts["name"] or settings.LEDGER_ORIGIN)
+        self.stderr.write(f"密钥已写入 {path}")
+        self.stdout.write(signer.verifier.vkey())
+
+    def vkey(self, opts: dict[str, Any]) -> None:
+        self.stdout.write(services.load_signer().verifier.vkey())
+
+    def append(self, opts: dict[str, Any]) -> None:
+        try:
+            payload = json.loads(opts["payload"])
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"--payload 不是 JSON：{exc}", returncode=2) from exc
+        if not isinstance(payload, dict):
+            raise CommandError("--payload 必须是 JSON 对象", returncode=2)
+        with transaction.atomic():
+            entry = services.append_entry(kind=opts["kind"], payload=payload)
+        self.stdout.write(str(entry.index))
+
+    def integrate(self, opts: dict[str, Any]) -> None:
+        cp = services.integrate()
+        self.stdout.write(cp.note if cp else "没有新条目")

@@ -1,0 +1,81 @@
+"""Reads of the ledger: tiles as a hash source, checkpoints, entries, proofs."""
+
+from __future__ import annotations
+
+from django.db.models import Max
+
+from . import tree
+from .merkle import TILE_WIDTH
+from .models import Checkpoint, Entry, TileVersion
+
+
+class DbHashSource:
+    """Stored hashes read from the widest version of each tile, cached for one use."""
+
+    def __init__(self) -> None:
+        self._tiles: dict[tuple[int, int], bytes] = {}
+
+    def tile(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self._tiles:
+            row = (
+                TileVersion.objects.filter(level=level, index=index)
+                .order_by("-width")
+                .values_list("hashes", flat=True)
+                .first()
+            )
+            self._tiles[key] = bytes(row) if row is not None else b""
+        return self._tiles[key]
+
+    def forget(self) -> None:
+        self._tiles.clear()
+
+    def hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        out: list[bytes] = []
+        for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
+            blob = self.tile(level, index)
+            lo = max(start, index * TILE_WIDTH) - index * TILE_WIDTH
+            hi = min(end, (index + 1) * TILE_WIDTH) - index * TILE_WIDTH
+            part = blob[lo * 32 : hi * 32]
+            if len(part) != (hi - lo) * 32:
+                raise LookupError(f"tile {level}/{index} lacks hashes {lo}..{hi}")
+            out.extend(part[i : i + 32] for i in range(0, len(part), 32))
+        return out
+
+
+def latest_checkpoint() -> Checkpoint | None:
+    return Checkpoint.objects.order_by("-size").first()
+
+
+def tile_bytes(level: int, index: int, width: int) -> bytes | None:
+    """The tile ``level/index`` at ``width`` hashes, if the log has published that many."""
+    widest = (
+        TileVersion.objects.filter(level=level, index=index).aggregate(w=Max("width"))["w"] or 0
+    )
+    if widest < width:
+        return None
+    return DbHashSource().tile(level, index)[: width * 32]
+
+
+def entry_bundle(index: int, width: int) -> bytes | None:
+    """Entries ``index*256 ..`` (``width`` of them) as uint16-length-prefixed data."""
+    if tile_bytes(0, index, width) is None:  # only entries already in the published tree
+        return None
+    rows = (
+        Entry.objects.filter(index__gte=index * TILE_WIDTH, index__lt=index * TILE_WIDTH + width)
+        .order_by("index")
+        .values_list("data", flat=True)
+    )
+    out = bytearray()
+    for data in rows:
+        blob = bytes(data)
+        out += len(blob).to_bytes(2, "big") + blob
+    return bytes(out)
+
+
+def inclusion_proof(index: int, size: int) -> list[bytes]:
+    return tree.inclusion_proof(DbHashSource(), index, size)
+
+
+def consistency_proof(first: int, second: int) -> list[bytes]:
+    return tree.consistency_proof(DbHashSource(), first, second)

@@ -1,0 +1,161 @@
+"""The log in the database: append in the caller's transaction, append-only rows, integration
+into tiles, signed checkpoints, and the C2SP tile endpoints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import IntegrityError, connection, transaction
+from django.test import Client
+
+from tuopin.ledger import merkle, note, selectors, services, tree
+from tuopin.ledger.models import Checkpoint, Entry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signer(settings, tmp_path: Path) -> note.Signer:  # type: ignore[no-untyped-def]
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    settings.LEDGER_ORIGIN = "tuopin.test/ledger"
+    return services.generate_key(path=settings.LEDGER_KEY_FILE, name="tuopin.test/ledger")
+
+
+def append(n: int, start: int = 0) -> list[Entry]:
+    return [
+        services.append_entry(kind="donation", payload={"amount_fen": 100 * (start + i + 1)})
+        for i in range(n)
+    ]
+
+
+def test_entries_are_canonical_json_with_a_schema_version() -> None:
+    entry = services.append_entry(kind="note", payload={"text": "银行转账 手工", "b": 1})
+    data = bytes(entry.data)
+    decoded = json.loads(data)
+    assert decoded["v"] == 1 and decoded["kind"] == "note" and decoded["text"] == "银行转账 手工"
+    assert data == services.canonical_json(decoded)
+    assert b" " not in data.replace("银行转账 手工".encode(), b"")
+    assert bytes(entry.leaf_hash) == merkle.leaf_hash(data)
+
+
+def test_a_rolled_back_transaction_leaves_no_entry_and_no_gap() -> None:
+    append(1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        append(1, start=1)
+        raise RuntimeError("the change failed")
+    assert list(Entry.objects.values_list("index", flat=True)) == [0]
+    assert append(1, start=2)[0].index == 1
+
+
+def test_bad_entries_are_refused() -> None:
+    with pytest.raises(Exception) as exc:
+        services.append_entry(kind="gossip", payload={})
+    assert getattr(exc.value, "code", "") == "bad_entry"
+    with pytest.raises(Exception) as exc:
+        services.append_entry(kind="note", payload={"v": 2})
+    assert getattr(exc.value, "code", "") == "bad_entry"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE ledger_entry SET kind = 'note'",
+        "DELETE FROM ledger_entry",
+    ],
+)
+def test_the_database_refuses_to_change_entries(sql: str) -> None:
+    append(2)
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cur,
+    ):
+        cur.execute(sql)
+    assert Entry.objects.count() == 2
+
+
+def test_integration_builds_the_same_tiles_as_the_pure_core(signer: note.Signer) -> None:
+    entries = append(300)
+    checkpoint = services.integrate(signer=signer)
+    assert checkpoint is not None and checkpoint.size == 300
+    reference = tree.MemorySource()
+    reference.append([bytes(e.leaf_hash) for e in entries])
+    assert bytes(checkpoint.root) == tree.tree_root(reference, 300)
+    assert selectors.tile_bytes(0, 0, 256) == b"".join(reference.levels[0][:256])
+    assert selectors.tile_bytes(0, 1, 44) == b"".join(reference.levels[0][256:300])
+    assert selectors.tile_bytes(0, 1, 45) is None
+    assert selectors.tile_bytes(1, 0, 1) == reference.levels[1][0]
+    body = note.open_note(checkpoint.note, note.parse_vkey(signer.verifier.vkey()))
+    assert note.Checkpoint.parse(body) == note.Checkpoint(
+        "tuopin.test/ledger", 300, bytes(checkpoint.root)
+    )
+
+
+def test_each_checkpoint_extends_the_last(signer: note.Signer) -> None:
+    append(5)
+    first = services.integrate(signer=signer)
+    assert services.integrate(signer=signer) is None  # nothing new, nothing signed
+    append(400, start=5)
+    second = services.integrate(signer=signer)
+    assert first is not None and second is not None
+    proof = selectors.consistency_proof(first.size, second.size)
+    merkle.verify_consistency(first.size, second.size, proof, bytes(first.root), bytes(second.root))
+    for index in (0, 4, 5, 404):
+        merkle.verify_inclusion(
+            bytes(Entry.objects.get(index=index).leaf_hash),
+            index,
+            second.size,
+            selectors.inclusion_proof(index, second.size),
+            bytes(second.root),
+        )
+    assert Checkpoint.objects.count() == 2
+
+
+def test_tile_endpoints_speak_c2sp(client: Client, signer: note.Signer) -> None:
+    entries = append(260)
+    services.integrate(signer=signer)
+    cp = client.get("/ledger/checkpoint")
+    assert cp.status_code == 200 and cp.content.decode().startswith("tuopin.test/ledger\n260\n")
+    assert "max-age" in cp["Cache-Control"]
+    full = client.get("/ledger/tile/0/000")
+    assert full.status_code == 200 and len(full.content) == 256 * 32
+    assert "immutable" in full["Cache-Control"]
+    partial = client.get("/ledger/tile/0/001.p/4")
+    assert partial.content == b"".join(bytes(e.leaf_hash) for e in entries[256:260])
+    bundle = client.get("/ledger/tile/entries/001.p/4").content
+    sizes, pos = [], 0
+    while pos < len(bundle):
+        n = int.from_bytes(bundle[pos : pos + 2], "big")
+        sizes.append(bytes(bundle[pos + 2 : pos + 2 + n]))
+        pos += 2 + n
+    assert sizes == [bytes(e.data) for e in entries[256:260]]
+    for bad in (
+        "/ledger/tile/0/001",
+        "/ledger/tile/0/001.p/5",
+        "/ledger/tile/0/1",
+        "/ledger/tile/0/001.p/256",
+        "/ledger/tile/0/x000/001",
+        "/ledger/tile/1/000",
+    ):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_keygen_refuses_to_overwrite_and_vkey_prints_the_key(
+    signer: note.Signer,
+    settings,
+    capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+) -> None:
+    with pytest.raises(CommandError):
+        call_command("ledger", "keygen")
+    call_command("ledger", "vkey")
+    assert capsys.readouterr().out.strip() == signer.verifier.vkey()
+    call_command("ledger", "append", "--kind", "note", "--payload", '{"text": "手工转账"}')
+    call_command("ledger", "integrate")
+    printed = capsys.readouterr().out
+    assert printed.startswith("0\ntuopin.test/ledger\n1\n")
+    assert note.open_note(printed.split("\n", 1)[1], signer.verifier)
+    assert Checkpoint.objects.get().size == 1

@@ -1,0 +1,12 @@
+from django.urls import re_path
+
+from . import views
+
+app_name = "ledger"
+_N = r"(?P<path>(?:x[0-9]{3}/)*[0-9]{3})"
+_W = r"(?:\.p/(?P<width>[0-9]+))?"
+urlpatterns = [
+    re_path(r"^checkpoint$", views.checkpoint, name="checkpoint"),
+    re_path(rf"^tile/entries/{_N}{_W}$", views.entries, name="entries"),
+    re_path(rf"^tile/(?P<level>[0-9]+)/{_N}{_W}$", views.tile, name="tile"),
+]

@@ -1,0 +1,54 @@
+"""The log over HTTP exactly as C2SP tlog-tiles: checkpoint, hash tiles, entry bundles."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from . import merkle, selectors
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@require_GET
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    latest = selectors.latest_checkpoint()
+    if latest is None:
+        raise Http404("no checkpoint yet")
+    response = HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=5"
+    return response
+
+
+def _parse(path: str, width: str | None) -> tuple[int, int]:
+    try:
+        index = merkle.parse_tile_index(path)
+    except ValueError:
+        raise Http404("bad tile path") from None
+    if width is None:
+        return index, merkle.TILE_WIDTH
+    if not width.isdigit() or width != str(int(width)) or not 1 <= int(width) < merkle.TILE_WIDTH:
+        raise Http404("bad partial width")
+    return index, int(width)
+
+
+def _send(blob: bytes | None, width: int) -> HttpResponse:
+    if blob is None:
+        raise Http404("tile not found")
+    response = HttpResponse(blob, content_type="application/octet-stream")
+    response["Cache-Control"] = IMMUTABLE if width == merkle.TILE_WIDTH else "public, max-age=60"
+    return response
+
+
+@require_GET
+def tile(request: HttpRequest, level: str, path: str, width: str | None = None) -> HttpResponse:
+    index, w = _parse(path, width)
+    if level != str(int(level)) or int(level) > 63:
+        raise Http404("bad level")
+    return _send(selectors.tile_bytes(int(level), index, w), w)
+
+
+@require_GET
+def entries(request: HttpRequest, path: str, width: str | None = None) -> HttpResponse:
+    index, w = _parse(path, width)
+    return _send(selectors.entry_bundle(index, w), w)
