@@ -32,7 +32,7 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="tuopin API",
     version="1",
-    description="建档立卡、行政区划 — registry and areas of the tuopin platform.",
+    description="建档立卡、行政区划、公开账本 — registry, areas and the public ledger of tuopin.",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -68,3 +68,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/areas", "tuopin.areas.api.router")
 api.add_router("/", "tuopin.registry.api.router")
+api.add_router("/ledger", "tuopin.ledger.api.router")

@@ -7,6 +7,7 @@ change it records: the change and its entry commit together or not at all.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import merkle, note, tree
-from .errors import BadEntry, InconsistentLog, NoSigningKey
+from .errors import BadEntry, EntryNotFound, InconsistentLog, NoSigningKey
 from .models import Checkpoint, Entry, Kind, LogHead, TileVersion
 from .selectors import DbHashSource, latest_checkpoint
 
@@ -117,3 +118,84 @@ def integrate(*, signer: note.Signer | None = None) -> Checkpoint | None:
                 raise InconsistentLog(_("账本与上一个检查点不一致：%(e)s") % {"e": exc}) from exc
         body = note.Checkpoint(settings.LEDGER_ORIGIN, size, root).body()
         return Checkpoint.objects.create(size=size, root=root, note=signer.sign(body))
+
+
+def receipt_for(index: int) -> str:
+    """The receipt of entry ``index`` against the latest checkpoint that contains it."""
+    from . import receipt, selectors
+
+    entry = Entry.objects.filter(index=index).first()
+    if entry is None:
+        raise EntryNotFound(_("账本条目不存在：%(i)s") % {"i": index})
+    latest = selectors.latest_checkpoint()
+    if latest is None or latest.size <= index:
+        raise BadEntry(
+            _("条目 %(i)s 尚未写入已签名的检查点，请稍后再取回执") % {"i": index},
+            code="not_yet_integrated",
+        )
+    proof = selectors.inclusion_proof(index, latest.size)
+    return receipt.Receipt(index, proof, latest.note, bytes(entry.data)).text()
+
+
+@dataclass
+class AuditResult:
+    entries: int
+    checkpoints: int
+    problems: list[str]
+    first_bad_index: int | None
+
+
+def audit() -> AuditResult:
+    """Recompute every leaf hash from the stored entries, every tile and every checkpoint root
+    and signature's body. Reads only; reports the first bad entry index if there is one."""
+    from .selectors import DbHashSource
+
+    problems: list[str] = []
+    first_bad: int | None = None
+    rebuilt = tree.MemorySource()
+    expected = 0
+    batch: list[bytes] = []
+    for index, data, stored in (
+        Entry.objects.order_by("index")
+        .values_list("index", "data", "leaf_hash")
+        .iterator(chunk_size=10_000)
+    ):
+        if index != expected:
+            problems.append(f"entry {expected} is missing")
+            first_bad = expected if first_bad is None else first_bad
+            expected = index
+        computed = merkle.leaf_hash(bytes(data))
+        if computed != bytes(stored):
+            problems.append(f"entry {index}: stored hash does not match its data")
+            first_bad = index if first_bad is None else first_bad
+        batch.append(computed)
+        expected += 1
+        if len(batch) >= 65_536:
+            rebuilt.append(batch)
+            batch = []
+    if batch:
+        rebuilt.append(batch)
+    stored_tiles = DbHashSource()
+    for level, row in enumerate(rebuilt.levels):
+        for tile in range(0, (len(row) + 255) // 256):
+            want = b"".join(row[tile * 256 : (tile + 1) * 256])
+            have = stored_tiles.tile(level, tile)
+            if have and have != want[: len(have)]:
+                bad = next(
+                    i for i in range(0, len(have), 32) if have[i : i + 32] != want[i : i + 32]
+                )
+                leaf = (tile * 256 + bad // 32) << (8 * level)
+                problems.append(f"tile {level}/{tile} differs from the entries (from entry {leaf})")
+                # Levels go upwards: a higher tile only names an index when nothing below did.
+                first_bad = leaf if first_bad is None else first_bad
+    checkpoints = list(Checkpoint.objects.order_by("size"))
+    for cp in checkpoints:
+        if cp.size > rebuilt.size:
+            problems.append(f"checkpoint {cp.size} is beyond the {rebuilt.size} entries")
+            continue
+        if tree.tree_root(rebuilt, cp.size) != bytes(cp.root):
+            problems.append(f"checkpoint {cp.size}: root does not match the entries")
+        body = note.Checkpoint(settings.LEDGER_ORIGIN, cp.size, bytes(cp.root)).body()
+        if not cp.note.startswith(body):
+            problems.append(f"checkpoint {cp.size}: signed note does not match its root")
+    return AuditResult(rebuilt.size, len(checkpoints), problems, first_bad)

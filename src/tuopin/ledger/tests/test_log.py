@@ -3,6 +3,7 @@ into tiles, signed checkpoints, and the C2SP tile endpoints."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -159,3 +160,82 @@ def test_keygen_refuses_to_overwrite_and_vkey_prints_the_key(
     assert printed.startswith("0\ntuopin.test/ledger\n1\n")
     assert note.open_note(printed.split("\n", 1)[1], signer.verifier)
     assert Checkpoint.objects.get().size == 1
+
+
+def test_a_receipt_verifies_offline_and_a_flipped_bit_does_not(
+    signer: note.Signer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tuopin.ledger import receipt
+
+    append(10)
+    services.integrate(signer=signer)
+    text = services.receipt_for(7)
+    assert text.startswith("c2sp.org/tlog-proof@v1\nextra ")
+    checkpoint, entry = receipt.verify(text, signer.verifier)
+    assert checkpoint.size == 10 and json.loads(entry)["amount_fen"] == 800
+    path = tmp_path / "r.tlog-proof"
+    path.write_text(text)
+    call_command("ledger", "verify-receipt", str(path), "--vkey", signer.verifier.vkey())
+    assert capsys.readouterr().out.startswith("OK")
+    lines = text.split("\n")
+    proof_line = lines[3]
+    raw = bytearray(base64.b64decode(proof_line))
+    raw[0] ^= 1
+    lines[3] = base64.b64encode(bytes(raw)).decode()
+    path.write_text("\n".join(lines))
+    with pytest.raises(SystemExit) as exc:
+        call_command("ledger", "verify-receipt", str(path), "--vkey", signer.verifier.vkey())
+    assert exc.value.code == 1
+    assert "inclusion proof" in capsys.readouterr().err
+
+
+def test_api_serves_entries_and_proofs_and_refuses_sizes_beyond_the_tree(
+    client: Client, signer: note.Signer
+) -> None:
+    entries = append(20)
+    services.integrate(signer=signer)
+    body = client.get("/api/v1/ledger/entries/3").json()
+    assert body["data"]["amount_fen"] == 400 and body["kind"] == "donation"
+    proof = client.get("/api/v1/ledger/proof/inclusion", {"index": 3, "size": 20}).json()
+    root = bytes(Checkpoint.objects.get().root)
+    merkle.verify_inclusion(
+        bytes(entries[3].leaf_hash), 3, 20, [base64.b64decode(h) for h in proof["hashes"]], root
+    )
+    beyond = client.get("/api/v1/ledger/proof/inclusion", {"index": 3, "size": 21})
+    assert beyond.status_code == 422 and beyond.json()["code"] == "bad_tree_size"
+    assert (
+        client.get("/api/v1/ledger/proof/consistency", {"first": 5, "second": 30}).status_code
+        == 422
+    )
+    assert (
+        client.get("/api/v1/ledger/proof/consistency", {"first": 5, "second": 20}).status_code
+        == 200
+    )
+    assert client.get("/api/v1/ledger/entries/99").status_code == 404
+
+
+def _tamper(index: int, data: bytes) -> None:
+    """Change an entry behind the triggers' back, as a database owner could."""
+    sql = 'UPDATE ledger_entry SET data = %s WHERE "index" = %s'
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE ledger_entry DISABLE TRIGGER USER")
+            cur.execute(sql, [data, index])
+            cur.execute("ALTER TABLE ledger_entry ENABLE TRIGGER USER")
+        else:
+            cur.execute("DROP TRIGGER ledger_entry_no_update")
+            cur.execute(sql, [data, index])
+
+
+def test_audit_finds_a_row_changed_behind_the_triggers_back(
+    signer: note.Signer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    append(300)
+    services.integrate(signer=signer)
+    call_command("ledger", "audit")
+    assert capsys.readouterr().out.startswith("OK: 300 entries")
+    _tamper(42, b"{}")
+    with pytest.raises(SystemExit) as exc:
+        call_command("ledger", "audit")
+    assert exc.value.code == 1
+    assert "first bad index: 42" in capsys.readouterr().err

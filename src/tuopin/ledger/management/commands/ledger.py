@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +12,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tuopin.core.errors import DomainError
-from tuopin.ledger import services
+from tuopin.ledger import note, receipt, services
 
 
 class Command(BaseCommand):
-    help = "公开账本：keygen 生成签名密钥；vkey 输出验证公钥；append 追加线下事件；integrate 整合并签名检查点。"
+    help = (
+        "公开账本：keygen 生成签名密钥；vkey 输出验证公钥；append 追加线下事件；integrate 整合并签名"
+        "检查点；receipt 输出回执；verify-receipt 离线验证回执；audit 全量核对。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -27,10 +31,22 @@ class Command(BaseCommand):
         append.add_argument("--kind", default="note")
         append.add_argument("--payload", required=True, help="A JSON object")
         sub.add_parser("integrate", help="Integrate new entries and sign a checkpoint now")
+        receipt = sub.add_parser(
+            "receipt", help="Print the receipt (c2sp.org/tlog-proof@v1) of an entry"
+        )
+        receipt.add_argument("index", type=int)
+        check = sub.add_parser("verify-receipt", help="Check a receipt offline; exit 0 or 1")
+        check.add_argument("file", help="Receipt file, or - for standard input")
+        check.add_argument(
+            "--vkey", required=True, help="The log's verifier key, or a file holding it"
+        )
+        sub.add_parser(
+            "audit", help="Recompute every hash, tile and checkpoint; exit 1 on a mismatch"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
-            getattr(self, opts["action"])(opts)
+            getattr(self, opts["action"].replace("-", "_"))(opts)
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
 
@@ -57,3 +73,28 @@ class Command(BaseCommand):
     def integrate(self, opts: dict[str, Any]) -> None:
         cp = services.integrate()
         self.stdout.write(cp.note if cp else "没有新条目")
+
+    def receipt(self, opts: dict[str, Any]) -> None:
+        self.stdout.write(services.receipt_for(opts["index"]), ending="")
+
+    def verify_receipt(self, opts: dict[str, Any]) -> None:
+        text = sys.stdin.read() if opts["file"] == "-" else Path(opts["file"]).read_text()
+        vkey = opts["vkey"]
+        if Path(vkey).is_file():
+            vkey = Path(vkey).read_text().strip()
+        try:
+            checkpoint, entry = receipt.verify(text, note.parse_vkey(vkey))
+        except (receipt.ReceiptError, note.NoteError) as exc:
+            self.stderr.write(f"回执无效 / receipt does not verify: {exc}")
+            raise SystemExit(1) from exc
+        self.stdout.write(f"OK: entry in {checkpoint.origin} at tree size {checkpoint.size}")
+        self.stdout.write(entry.decode("utf-8", "replace"))
+
+    def audit(self, opts: dict[str, Any]) -> None:
+        result = services.audit()
+        for problem in result.problems:
+            self.stderr.write(problem)
+        if result.problems:
+            self.stderr.write(f"first bad index: {result.first_bad_index}")
+            raise SystemExit(1)
+        self.stdout.write(f"OK: {result.entries} entries, {result.checkpoints} checkpoints")
