@@ -89,3 +89,25 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint {self.size}"
+
+
+class Opening(models.Model):
+    """The random secret that opens one commitment of an entry, kept apart from the log.
+
+    Deleting it erases the link between a person and the entry (crypto-shredding); every
+    proof stays valid, because the entry itself never changes.
+    """
+
+    entry_index = models.BigIntegerField(db_index=True)
+    label = models.CharField(max_length=32)
+    subject = models.CharField(max_length=64, db_index=True)  # e.g. "registry.person:123"
+    opening = models.BinaryField(max_length=16)
+    value = models.CharField(max_length=128)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry_index", "label"], name="opening_unique_label")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.entry_index} {self.label}"

@@ -7,6 +7,7 @@ change it records: the change and its entry commit together or not at all.
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import merkle, note, tree
+from . import merkle, note, receipt, tree
 from .errors import BadEntry, EntryNotFound, InconsistentLog, NoSigningKey
-from .models import Checkpoint, Entry, Kind, LogHead, TileVersion
+from .models import Checkpoint, Entry, Kind, LogHead, Opening, TileVersion
 from .selectors import DbHashSource, latest_checkpoint
 
 SCHEMA_VERSION = 1
@@ -31,28 +32,51 @@ def canonical_json(obj: Any) -> bytes:
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def append_entry(*, kind: str, payload: dict[str, Any]) -> Entry:
+def append_entry(
+    *, kind: str, payload: dict[str, Any], commit: dict[str, tuple[str, str]] | None = None
+) -> Entry:
     """Append one entry. Locks the log head, so indexes are gapless under concurrency.
 
-    Joins the caller's transaction: if that rolls back, the entry was never there.
+    Joins the caller's transaction: if that rolls back, the entry was never there. ``commit``
+    maps a label to ``(subject, value)``, e.g. ``{"insured": ("registry.person:7", "7")}``:
+    the entry then holds only a commitment under that label, and the opening is stored apart
+    (see :mod:`tuopin.ledger.receipt` and :func:`shred`). Names and ID numbers never go in.
     """
     if kind not in Kind.values:
         raise BadEntry(_("未知的账本条目类型：%(k)s") % {"k": kind})
-    clash = RESERVED & set(payload)
+    clash = (RESERVED | {"commitments"}) & set(payload)
     if clash:
         raise BadEntry(_("条目内容不能使用保留字段：%(f)s") % {"f": ", ".join(sorted(clash))})
     at = timezone.now()
+    openings = [
+        Opening(label=label, subject=subject, value=value, opening=secrets.token_bytes(16))
+        for label, (subject, value) in (commit or {}).items()
+    ]
+    body = {**payload, "v": SCHEMA_VERSION, "kind": kind, "at": at.isoformat(timespec="seconds")}
+    if openings:
+        body["commitments"] = {
+            o.label: receipt.commitment(settings.LEDGER_ORIGIN, bytes(o.opening), o.label, o.value)
+            for o in openings
+        }
+    data = canonical_json(body)
     with transaction.atomic():
         head = LogHead.objects.select_for_update().get(pk=1)
         index = head.next_index
-        data = canonical_json(
-            {**payload, "v": SCHEMA_VERSION, "kind": kind, "at": at.isoformat(timespec="seconds")}
-        )
         entry = Entry.objects.create(
             index=index, kind=kind, at=at, data=data, leaf_hash=merkle.leaf_hash(data)
         )
         LogHead.objects.filter(pk=1).update(next_index=index + 1)
+        for o in openings:
+            o.entry_index = index
+        Opening.objects.bulk_create(openings)
     return entry
+
+
+def shred(*, subject: str) -> int:
+    """Delete every opening about ``subject``: the log keeps its entries and proofs, but no
+    one can link them to the subject any more. Returns how many were deleted."""
+    deleted, _by_model = Opening.objects.filter(subject=subject).delete()
+    return deleted
 
 
 def load_signer() -> note.Signer:
@@ -120,9 +144,10 @@ def integrate(*, signer: note.Signer | None = None) -> Checkpoint | None:
         return Checkpoint.objects.create(size=size, root=root, note=signer.sign(body))
 
 
-def receipt_for(index: int) -> str:
-    """The receipt of entry ``index`` against the latest checkpoint that contains it."""
-    from . import receipt, selectors
+def receipt_for(index: int, *, subject: str | None = None) -> str:
+    """The receipt of entry ``index`` against the latest checkpoint that contains it, with the
+    openings of the commitments about ``subject`` (the receipt's holder)."""
+    from . import selectors
 
     entry = Entry.objects.filter(index=index).first()
     if entry is None:
@@ -134,7 +159,9 @@ def receipt_for(index: int) -> str:
             code="not_yet_integrated",
         )
     proof = selectors.inclusion_proof(index, latest.size)
-    return receipt.Receipt(index, proof, latest.note, bytes(entry.data)).text()
+    rows = Opening.objects.filter(entry_index=index, subject=subject) if subject else []
+    openings = {o.label: {"opening": bytes(o.opening).hex(), "value": o.value} for o in rows}
+    return receipt.Receipt(index, proof, latest.note, bytes(entry.data), openings).text()
 
 
 @dataclass

@@ -239,3 +239,49 @@ def test_audit_finds_a_row_changed_behind_the_triggers_back(
         call_command("ledger", "audit")
     assert exc.value.code == 1
     assert "first bad index: 42" in capsys.readouterr().err
+
+
+def test_people_appear_only_as_commitments_and_can_be_shredded(signer: note.Signer) -> None:
+    from tuopin.ledger import receipt
+    from tuopin.ledger.models import Opening
+
+    entry = services.append_entry(
+        kind="payout",
+        payload={"amount_fen": 520_000},
+        commit={"insured": ("registry.person:7", "422823197005010129")},
+    )
+    services.append_entry(
+        kind="payout", payload={"amount_fen": 1}, commit={"insured": ("registry.person:8", "x")}
+    )
+    services.integrate(signer=signer)
+    data = bytes(entry.data)
+    assert b"422823197005010129" not in data and b"registry.person" not in data
+    assert len(json.loads(data)["commitments"]["insured"]) == 64
+    mine = services.receipt_for(entry.index, subject="registry.person:7")
+    receipt.verify(mine, signer.verifier)  # opens to the holder's value
+    assert receipt.Receipt.parse(mine).openings["insured"]["value"] == "422823197005010129"
+    lying = mine.replace(
+        mine.split("\n")[1],
+        "extra "
+        + base64.b64encode(
+            json.dumps(
+                {
+                    "entry": data.decode(),
+                    "openings": {
+                        "insured": {
+                            "opening": receipt.Receipt.parse(mine).openings["insured"]["opening"],
+                            "value": "110101199003074477",
+                        }
+                    },
+                }
+            ).encode()
+        ).decode(),
+    )
+    with pytest.raises(receipt.ReceiptError, match="commitment"):
+        receipt.verify(lying, signer.verifier)
+    assert receipt.Receipt.parse(services.receipt_for(entry.index)).openings == {}
+    assert services.shred(subject="registry.person:7") == 1
+    assert not Opening.objects.filter(subject="registry.person:7").exists()
+    after = services.receipt_for(entry.index, subject="registry.person:7")
+    assert receipt.Receipt.parse(after).openings == {}
+    receipt.verify(after, signer.verifier)  # the log and its proofs are untouched
