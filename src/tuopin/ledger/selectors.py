@@ -79,3 +79,38 @@ def inclusion_proof(index: int, size: int) -> list[bytes]:
 
 def consistency_proof(first: int, second: int) -> list[bytes]:
     return tree.consistency_proof(DbHashSource(), first, second)
+
+
+def decoded_entries(*, index: int | None = None, limit: int = 20) -> list[dict[str, object]]:
+    """Recent entries (or the one at ``index``) decoded for display: kind, time, amounts."""
+    import json
+
+    qs = Entry.objects.order_by("-index")
+    if index is not None:
+        qs = qs.filter(index=index)
+    out = []
+    for e in qs[:limit]:
+        data = json.loads(bytes(e.data))
+        amount = data.get("amount_fen")
+        out.append(
+            {
+                "index": e.index,
+                "kind": e.get_kind_display(),
+                "at": e.at,
+                "data": data,
+                "amount_yuan": f"{amount / 100:,.2f}" if isinstance(amount, int) else None,
+            }
+        )
+    return out
+
+
+def verifier_key() -> str | None:
+    """The log's public verifier key, if a signing key is configured."""
+    from django.conf import settings
+
+    from . import note
+
+    try:
+        return note.Signer.from_skey(settings.LEDGER_KEY_FILE.read_text()).verifier.vkey()
+    except (OSError, note.NoteError):
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from . import merkle, selectors
@@ -52,3 +53,27 @@ def tile(request: HttpRequest, level: str, path: str, width: str | None = None) 
 def entries(request: HttpRequest, path: str, width: str | None = None) -> HttpResponse:
     index, w = _parse(path, width)
     return _send(selectors.entry_bundle(index, w), w)
+
+
+def explorer(request: HttpRequest) -> HttpResponse:
+    """Public explorer: the latest checkpoint, recent entries decoded, lookup by index."""
+    lookup = request.GET.get("index", "").strip()
+    found = None
+    if lookup.isdigit():
+        found = selectors.decoded_entries(index=int(lookup))
+    return render(
+        request,
+        "ledger/explorer.html",
+        {
+            "checkpoint": selectors.latest_checkpoint(),
+            "recent": selectors.decoded_entries(),
+            "lookup": lookup,
+            "found": found,
+            "vkey": selectors.verifier_key(),
+        },
+    )
+
+
+def verify_page(request: HttpRequest) -> HttpResponse:
+    """Paste a receipt; the check runs in the browser (Web Crypto), not on this server."""
+    return render(request, "ledger/verify.html", {"vkey": selectors.verifier_key()})

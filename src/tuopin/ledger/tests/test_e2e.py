@@ -1,0 +1,80 @@
+"""The donor's check runs in the browser: Playwright drives Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tuopin.ledger import services
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs /usr/bin/chromium"),
+]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def empty_the_log_afterwards():  # type: ignore[no-untyped-def]
+    """A transactional test ends with a flush, which the append-only triggers refuse: empty
+    the log as its owner would, with the triggers off, then put them back."""
+    yield
+    from django.db import connection
+
+    tables = ["ledger_entry", "ledger_tileversion", "ledger_checkpoint"]
+    with connection.cursor() as cur:
+        for table in tables:
+            if connection.vendor == "postgresql":
+                cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+                cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+            else:
+                cur.execute(f"DROP TRIGGER {table}_no_delete")
+                cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+                cur.execute(
+                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+                    f"BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only ({table})'); END"
+                )
+
+
+@pytest.mark.usefixtures("empty_the_log_afterwards")
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_verifies_in_the_browser_and_a_forged_one_does_not(
+    live_server,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    signer = services.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
+    for i in range(7):
+        services.append_entry(
+            kind="donation",
+            payload={"amount_fen": 1000 + i},
+            commit={"donor": (f"donor:{i}", f"donor-{i}")},
+        )
+    services.integrate(signer=signer)
+    good = services.receipt_for(5, subject="donor:5")
+    forged = good.replace(good.split("\n")[3], good.split("\n")[4], 1)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=shutil.which("chromium"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.goto(f"{live_server.url}/ledger/verify")
+        assert page.input_value("input[name=vkey]") == signer.verifier.vkey()
+        page.fill("textarea[name=receipt]", good)
+        page.click("button.primary")
+        page.wait_for_selector("#verify-result.ok")
+        assert "1005" in page.inner_text("#verify-result")
+        page.fill("textarea[name=receipt]", forged)
+        page.click("button.primary")
+        page.wait_for_selector("#verify-result.bad")
+        page.goto(f"{live_server.url}/ledger/")
+        assert "10.05" in page.inner_text("main")
+        browser.close()
