@@ -52,7 +52,12 @@ def append_entry(
         Opening(label=label, subject=subject, value=value, opening=secrets.token_bytes(16))
         for label, (subject, value) in (commit or {}).items()
     ]
-    body = {**payload, "v": SCHEMA_VERSION, "kind": kind, "at": at.isoformat(timespec="seconds")}
+    body = {
+        **payload,
+        "v": SCHEMA_VERSION,
+        "kind": kind,
+        "at": timezone.localtime(at).isoformat(timespec="seconds"),
+    }
     if openings:
         body["commitments"] = {
             o.label: receipt.commitment(settings.LEDGER_ORIGIN, bytes(o.opening), o.label, o.value)
