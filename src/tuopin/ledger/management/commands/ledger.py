@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from tuopin.core.errors import DomainError
-from tuopin.ledger import note, receipt, services
+from tuopin.ledger import monitor, note, receipt, services
 
 
 class Command(BaseCommand):
@@ -98,3 +100,24 @@ class Command(BaseCommand):
             self.stderr.write(f"first bad index: {result.first_bad_index}")
             raise SystemExit(1)
         self.stdout.write(f"OK: {result.entries} entries, {result.checkpoints} checkpoints")
+
+    def monitor(self, opts: dict[str, Any]) -> None:
+        vkey = opts["vkey"]
+        if Path(vkey).is_file():
+            vkey = Path(vkey).read_text().strip()
+
+        def fetch(url: str) -> bytes:
+            if not url.startswith(("http://", "https://")):
+                raise CommandError(f"not an http(s) URL: {url}", returncode=2)
+            with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - checked above
+                data: bytes = response.read()
+                return data
+
+        state = Path(opts["state"]) if opts["state"] else None
+        try:
+            self.stdout.write(monitor.run(fetch, opts["url"], note.parse_vkey(vkey), state))
+        except monitor.MonitorAlarm as exc:
+            self.stderr.write(f"ALARM: {exc}")
+            raise SystemExit(1) from exc
+        except urllib.error.URLError as exc:
+            raise CommandError(f"cannot fetch the log: {exc}", returncode=2) from exc
