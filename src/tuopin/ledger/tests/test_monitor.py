@@ -79,3 +79,11 @@ def test_monitor_refuses_a_checkpoint_signed_by_another_key(
             note.Signer.generate(signer.name).verifier,
             None,
         )
+
+
+def test_monitor_command_is_wired(signer: note.Signer, capsys: pytest.CaptureFixture[str]) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError):
+        call_command("ledger", "monitor", "ftp://example/ledger", "--vkey", signer.verifier.vkey())

@@ -33,10 +33,10 @@ class Command(BaseCommand):
         append.add_argument("--kind", default="note")
         append.add_argument("--payload", required=True, help="A JSON object")
         sub.add_parser("integrate", help="Integrate new entries and sign a checkpoint now")
-        receipt = sub.add_parser(
+        rec = sub.add_parser(
             "receipt", help="Print the receipt (c2sp.org/tlog-proof@v1) of an entry"
         )
-        receipt.add_argument("index", type=int)
+        rec.add_argument("index", type=int)
         check = sub.add_parser("verify-receipt", help="Check a receipt offline; exit 0 or 1")
         check.add_argument("file", help="Receipt file, or - for standard input")
         check.add_argument(
@@ -45,6 +45,10 @@ class Command(BaseCommand):
         sub.add_parser(
             "audit", help="Recompute every hash, tile and checkpoint; exit 1 on a mismatch"
         )
+        mon = sub.add_parser("monitor", help="Check another instance's log; exit 1 on an alarm")
+        mon.add_argument("url", help="The log's base URL, e.g. https://tuopin.example/ledger")
+        mon.add_argument("--vkey", required=True, help="Its verifier key, or a file holding it")
+        mon.add_argument("--state", help="JSON file with the last checkpoint seen")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
