@@ -44,6 +44,8 @@ def _copy_line(row: Sequence[object], stamps: dict[dt.datetime, str]) -> str:
             out.append(value.isoformat())
         elif isinstance(value, bool):
             out.append("t" if value else "f")
+        elif isinstance(value, bytes | bytearray | memoryview):
+            out.append("\\\\x" + bytes(value).hex())  # bytea hex format, backslash escaped
         else:
             out.append(str(value))
     return "\t".join(out)

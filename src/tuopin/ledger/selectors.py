@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Max
+from collections.abc import Callable
+
+from django.db.models import Max, Q
 
 from . import tree
 from .merkle import TILE_WIDTH
@@ -30,6 +32,23 @@ class DbHashSource:
     def forget(self) -> None:
         self._tiles.clear()
 
+    def prefetch(self, keys: set[tuple[int, int]]) -> None:
+        """Load many tiles in one query (the widest version of each)."""
+        wanted = keys - set(self._tiles)
+        if not wanted:
+            return
+        q = Q()
+        for level, index in wanted:
+            q |= Q(level=level, index=index)
+        for level, index, hashes in (
+            TileVersion.objects.filter(q)
+            .order_by("level", "index", "width")
+            .values_list("level", "index", "hashes")
+        ):
+            self._tiles[(level, index)] = bytes(hashes)  # widest last: it wins
+        for key in wanted:
+            self._tiles.setdefault(key, b"")
+
     def hashes(self, level: int, start: int, end: int) -> list[bytes]:
         out: list[bytes] = []
         for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
@@ -41,6 +60,28 @@ class DbHashSource:
                 raise LookupError(f"tile {level}/{index} lacks hashes {lo}..{hi}")
             out.extend(part[i : i + 32] for i in range(0, len(part), 32))
         return out
+
+
+class _Recorder:
+    """A hash source that only notes which tiles a computation would read."""
+
+    def __init__(self) -> None:
+        self.tiles: set[tuple[int, int]] = set()
+
+    def hashes(self, level: int, start: int, end: int) -> list[bytes]:
+        for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
+            self.tiles.add((level, index))
+        return [bytes(32)] * (end - start)
+
+
+def _prefetched(compute: Callable[[tree.HashSource], list[bytes]]) -> list[bytes]:
+    """Run ``compute`` once on a recorder to learn its tiles, load them in one query, then
+    run it for real: a proof costs one round trip to the database, not one per tile."""
+    recorder = _Recorder()
+    compute(recorder)
+    source = DbHashSource()
+    source.prefetch(recorder.tiles)
+    return compute(source)
 
 
 def latest_checkpoint() -> Checkpoint | None:
@@ -74,11 +115,11 @@ def entry_bundle(index: int, width: int) -> bytes | None:
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:
-    return tree.inclusion_proof(DbHashSource(), index, size)
+    return _prefetched(lambda source: tree.inclusion_proof(source, index, size))
 
 
 def consistency_proof(first: int, second: int) -> list[bytes]:
-    return tree.consistency_proof(DbHashSource(), first, second)
+    return _prefetched(lambda source: tree.consistency_proof(source, first, second))
 
 
 def decoded_entries(*, index: int | None = None, limit: int = 20) -> list[dict[str, object]]:

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.core.bulk import db_datetime, insert_rows
+
 from . import merkle, note, receipt, tree
 from .errors import BadEntry, EntryNotFound, InconsistentLog, NoSigningKey
 from .models import Checkpoint, Entry, Kind, LogHead, Opening, TileVersion
@@ -75,6 +77,32 @@ def append_entry(
             o.entry_index = index
         Opening.objects.bulk_create(openings)
     return entry
+
+
+def append_entries(*, kind: str, payloads: list[dict[str, Any]]) -> range:
+    """Append many entries (no commitments) under one lock, written set-based. Returns their
+    index range. For batch records such as premium totals and imports of past records."""
+    if kind not in Kind.values:
+        raise BadEntry(_("未知的账本条目类型：%(k)s") % {"k": kind})
+    at = timezone.now()
+    stamp = timezone.localtime(at).isoformat(timespec="seconds")
+    rows = []
+    for payload in payloads:
+        if (RESERVED | {"commitments"}) & set(payload):
+            raise BadEntry(_("条目内容不能使用保留字段"))
+        data = canonical_json({**payload, "v": SCHEMA_VERSION, "kind": kind, "at": stamp})
+        rows.append((data, merkle.leaf_hash(data)))
+    with transaction.atomic():
+        head = LogHead.objects.select_for_update().get(pk=1)
+        first = head.next_index
+        db_at = db_datetime(at)
+        insert_rows(
+            Entry._meta.db_table,
+            ("index", "kind", "at", "data", "leaf_hash"),
+            [(first + i, kind, db_at, data, leaf) for i, (data, leaf) in enumerate(rows)],
+        )
+        LogHead.objects.filter(pk=1).update(next_index=first + len(rows))
+    return range(first, first + len(rows))
 
 
 def shred(*, subject: str) -> int:

@@ -285,3 +285,15 @@ def test_people_appear_only_as_commitments_and_can_be_shredded(signer: note.Sign
     after = services.receipt_for(entry.index, subject="registry.person:7")
     assert receipt.Receipt.parse(after).openings == {}
     receipt.verify(after, signer.verifier)  # the log and its proofs are untouched
+
+
+def test_batch_appends_are_gapless_and_byte_identical_in_form(signer: note.Signer) -> None:
+    single = services.append_entry(kind="premium", payload={"amount_fen": 1})
+    batch = services.append_entries(kind="premium", payloads=[{"amount_fen": i} for i in range(3)])
+    assert list(batch) == [1, 2, 3]
+    stored = Entry.objects.get(index=3)
+    assert bytes(stored.leaf_hash) == merkle.leaf_hash(bytes(stored.data))
+    assert json.loads(bytes(stored.data))["amount_fen"] == 2
+    assert stored.at.tzinfo is not None and single.index == 0
+    services.integrate(signer=signer)
+    assert services.audit().problems == []
