@@ -69,3 +69,4 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/areas", "tuopin.areas.api.router")
 api.add_router("/", "tuopin.registry.api.router")
 api.add_router("/ledger", "tuopin.ledger.api.router")
+api.add_router("/charity", "tuopin.charity.api.router")

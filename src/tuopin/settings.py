@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "tuopin.accounts",
     "tuopin.registry",
     "tuopin.ledger",
+    "tuopin.charity",
     "tuopin.reports",
     "tuopin.demo",
 ]

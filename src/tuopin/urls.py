@@ -17,5 +17,6 @@ urlpatterns += i18n_patterns(
     path("", include("tuopin.accounts.urls")),
     path("", include("tuopin.reports.urls")),
     path("registry/", include("tuopin.registry.urls")),
+    path("charity/", include("tuopin.charity.urls")),
     prefix_default_language=False,
 )

@@ -45,7 +45,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY,
     TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY,
     COUNTY_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + ["areas.add_area", "areas.change_area"],
-    OPERATOR: _VIEW_REGISTRY + ["registry.export_registry", "registry.view_statuschange"],
+    OPERATOR: _VIEW_REGISTRY
+    + ["registry.export_registry", "registry.view_statuschange"]
+    + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
+    + ["charity.add_donation", "charity.view_donation"],
     ADJUSTER: [],
     OBSERVER: ["registry.view_aggregates"],
     HELPER: [],

@@ -1,0 +1,19 @@
+"""Errors of the charity app."""
+
+from tuopin.core.errors import DomainError, NotFound
+
+
+class CampaignNotFound(NotFound):
+    code = "campaign_not_found"
+
+
+class DonationNotFound(NotFound):
+    code = "donation_not_found"
+
+
+class BadDonation(DomainError):
+    code = "bad_donation"
+
+
+class CampaignClosed(DomainError):
+    code = "campaign_closed"

@@ -1,0 +1,87 @@
+"""Donation campaigns and donations (the report's "1+1" model: online platforms, enterprises,
+governments, social organisations). Donations are never edited; a refund is its own row."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    OPEN = "open", _("募捐中")
+    CLOSED = "closed", _("已结束")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("互联网公益平台")
+    ENTERPRISE = "enterprise", _("企业")
+    GOVERNMENT = "government", _("政府")
+    SOCIAL_ORG = "social_org", _("社会组织")
+
+
+class Campaign(models.Model):
+    """A fundraising campaign for one programme (e.g. 顶梁柱健康扶贫公益保险)."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(_("名称"), max_length=100)
+    programme_name = models.CharField(_("资助项目"), max_length=100)
+    story = models.TextField(_("介绍"), blank=True)
+    goal_fen = models.BigIntegerField(_("目标金额（分）"))
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    status = models.CharField(
+        _("状态"), max_length=8, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    counties = models.ManyToManyField(
+        "areas.Area", verbose_name=_("受益县"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("募捐活动")
+        verbose_name_plural = _("募捐活动")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(goal_fen__gt=0), name="campaign_goal_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Donation(models.Model):
+    """One donation. The payment reference is unique: a retried notification records nothing new."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="donations")
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    payment_ref = models.CharField(_("支付流水号"), max_length=64, unique=True)
+    donor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    display_name = models.CharField(_("署名"), max_length=50, blank=True)
+    message = models.CharField(_("留言"), max_length=200, blank=True)
+    donated_at = models.DateTimeField(_("捐赠时间"))
+    ledger_index = models.BigIntegerField(_("账本序号"), unique=True)
+    receipt_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("捐赠")
+        verbose_name_plural = _("捐赠")
+        ordering = ["-donated_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="donation_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.payment_ref} {self.amount_fen / 100:.2f}"
