@@ -37,6 +37,7 @@ class Command(BaseCommand):
             "receipt", help="Print the receipt (c2sp.org/tlog-proof@v1) of an entry"
         )
         rec.add_argument("index", type=int)
+        rec.add_argument("--subject", help="Include the openings of this subject's commitments")
         check = sub.add_parser("verify-receipt", help="Check a receipt offline; exit 0 or 1")
         check.add_argument("file", help="Receipt file, or - for standard input")
         check.add_argument(
@@ -81,7 +82,7 @@ class Command(BaseCommand):
         self.stdout.write(cp.note if cp else "没有新条目")
 
     def receipt(self, opts: dict[str, Any]) -> None:
-        self.stdout.write(services.receipt_for(opts["index"]), ending="")
+        self.stdout.write(services.receipt_for(opts["index"], subject=opts["subject"]), ending="")
 
     def verify_receipt(self, opts: dict[str, Any]) -> None:
         text = sys.stdin.read() if opts["file"] == "-" else Path(opts["file"]).read_text()

@@ -1,0 +1,17 @@
+"""Money is integer fen everywhere; yuan only here, at the edge."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def yuan(fen: int | None) -> str:
+    """``123456`` fen → ``1,234.56`` (yuan), without ever going through a float."""
+    if fen is None:
+        return "—"
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(int(fen)), 100)
+    return f"{sign}{whole:,}.{cents:02d}"
