@@ -143,7 +143,7 @@ def decoded_entries(*, index: int | None = None, limit: int = 20) -> list[dict[s
                 "kind": e.get_kind_display(),
                 "at": e.at,
                 "data": data,
-                "amount_yuan": f"{amount / 100:,.2f}" if isinstance(amount, int) else None,
+                "amount_fen": amount if isinstance(amount, int) else None,
             }
         )
     return out

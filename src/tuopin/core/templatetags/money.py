@@ -8,9 +8,9 @@ register = template.Library()
 
 
 @register.filter
-def yuan(fen: int | None) -> str:
+def yuan(fen: object) -> str:
     """``123456`` fen → ``1,234.56`` (yuan), without ever going through a float."""
-    if fen is None:
+    if not isinstance(fen, int) or isinstance(fen, bool):
         return "—"
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(int(fen)), 100)

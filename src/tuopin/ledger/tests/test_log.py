@@ -297,3 +297,15 @@ def test_batch_appends_are_gapless_and_byte_identical_in_form(signer: note.Signe
     assert stored.at.tzinfo is not None and single.index == 0
     services.integrate(signer=signer)
     assert services.audit().problems == []
+
+
+def test_the_explorer_shows_amounts_in_yuan_and_finds_an_entry(
+    client: Client, signer: note.Signer
+) -> None:
+    append(3)
+    services.integrate(signer=signer)
+    page = client.get("/ledger/").content.decode()
+    assert "3.00" in page and "tuopin.test/ledger" in page
+    found = client.get("/ledger/", {"index": "1"}).content.decode()
+    assert "2.00" in found
+    assert client.get("/en/ledger/").status_code == 200
