@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -102,23 +104,9 @@ def main() -> None:
         print(json.dumps(worker(args.entries)))
         return
     home = OUT / "ledger-home"
-    (home / "var").mkdir(parents=True, exist_ok=True)
     results = []
     for engine in args.engines.split(","):
-        env = dict(os.environ, TUOPIN_HOME=str(home), DJANGO_SETTINGS_MODULE="tuopin.settings")
-        env.pop("DATABASE_URL", None)
-        if engine == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                (home / "var" / f"tuopin.sqlite3{suffix}").unlink(missing_ok=True)
-        else:
-            import psycopg
-
-            base, name = args.pg.rsplit("/", 1)
-            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-                conn.execute(f'CREATE DATABASE "{name}"')
-            env["DATABASE_URL"] = args.pg
-        subprocess.run([str(BIN / "tuopin"), "migrate", "-v", "0"], env=env, check=True)
+        env = fresh_database(engine, args.pg, home)
         out = subprocess.run(
             [sys.executable, __file__, "--worker", "--entries", str(args.entries)],
             env=env,

@@ -25,6 +25,9 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import fresh_database  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
@@ -48,18 +51,7 @@ def tuopin(env: dict[str, str], *args: str) -> str:
 
 def setup_database(engine: str, pg_url: str, home: Path) -> dict[str, str]:
     """A fresh, migrated database with the large demo's area tree."""
-    env = env_for(engine, pg_url, home)
-    if engine == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            (home / "var" / f"tuopin.sqlite3{suffix}").unlink(missing_ok=True)
-    else:
-        import psycopg
-
-        base, name = pg_url.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    tuopin(env, "migrate", "-v", "0")
+    env = fresh_database(engine, pg_url, home)
     subprocess.run([sys.executable, __file__, "--phase-areas"], env=env, check=True)
     return env
 

@@ -43,13 +43,7 @@ class TileSource:
         return self.cache[(level, index)]
 
     def hashes(self, level: int, start: int, end: int) -> list[bytes]:
-        out: list[bytes] = []
-        for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
-            blob = self.tile(level, index)
-            lo = max(start, index * TILE_WIDTH) - index * TILE_WIDTH
-            hi = min(end, (index + 1) * TILE_WIDTH) - index * TILE_WIDTH
-            out.extend(blob[i * 32 : (i + 1) * 32] for i in range(lo, hi))
-        return out
+        return tree.hashes_from_tiles(lambda index: self.tile(level, index), start, end)
 
 
 @dataclass

@@ -50,16 +50,7 @@ class DbHashSource:
             self._tiles.setdefault(key, b"")
 
     def hashes(self, level: int, start: int, end: int) -> list[bytes]:
-        out: list[bytes] = []
-        for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
-            blob = self.tile(level, index)
-            lo = max(start, index * TILE_WIDTH) - index * TILE_WIDTH
-            hi = min(end, (index + 1) * TILE_WIDTH) - index * TILE_WIDTH
-            part = blob[lo * 32 : hi * 32]
-            if len(part) != (hi - lo) * 32:
-                raise LookupError(f"tile {level}/{index} lacks hashes {lo}..{hi}")
-            out.extend(part[i : i + 32] for i in range(0, len(part), 32))
-        return out
+        return tree.hashes_from_tiles(lambda index: self.tile(level, index), start, end)
 
 
 class _Recorder:

@@ -8,7 +8,7 @@ the leaf hashes, level 1 the roots of each 256 leaves, and so on; a tile holds 2
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from . import merkle
@@ -19,6 +19,19 @@ class HashSource(Protocol):
     def hashes(self, level: int, start: int, end: int) -> list[bytes]:
         """Stored hashes ``start..end-1`` of tile level ``level``."""
         ...
+
+
+def hashes_from_tiles(tile: Callable[[int], bytes], start: int, end: int) -> list[bytes]:
+    """Stored hashes ``start..end-1`` of one level, cut from whole tiles ``tile(index)``."""
+    out: list[bytes] = []
+    for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
+        blob = tile(index)
+        lo = max(start, index * TILE_WIDTH) - index * TILE_WIDTH
+        hi = min(end, (index + 1) * TILE_WIDTH) - index * TILE_WIDTH
+        if len(blob) < hi * 32:
+            raise LookupError(f"tile {index} lacks hashes {lo}..{hi}")
+        out.extend(blob[i * 32 : (i + 1) * 32] for i in range(lo, hi))
+    return out
 
 
 def stored_count(level: int, size: int) -> int:
