@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "tuopin.registry",
     "tuopin.ledger",
     "tuopin.charity",
+    "tuopin.insurance",
     "tuopin.reports",
     "tuopin.demo",
 ]

@@ -1,0 +1,11 @@
+"""Errors of the insurance app."""
+
+from tuopin.core.errors import DomainError, NotFound
+
+
+class ProgrammeNotFound(NotFound):
+    code = "programme_not_found"
+
+
+class BadProgramme(DomainError):
+    code = "bad_programme"

@@ -1,0 +1,146 @@
+"""Enrollment: the eligibility edges, idempotency, the funding limit, the ledger entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.db import IntegrityError
+
+from tuopin.charity import services as charity
+from tuopin.charity.models import Campaign
+from tuopin.conftest import VILLAGE_C, person_row
+from tuopin.insurance import services
+from tuopin.insurance.eligibility import birth_bounds
+from tuopin.insurance.models import Policy, Programme
+from tuopin.ledger.models import Entry
+from tuopin.registry import services as registry
+
+pytestmark = pytest.mark.usefixtures("area_tree")
+PERIOD = dt.date(2018, 7, 1)
+
+
+def test_birth_bounds_follow_birthdays_including_29_february() -> None:
+    assert birth_bounds(PERIOD, 18, 60) == (dt.date(1957, 7, 1), dt.date(2000, 7, 1))
+    assert birth_bounds(dt.date(2020, 2, 29), 18, 60)[1] == dt.date(2002, 2, 28)
+
+
+@pytest.fixture
+def people(write_csv: Callable[..., Path]) -> dict[str, int]:
+    """People of 巴东 (national + deep-poverty county) around the edges, and one in 定西."""
+    rows = [
+        person_row("E1", "满十八", seq=11, birth=dt.date(2000, 7, 1)),  # 18 that day
+        person_row("E2", "差一天", seq=21, birth=dt.date(2000, 7, 2)),  # still 17
+        person_row("E3", "六十岁", seq=31, birth=dt.date(1957, 7, 2)),  # 60, last day
+        person_row("E4", "满六十一", seq=41, birth=dt.date(1957, 7, 1)),  # 61 that day
+        person_row("E5", "妇女", seq=52, birth=dt.date(1980, 1, 1)),  # a woman
+        person_row("E6", "已脱贫", seq=61, birth=dt.date(1980, 1, 1), status="已脱贫"),
+        person_row("E7", "定西人", seq=71, birth=dt.date(1980, 1, 1), village=VILLAGE_C),
+    ]
+    assert registry.import_registry(path=write_csv(rows)).errors == []
+    return {}
+
+
+def programme(**kw) -> Programme:  # type: ignore[no-untyped-def]
+    args = {
+        "slug": "dlz",
+        "name": "顶梁柱",
+        "sponsor": "中国扶贫基金会",
+        "insurer": "某保险",
+        "premium_fen": 10_000,
+        "min_age": 18,
+        "max_age": 60,
+    } | kw
+    return Programme.objects.create(**args)
+
+
+def insured(slug: str = "dlz") -> set[str]:
+    return {
+        p.person.name for p in Policy.objects.filter(programme__slug=slug).select_related("person")
+    }
+
+
+def test_age_edges_and_county_flags(people) -> None:  # type: ignore[no-untyped-def]
+    programme()
+    result = services.enroll(programme_slug="dlz", period_start=PERIOD)
+    assert insured() == {"满十八", "六十岁", "妇女", "已脱贫"}  # 定西 is not flagged here
+    assert result.enrolled == result.eligible == 4 and result.premium_fen == 40_000
+
+
+def test_sex_status_and_deep_poverty_rules(people) -> None:  # type: ignore[no-untyped-def]
+    programme(
+        slug="hbx", name="好保险", min_age=0, max_age=100, sex="F", household_statuses=["poor"]
+    )
+    services.enroll(programme_slug="hbx", period_start=PERIOD)
+    assert insured("hbx") == {"妇女"}
+    programme(slug="deep", require_deep_poverty=True)
+    services.enroll(programme_slug="deep", period_start=PERIOD)
+    assert insured("deep") == {"满十八", "六十岁", "妇女", "已脱贫"}
+
+
+def test_enrollment_is_idempotent_and_writes_one_ledger_entry(people) -> None:  # type: ignore[no-untyped-def]
+    programme()
+    first = services.enroll(programme_slug="dlz", period_start=PERIOD)
+    again = services.enroll(programme_slug="dlz", period_start=PERIOD)
+    assert again.enrolled == 0 and again.ledger_index is None
+    assert Policy.objects.count() == 4
+    data = json.loads(bytes(Entry.objects.get(index=first.ledger_index).data))
+    assert data["people"] == 4 and data["premium_fen"] == 40_000 and data["kind"] == "enrollment"
+    assert "满十八" not in json.dumps(data, ensure_ascii=False)
+    numbers = set(Policy.objects.values_list("policy_no", flat=True))
+    assert len(numbers) == 4 and all(n.startswith("DLZ-20180701-") for n in numbers)
+
+
+def test_one_policy_per_person_programme_and_period_is_a_constraint(people) -> None:  # type: ignore[no-untyped-def]
+    programme()
+    services.enroll(programme_slug="dlz", period_start=PERIOD)
+    policy = Policy.objects.first()
+    assert policy is not None
+    policy.pk = None
+    policy.policy_no = "COPY"
+    with pytest.raises(IntegrityError):
+        policy.save()
+
+
+def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people) -> None:  # type: ignore[no-untyped-def]
+    campaign = Campaign.objects.create(
+        slug="c",
+        title="顶梁柱",
+        programme_name="顶梁柱",
+        goal_fen=10**9,
+        starts_on=dt.date(2018, 1, 1),
+        ends_on=dt.date(2030, 1, 1),
+        status="open",
+    )
+    charity.record_donation(
+        campaign_slug="c", amount_fen=30_000, channel="online", payment_ref="P1"
+    )
+    programme(campaign=campaign)
+    with pytest.raises(Exception) as exc:
+        services.enroll(programme_slug="dlz", period_start=PERIOD)
+    assert getattr(exc.value, "code", "") == "insufficient_funds"
+    assert Policy.objects.count() == 0
+    result = services.enroll(
+        programme_slug="dlz", period_start=PERIOD, override_reason="保险公司垫付"
+    )
+    assert result.enrolled == 4
+    assert (
+        json.loads(bytes(Entry.objects.get(index=result.ledger_index).data))["override"]
+        == "保险公司垫付"
+    )
+
+
+def test_an_inverted_age_range_is_refused_by_the_database() -> None:
+    with pytest.raises(IntegrityError):
+        programme(min_age=61, max_age=18)
+
+
+def test_the_command_line_reports_json(people, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    programme()
+    call_command("insurance", "enroll", "dlz", "--period", "2018-07-01", "--json")
+    assert json.loads(capsys.readouterr().out)["enrolled"] == 4
