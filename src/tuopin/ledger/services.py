@@ -249,6 +249,10 @@ def audit() -> AuditResult:
                 # Levels go upwards: a higher tile only names an index when nothing below did.
                 first_bad = leaf if first_bad is None else first_bad
     checkpoints = list(Checkpoint.objects.order_by("size"))
+    try:
+        verifier: note.Verifier | None = load_signer().verifier
+    except NoSigningKey:
+        verifier = None  # a mirror without the key still checks roots and tiles
     for cp in checkpoints:
         if cp.size > rebuilt.size:
             problems.append(f"checkpoint {cp.size} is beyond the {rebuilt.size} entries")
@@ -258,4 +262,9 @@ def audit() -> AuditResult:
         body = note.Checkpoint(settings.LEDGER_ORIGIN, cp.size, bytes(cp.root)).body()
         if not cp.note.startswith(body):
             problems.append(f"checkpoint {cp.size}: signed note does not match its root")
+        elif verifier is not None:
+            try:
+                note.open_note(cp.note, verifier)
+            except note.NoteError as exc:
+                problems.append(f"checkpoint {cp.size}: {exc}")
     return AuditResult(rebuilt.size, len(checkpoints), problems, first_bad)

@@ -309,3 +309,21 @@ def test_the_explorer_shows_amounts_in_yuan_and_finds_an_entry(
     found = client.get("/ledger/", {"index": "1"}).content.decode()
     assert "2.00" in found
     assert client.get("/en/ledger/").status_code == 200
+
+
+def test_audit_checks_checkpoint_signatures_with_the_log_key(signer: note.Signer) -> None:
+    append(3)
+    services.integrate(signer=signer)
+    assert services.audit().problems == []
+    other = note.Signer.generate(signer.name)
+    cp = Checkpoint.objects.get()
+    forged = other.sign(note.Checkpoint("tuopin.test/ledger", 3, bytes(cp.root)).body())
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("ALTER TABLE ledger_checkpoint DISABLE TRIGGER USER")
+            cur.execute("UPDATE ledger_checkpoint SET note = %s", [forged])
+            cur.execute("ALTER TABLE ledger_checkpoint ENABLE TRIGGER USER")
+        else:
+            cur.execute("DROP TRIGGER ledger_checkpoint_no_update")
+            cur.execute("UPDATE ledger_checkpoint SET note = %s", [forged])
+    assert any("no signature by this key" in p for p in services.audit().problems)
