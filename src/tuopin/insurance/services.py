@@ -82,6 +82,10 @@ def enroll(*, programme_slug: str, period_start: dt.date, override_reason: str =
     sql, params = _eligible_sql(programme, period_start)
     with transaction.atomic():
         with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                # Fresh statistics first: right after a million-row run the planner would
+                # otherwise take the policy table for empty and scan it once per person.
+                cur.execute("ANALYZE insurance_policy")
             cur.execute("SELECT COUNT(*)" + sql, params)  # noqa: S608 - built from fixed parts
             eligible = int(cur.fetchone()[0])
         premium = eligible * programme.premium_fen
