@@ -43,7 +43,8 @@ if not _secret:
         raise ImproperlyConfigured("TUOPIN_SECRET_KEY must be set in production")
     _secret = "insecure-dev-key-only-for-local-use-" + "0" * 16  # noqa: S105 - dev only
 SECRET_KEY = _secret
-# Key for the keyed hash that looks up ID numbers; rotate only with `tuopin registry rehash`.
+# Key for the keyed hash that looks up ID numbers. Changing it needs every Person.id_hash
+# recomputed (there is no command for that yet): set it once, before the first import.
 ID_HASH_KEY = os.environ.get("TUOPIN_ID_HASH_KEY", SECRET_KEY)
 
 # The public ledger: its name in checkpoints (C2SP origin) and the Ed25519 signing key file.
