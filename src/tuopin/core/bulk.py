@@ -1,7 +1,7 @@
 """Set-based bulk inserts that skip the ORM's per-object work.
 
 COPY on PostgreSQL, one ``executemany`` in the open transaction elsewhere. Values must
-already be in database form (see :func:`db_date` and :func:`db_datetime`).
+already be in database form (``connection.ops`` adapters, :func:`db_datetime`).
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-
-
-def db_date(value: dt.date | None) -> object:
-    return connection.ops.adapt_datefield_value(value)
 
 
 def db_datetime(value: dt.datetime | None) -> object:

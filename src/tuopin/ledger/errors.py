@@ -18,9 +18,5 @@ class InconsistentLog(DomainError):
     status = 409
 
 
-class TileNotFound(NotFound):
-    code = "tile_not_found"
-
-
 class EntryNotFound(NotFound):
     code = "entry_not_found"

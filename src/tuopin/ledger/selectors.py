@@ -60,9 +60,11 @@ class _Recorder:
         self.tiles: set[tuple[int, int]] = set()
 
     def hashes(self, level: int, start: int, end: int) -> list[bytes]:
-        for index in range(start // TILE_WIDTH, (end - 1) // TILE_WIDTH + 1 if end > start else 0):
-            self.tiles.add((level, index))
-        return [bytes(32)] * (end - start)
+        return tree.hashes_from_tiles(lambda index: self._note(level, index), start, end)
+
+    def _note(self, level: int, index: int) -> bytes:
+        self.tiles.add((level, index))
+        return bytes(32 * TILE_WIDTH)
 
     def aligned_root(self, level: int, start: int, end: int) -> bytes:
         self.hashes(level, start, end)
