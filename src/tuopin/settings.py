@@ -51,6 +51,20 @@ ID_HASH_KEY = os.environ.get("TUOPIN_ID_HASH_KEY", SECRET_KEY)
 LEDGER_ORIGIN = os.environ.get("TUOPIN_LEDGER_ORIGIN", "tuopin.example/ledger")
 LEDGER_KEY_FILE = Path(os.environ.get("TUOPIN_LEDGER_KEY_FILE", VAR_DIR / "ledger.key"))
 
+# Background work (enrollment runs from the operator's page): Django's Tasks API. "immediate"
+# runs a task in the request (tests, the one-process demo); "database" queues it for
+# `tuopin db_worker`.
+_tasks = os.environ.get("TUOPIN_TASKS", "immediate").strip()
+if _tasks not in {"immediate", "database"}:
+    raise ImproperlyConfigured(f"TUOPIN_TASKS must be immediate or database, not {_tasks!r}")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if _tasks == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+
 ALLOWED_HOSTS = env_list("TUOPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("TUOPIN_CSRF_TRUSTED_ORIGINS", [])
 
@@ -62,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
     "tuopin.core",
     "tuopin.areas",
     "tuopin.accounts",

@@ -17,3 +17,7 @@ class BadDonation(DomainError):
 
 class CampaignClosed(DomainError):
     code = "campaign_closed"
+
+
+class BadRefund(DomainError):
+    code = "bad_refund"

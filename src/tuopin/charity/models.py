@@ -85,3 +85,80 @@ class Donation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment_ref} {self.amount_fen / 100:.2f}"
+
+
+class Refund(models.Model):
+    """退款: money returned on a donation. Its own row and ledger entry; the donation stays."""
+
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="refunds")
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    refund_ref = models.CharField(_("退款流水号"), max_length=64, unique=True)
+    reason = models.CharField(_("原因"), max_length=200)
+    refunded_at = models.DateTimeField(_("退款时间"))
+    ledger_index = models.BigIntegerField(_("账本序号"), unique=True)
+
+    class Meta:
+        verbose_name = _("退款")
+        verbose_name_plural = _("退款")
+        ordering = ["-refunded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="refund_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.refund_ref} {self.amount_fen / 100:.2f}"
+
+
+class Statement(models.Model):
+    """对账单: a payment platform's statement for a campaign, reconciled line by line."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="statements")
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    filename = models.CharField(_("文件名"), max_length=200)
+    sha256 = models.CharField(max_length=64)
+    period_from = models.DateTimeField(_("账单起"), null=True)
+    period_to = models.DateTimeField(_("账单止"), null=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    matched = models.PositiveIntegerField(_("一致"), default=0)
+    mismatched = models.PositiveIntegerField(_("金额不符"), default=0)
+    missing = models.PositiveIntegerField(_("账单缺少"), default=0)
+    extra = models.PositiveIntegerField(_("平台多出"), default=0)
+    rejected = models.PositiveIntegerField(_("无法读取"), default=0)
+
+    class Meta:
+        verbose_name = _("对账单")
+        verbose_name_plural = _("对账单")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Outcome(models.TextChoices):
+    MATCHED = "matched", _("一致")
+    MISMATCHED = "mismatched", _("金额不符")
+    MISSING = "missing", _("账单缺少")  # recorded here, absent from the statement
+    EXTRA = "extra", _("平台多出")  # on the statement, not recorded here
+
+
+class StatementLine(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField(_("行号"), null=True)
+    payment_ref = models.CharField(_("支付流水号"), max_length=64)
+    amount_fen = models.BigIntegerField(_("账单金额（分）"), null=True)
+    paid_at = models.DateTimeField(_("支付时间"), null=True)
+    donation = models.ForeignKey(Donation, null=True, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(_("结果"), max_length=12, choices=Outcome.choices)
+
+    class Meta:
+        verbose_name = _("对账明细")
+        verbose_name_plural = _("对账明细")
+        ordering = ["statement", "outcome", "line_no", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.payment_ref} {self.outcome}"

@@ -1,19 +1,37 @@
-"""Writes of the charity app: record a donation (idempotent, with its ledger entry)."""
+"""Writes of the charity app: donations (idempotent, with their ledger entries), refunds,
+reconciliation of payment-platform statements."""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.core.bulk import select_in
+from tuopin.core.imports import RowError, map_header
+from tuopin.core.money import parse_yuan
+from tuopin.core.tabular import UnreadableFile, open_table
 from tuopin.ledger import services as ledger
 
-from .errors import BadDonation, CampaignClosed, CampaignNotFound
-from .models import Campaign, CampaignStatus, Channel, Donation
+from .errors import BadDonation, BadRefund, CampaignClosed, CampaignNotFound
+from .models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Donation,
+    Outcome,
+    Refund,
+    Statement,
+    StatementLine,
+)
 
 if TYPE_CHECKING:
     from tuopin.accounts.models import User
@@ -86,3 +104,218 @@ def record_donation(
             raise
         return Recorded(first, created=False)
     return Recorded(donation, created=True)
+
+
+def refund_donation(
+    *,
+    donation: Donation,
+    amount_fen: int,
+    refund_ref: str,
+    reason: str,
+    at: dt.datetime | None = None,
+) -> Refund:
+    """Return money on a donation: its own row and ledger entry; the donation never changes.
+
+    Idempotent on ``refund_ref``. Refunds of one donation never add up to more than it.
+    """
+    refund_ref = refund_ref.strip()
+    existing = Refund.objects.filter(refund_ref=refund_ref).first() if refund_ref else None
+    if existing is not None:
+        return existing
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        raise BadRefund(_("退款金额必须是正整数（分）"), code="bad_amount")
+    if not refund_ref:
+        raise BadRefund(_("缺少退款流水号"), code="missing_refund_ref")
+    if not reason.strip():
+        raise BadRefund(_("请填写退款原因"), code="missing_reason")
+    with transaction.atomic():
+        locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+        before = locked.refunds.aggregate(s=Sum("amount_fen"))["s"] or 0
+        if before + amount_fen > locked.amount_fen:
+            raise BadRefund(
+                _("退款合计 %(total)s 分超过捐赠金额 %(amount)s 分")
+                % {"total": before + amount_fen, "amount": locked.amount_fen},
+                code="refund_exceeds_donation",
+            )
+        entry = ledger.append_entry(
+            kind="refund",
+            payload={
+                "campaign": locked.campaign.slug,
+                "amount_fen": amount_fen,
+                "donation": locked.ledger_index,
+            },
+        )
+        return Refund.objects.create(
+            donation=locked,
+            amount_fen=amount_fen,
+            refund_ref=refund_ref,
+            reason=reason.strip()[:200],
+            refunded_at=at or timezone.now(),
+            ledger_index=entry.index,
+        )
+
+
+STATEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "payment_ref": ("支付流水号", "交易号", "流水号", "订单号", "reference"),
+    "amount": ("金额", "金额（元）", "金额(元)", "amount_yuan"),
+    "paid_at": ("支付时间", "交易时间", "时间", "time"),
+}
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    statement: Statement
+    errors: list[RowError]
+
+
+def _parse_time(text: str) -> dt.datetime:
+    value = dt.datetime.fromisoformat(text.strip().replace("/", "-"))
+    if value.tzinfo is None:
+        value = timezone.make_aware(value)
+    return value
+
+
+def reconcile_statement(
+    *,
+    campaign_slug: str,
+    channel: str,
+    path: str | Path,
+    filename: str = "",
+    user: User | None = None,
+) -> Reconciled:
+    """Compare a payment platform's statement (CSV/XLSX) with the donations recorded here.
+
+    Each statement line is matched, mismatched (amount differs) or extra (not recorded here);
+    each donation of the campaign and channel within the statement's time span that the
+    statement lacks is missing. Unreadable lines are reported with their reason and the rest
+    is reconciled. Nothing changes any donation; the outcome is kept as a Statement.
+    """
+    campaign = Campaign.objects.filter(slug=campaign_slug).first()
+    if campaign is None:
+        raise CampaignNotFound(_("募捐活动不存在：%(s)s") % {"s": campaign_slug})
+    if channel not in Channel.values:
+        raise BadDonation(_("未知的捐赠渠道：%(c)s") % {"c": channel}, code="bad_channel")
+    path = Path(path)
+    table = open_table(path)
+    cols = map_header(table.header, STATEMENT_COLUMNS)
+    lacking = [f for f in ("payment_ref", "amount") if f not in cols]
+    if lacking:
+        raise UnreadableFile(
+            _("对账单缺少列：%(c)s") % {"c": "、".join(STATEMENT_COLUMNS[f][0] for f in lacking)}
+        )
+    errors: list[RowError] = []
+    lines: dict[str, tuple[int, int, dt.datetime | None]] = {}
+    for line_no, values in table.rows:
+
+        def cell(name: str, values: list[str] = values) -> str:
+            i = cols.get(name)
+            return values[i].strip() if i is not None and i < len(values) else ""
+
+        ref = cell("payment_ref")
+        if not ref:
+            errors.append(RowError(line_no, "payment_ref", "missing_field", _("缺少支付流水号")))
+            continue
+        try:
+            amount = parse_yuan(cell("amount"))
+        except ValueError:
+            errors.append(
+                RowError(
+                    line_no, "amount", "bad_amount", _("金额无效：%(v)s") % {"v": cell("amount")}
+                )
+            )
+            continue
+        paid_at = None
+        if cell("paid_at"):
+            try:
+                paid_at = _parse_time(cell("paid_at"))
+            except ValueError:
+                errors.append(
+                    RowError(
+                        line_no,
+                        "paid_at",
+                        "bad_date",
+                        _("时间无效：%(v)s") % {"v": cell("paid_at")},
+                    )
+                )
+                continue
+        if ref in lines:
+            errors.append(
+                RowError(
+                    line_no,
+                    "payment_ref",
+                    "duplicate_ref",
+                    _("流水号重复（见第 %(n)s 行）") % {"n": lines[ref][0]},
+                )
+            )
+            continue
+        lines[ref] = (line_no, amount, paid_at)
+    recorded = {
+        ref: (pk, amount)
+        for pk, ref, amount in select_in(
+            "charity_donation",
+            ["id", "payment_ref", "amount_fen"],
+            "payment_ref",
+            list(lines),
+        )
+    }
+    # Donations of another campaign are not this campaign's: they count as extra here.
+    mine = set(
+        Donation.objects.filter(
+            campaign=campaign, pk__in=[pk for pk, _a in recorded.values()]
+        ).values_list("pk", flat=True)
+    )
+    times = [t for _n, _a, t in lines.values() if t is not None]
+    period_from, period_to = (min(times), max(times)) if times else (None, None)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with transaction.atomic():
+        statement = Statement.objects.create(
+            campaign=campaign,
+            channel=channel,
+            filename=(filename or path.name)[:200],
+            sha256=digest,
+            period_from=period_from,
+            period_to=period_to,
+            uploaded_by=user,
+            rejected=len(errors),
+        )
+        rows = []
+        for ref, (line_no, amount, paid_at) in lines.items():
+            found = recorded.get(ref)
+            if found is None or found[0] not in mine:
+                outcome, donation_id = Outcome.EXTRA, None
+            elif found[1] == amount:
+                outcome, donation_id = Outcome.MATCHED, found[0]
+            else:
+                outcome, donation_id = Outcome.MISMATCHED, found[0]
+            rows.append(
+                StatementLine(
+                    statement=statement,
+                    line_no=line_no,
+                    payment_ref=ref,
+                    amount_fen=amount,
+                    paid_at=paid_at,
+                    donation_id=donation_id,
+                    outcome=outcome,
+                )
+            )
+        if period_from is not None and period_to is not None:
+            for pk, ref in Donation.objects.filter(
+                campaign=campaign, channel=channel, donated_at__range=(period_from, period_to)
+            ).values_list("pk", "payment_ref"):
+                if ref not in lines:
+                    rows.append(
+                        StatementLine(
+                            statement=statement,
+                            payment_ref=ref,
+                            donation_id=pk,
+                            outcome=Outcome.MISSING,
+                        )
+                    )
+        StatementLine.objects.bulk_create(rows, batch_size=1000)
+        counts = Counter(r.outcome for r in rows)
+        statement.matched = counts[Outcome.MATCHED]
+        statement.mismatched = counts[Outcome.MISMATCHED]
+        statement.missing = counts[Outcome.MISSING]
+        statement.extra = counts[Outcome.EXTRA]
+        statement.save(update_fields=["matched", "mismatched", "missing", "extra"])
+    return Reconciled(statement, errors)

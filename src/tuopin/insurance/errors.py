@@ -9,3 +9,11 @@ class ProgrammeNotFound(NotFound):
 
 class BadProgramme(DomainError):
     code = "bad_programme"
+
+
+class PolicyNotFound(NotFound):
+    code = "policy_not_found"
+
+
+class BadPayout(DomainError):
+    code = "bad_payout"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +31,8 @@ class Programme(models.Model):
     sponsor = models.CharField(_("发起方"), max_length=100)
     insurer = models.CharField(_("承保公司"), max_length=100)
     premium_fen = models.BigIntegerField(_("每人每年保费（分）"))
+    starts_on = models.DateField(_("项目开始"))
+    ends_on = models.DateField(_("项目结束"))
     campaign = models.ForeignKey(
         "charity.Campaign",
         verbose_name=_("资金来源"),
@@ -57,6 +62,10 @@ class Programme(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(premium_fen__gte=0), name="programme_premium_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_dates_ordered",
             ),
         ]
 
@@ -98,6 +107,12 @@ class PolicyStatus(models.TextChoices):
     EXITED = "exited", _("已退出")
 
 
+class ExitReason(models.TextChoices):
+    DIED = "died", _("死亡")
+    MOVED = "moved", _("迁出")
+    INELIGIBLE = "ineligible", _("不再符合条件")
+
+
 class Policy(models.Model):
     """One person insured by one programme for one period (a year from ``period_start``)."""
 
@@ -112,11 +127,14 @@ class Policy(models.Model):
     )
     village_code = models.CharField(max_length=12)  # denormalised for scoping, like the registry
     period_start = models.DateField(_("保险期间起"))
-    policy_no = models.CharField(_("保单号"), max_length=48, unique=True)
     status = models.CharField(
         _("状态"), max_length=8, choices=PolicyStatus.choices, default=PolicyStatus.ACTIVE
     )
-    exit_reason = models.CharField(_("退出原因"), max_length=100, blank=True)
+    exit_reason = models.CharField(
+        _("退出原因"), max_length=12, choices=ExitReason.choices, blank=True
+    )
+    exit_note = models.CharField(_("退出说明"), max_length=200, blank=True)
+    exited_on = models.DateField(_("退出日期"), null=True, blank=True)
     enrolled_at = models.DateTimeField(_("参保时间"))
 
     class Meta:
@@ -137,3 +155,127 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.policy_no
+
+    @property
+    def policy_no(self) -> str:
+        """保单号: programme, period and person; unique by the constraint above, so not stored
+        (one index fewer on a million-row enrollment)."""
+        return policy_number(self.programme.slug, self.period_start, self.person_id)
+
+
+def policy_number(slug: str, period_start: dt.date, person_id: int) -> str:
+    return f"{slug.upper()}-{period_start:%Y%m%d}-{person_id:08d}"
+
+
+def parse_policy_number(number: str) -> tuple[str, dt.date, int] | None:
+    """``(slug, period_start, person_id)`` of a policy number, or None if it is not one."""
+    parts = number.strip().rsplit("-", 2)
+    if len(parts) != 3 or not parts[2].isdigit():
+        return None
+    try:
+        period = dt.datetime.strptime(parts[1], "%Y%m%d").date()  # noqa: DTZ007 - a date
+    except ValueError:
+        return None
+    return parts[0].lower(), period, int(parts[2])
+
+
+class PremiumPayment(models.Model):
+    """保费支付: the premiums of one enrollment batch (one county), drawn on the campaign's funds."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="payments")
+    campaign = models.ForeignKey(
+        "charity.Campaign", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("保险期间起"))
+    county_code = models.CharField(_("县代码"), max_length=12)
+    people = models.PositiveIntegerField(_("人数"))
+    amount_fen = models.BigIntegerField(_("保费（分）"))
+    override_reason = models.CharField(_("超额原因"), max_length=200, blank=True)
+    paid_at = models.DateTimeField(_("支付时间"))
+    ledger_index = models.BigIntegerField(_("账本序号"), unique=True)
+
+    class Meta:
+        verbose_name = _("保费支付")
+        verbose_name_plural = _("保费支付")
+        ordering = ["-paid_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gte=0), name="premium_amount_gte_0"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.county_code} {self.people}"
+
+
+class Payout(models.Model):
+    """赔付: money paid on a policy for one benefit. Draws on the benefit's limits.
+
+    Claims (a later part of the app) create payouts; the remaining-limit arithmetic reads them.
+    """
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="payouts")
+    benefit = models.CharField(_("保障"), max_length=20, choices=Benefit.choices)
+    loss_fen = models.BigIntegerField(_("损失金额（分）"))
+    amount_fen = models.BigIntegerField(_("赔付金额（分）"))
+    village_code = models.CharField(max_length=12)
+    paid_at = models.DateTimeField(_("赔付时间"))
+    ledger_index = models.BigIntegerField(_("账本序号"), unique=True)
+
+    class Meta:
+        verbose_name = _("赔付")
+        verbose_name_plural = _("赔付")
+        ordering = ["-paid_at", "-id"]
+        indexes = [models.Index(fields=["policy", "benefit"], name="payout_policy_benefit")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="payout_amount_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.policy_id} {self.benefit} {self.amount_fen}"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class EnrollmentRun(models.Model):
+    """One enrollment run, county by county, with its progress (for the operator's page)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
+    period_start = models.DateField(_("保险期间起"))
+    override_reason = models.CharField(_("超额原因"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    counties_total = models.PositiveIntegerField(default=0)
+    counties_done = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    enrolled = models.PositiveIntegerField(default=0)
+    exited = models.PositiveIntegerField(default=0)
+    premium_fen = models.BigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("参保批次")
+        verbose_name_plural = _("参保批次")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.period_start} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return (100 * self.counties_done // self.counties_total) if self.counties_total else 0

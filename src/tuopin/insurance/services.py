@@ -1,22 +1,44 @@
-"""Writes of the insurance app: set-based enrollment with its ledger entry."""
+"""Writes of the insurance app: set-based enrollment, exits, premium payments and payouts.
+
+Every write that moves money or changes someone's cover appends a ledger entry in the same
+transaction; entries carry batch totals and commitments, never a person.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuopin.charity import selectors as charity
+from tuopin.charity.models import Campaign
 from tuopin.core.bulk import db_datetime
+from tuopin.core.money import format_yuan
 from tuopin.ledger import services as ledger
 
+from . import limits, selectors
 from .eligibility import birth_bounds
-from .errors import BadProgramme, ProgrammeNotFound
-from .models import Policy, Programme
+from .errors import BadPayout, BadProgramme, PolicyNotFound, ProgrammeNotFound
+from .models import (
+    CoverageItem,
+    EnrollmentRun,
+    ExitReason,
+    Payout,
+    Policy,
+    PolicyStatus,
+    PremiumPayment,
+    Programme,
+    RunStatus,
+    policy_number,
+)
+
+if TYPE_CHECKING:
+    from tuopin.accounts.models import User
 
 
 @dataclass(frozen=True)
@@ -25,19 +47,23 @@ class Enrollment:
     period_start: dt.date
     eligible: int
     enrolled: int
+    exited: int
     premium_fen: int
-    ledger_index: int | None
+    ledger_indexes: list[int]
 
 
-def _eligible_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
-    """FROM/WHERE over people, households and counties for the programme's rule (no loop)."""
+def _d(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _rule_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
+    """FROM/WHERE over people, households and counties for the programme's rule (no loop).
+
+    ``p`` is the person, ``h`` the household and ``c`` the county row.
+    """
     born_after, born_by = birth_bounds(period_start, programme.min_age, programme.max_age)
-    ops = connection.ops
-    where = ["p.birth_date > %s", "p.birth_date <= %s"]
-    params: list[Any] = [
-        ops.adapt_datefield_value(born_after),
-        ops.adapt_datefield_value(born_by),
-    ]
+    where = ["p.status = 'present'", "p.birth_date > %s", "p.birth_date <= %s"]
+    params: list[Any] = [_d(born_after), _d(born_by)]
     if programme.sex:
         where.append("p.sex = %s")
         params.append(programme.sex)
@@ -52,11 +78,6 @@ def _eligible_sql(programme: Programme, period_start: dt.date) -> tuple[str, lis
     if counties:
         where.append(f"c.code IN ({', '.join(['%s'] * len(counties))})")
         params.extend(counties)
-    where.append(
-        "NOT EXISTS (SELECT 1 FROM insurance_policy x WHERE x.programme_id = %s"
-        " AND x.person_id = p.id AND x.period_start = %s)"
-    )
-    params += [programme.pk, ops.adapt_datefield_value(period_start)]
     sql = (
         " FROM registry_person p"
         " JOIN registry_household h ON h.id = p.household_id"
@@ -66,71 +87,385 @@ def _eligible_sql(programme: Programme, period_start: dt.date) -> tuple[str, lis
     return sql, params
 
 
-def enroll(*, programme_slug: str, period_start: dt.date, override_reason: str = "") -> Enrollment:
-    """Insure every eligible person not yet insured for the period: one INSERT … SELECT.
+def _prefix_sql(column: str, prefix: str) -> tuple[str, str]:
+    """``column`` starts with the digits ``prefix``, in a form each engine serves from its
+    index (PostgreSQL: LIKE on a pattern-ops index; SQLite: GLOB, which is case-sensitive)."""
+    if connection.vendor == "sqlite":
+        return f" AND {column} GLOB %s", prefix + "*"
+    return f" AND {column} LIKE %s", prefix + "%"
 
-    Idempotent (a constraint allows one policy per person, programme and period). With a
-    funding campaign, the premiums may not exceed what it raised less what was already spent,
-    unless an operator gives a reason. The batch's totals go to the ledger in the same
-    transaction; no person appears there.
-    """
-    programme = Programme.objects.filter(slug=programme_slug).first()
-    if programme is None:
-        raise ProgrammeNotFound(_("保险项目不存在：%(s)s") % {"s": programme_slug})
+
+def _not_insured_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM insurance_policy x WHERE x.person_id = p.id"
+        " AND x.programme_id = %s AND x.period_start = %s)",
+        [programme.pk, _d(period_start)],
+    )
+
+
+def _check_programme(programme: Programme, period_start: dt.date) -> None:
     if programme.min_age > programme.max_age:
         raise BadProgramme(_("年龄范围颠倒"), code="age_range_inverted")
-    sql, params = _eligible_sql(programme, period_start)
+    if not programme.starts_on <= period_start <= programme.ends_on:
+        raise BadProgramme(
+            _("保险期间 %(p)s 不在项目期间 %(a)s 至 %(b)s 内，已关闭")
+            % {"p": period_start, "a": programme.starts_on, "b": programme.ends_on},
+            code="period_closed",
+        )
+
+
+def get_programme(slug: str) -> Programme:
+    programme = Programme.objects.select_related("campaign").filter(slug=slug).first()
+    if programme is None:
+        raise ProgrammeNotFound(_("保险项目不存在：%(s)s") % {"s": slug})
+    return programme
+
+
+def sync_exits(programme: Programme, period_start: dt.date, *, on: dt.date | None = None) -> int:
+    """End the period's active policies of people who died, moved away or no longer qualify.
+
+    Three UPDATE statements (died, moved out, no longer eligible), then one ledger decision
+    with the counts. People who moved to another village that still qualifies keep their
+    policy, which follows them (one more UPDATE). Returns the number of policies ended.
+    """
+    on = on or timezone.localdate()
+    base = "UPDATE insurance_policy SET status = 'exited', exit_reason = %s, exited_on = %s"
+    scope = " WHERE programme_id = %s AND period_start = %s AND status = 'active'"
+    scope_params = [programme.pk, _d(period_start)]
+    counts: dict[str, int] = {}
+    rule_sql, rule_params = _rule_sql(programme, period_start)
+    with transaction.atomic(), connection.cursor() as cur:
+        for reason, member_status in ((ExitReason.DIED, "died"), (ExitReason.MOVED, "moved_out")):
+            cur.execute(
+                base  # noqa: S608 - built from fixed parts
+                + scope
+                + " AND person_id IN (SELECT id FROM registry_person WHERE status = %s)",
+                [reason, _d(on), *scope_params, member_status],
+            )
+            counts[reason] = cur.rowcount
+        # Moved within the registry: the policy follows the person while they still qualify.
+        cur.execute(
+            "UPDATE insurance_policy SET village_code = p.village_code FROM registry_person p"
+            " WHERE p.id = insurance_policy.person_id AND p.village_code <> insurance_policy"
+            ".village_code AND insurance_policy.programme_id = %s"
+            " AND insurance_policy.period_start = %s AND insurance_policy.status = 'active'",
+            scope_params,
+        )
+        cur.execute(
+            base
+            + scope
+            + " AND NOT EXISTS (SELECT 1"
+            + rule_sql
+            + " AND p.id = insurance_policy.person_id)",
+            [ExitReason.INELIGIBLE, _d(on), *scope_params, *rule_params],
+        )
+        counts[ExitReason.INELIGIBLE] = cur.rowcount
+        total = sum(counts.values())
+        if total:
+            ledger.append_entry(
+                kind="decision",
+                payload={
+                    "decision": "policy_exits",
+                    "programme": programme.slug,
+                    "period_start": period_start.isoformat(),
+                    "exits": {k: v for k, v in counts.items() if v},
+                },
+            )
+    return total
+
+
+def exit_policy(*, user: User, policy_no: str, reason: str, note: str = "") -> Policy:
+    """End one policy by hand (an operator's decision), with its reason and a ledger entry."""
+    if reason not in ExitReason.values:
+        raise BadProgramme(_("未知的退出原因：%(r)s") % {"r": reason}, code="bad_exit_reason")
     with transaction.atomic():
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                # Fresh statistics first: right after a million-row run the planner would
-                # otherwise take the policy table for empty and scan it once per person.
-                cur.execute("ANALYZE insurance_policy")
-            cur.execute("SELECT COUNT(*)" + sql, params)  # noqa: S608 - built from fixed parts
-            eligible = int(cur.fetchone()[0])
-        premium = eligible * programme.premium_fen
-        if programme.campaign is not None and eligible and not override_reason.strip():
-            raised = charity.campaign_totals(programme.campaign)["raised_fen"]
-            spent = Policy.objects.filter(programme__campaign=programme.campaign).count()
-            spent_fen = spent * programme.premium_fen
-            if premium > raised - spent_fen:
-                raise BadProgramme(
-                    _(
-                        "善款不足：需要 %(need)s 分，可用 %(have)s 分（运营人员可填写原因后强制执行）"
-                    )
-                    % {"need": premium, "have": raised - spent_fen},
-                    code="insufficient_funds",
-                )
-        now: Any = db_datetime(timezone.now())
-        prefix = f"{programme.slug.upper()}-{period_start:%Y%m%d}-"
+        policy = selectors.get_policy_for(user, policy_no, for_update=True)
+        if policy.status != PolicyStatus.ACTIVE:
+            raise BadProgramme(_("保单已退出"), code="policy_not_active")
+        policy.status = PolicyStatus.EXITED
+        policy.exit_reason = reason
+        policy.exit_note = note[:200]
+        policy.exited_on = timezone.localdate()
+        policy.save(update_fields=["status", "exit_reason", "exit_note", "exited_on"])
+        ledger.append_entry(
+            kind="decision",
+            payload={
+                "decision": "policy_exit",
+                "programme": policy.programme.slug,
+                "period_start": policy.period_start.isoformat(),
+                "reason": reason,
+            },
+            commit={"insured": (f"insurance.policy:{policy.pk}", policy.policy_no)},
+        )
+    return policy
+
+
+def _members_digest(programme: Programme, period_start: dt.date, county: str, at: Any) -> str:
+    """SHA-256 over the batch's policy numbers in order: the batch's commitment value."""
+    digest = hashlib.sha256()
+    in_county, prefix = _prefix_sql("village_code", county[:6])
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT person_id FROM insurance_policy WHERE programme_id = %s"  # noqa: S608
+            " AND period_start = %s AND enrolled_at = %s" + in_county + " ORDER BY person_id",
+            [programme.pk, _d(period_start), at, prefix],
+        )
+        while rows := cur.fetchmany(10_000):
+            for (person_id,) in rows:
+                digest.update(policy_number(programme.slug, period_start, person_id).encode())
+                digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _batch(
+    programme: Programme,
+    period_start: dt.date,
+    county: str,
+    override_reason: str,
+    rule: tuple[str, list[Any]],
+) -> tuple[int, list[int]]:
+    """Insure one county's eligible people and pay their premiums: one transaction."""
+    rule_sql, rule_params = rule
+    fresh_sql, fresh_params = _not_insured_sql(programme, period_start)
+    now: Any = db_datetime(timezone.now())
+    in_county, prefix = _prefix_sql("p.village_code", county[:6])
+    with transaction.atomic():
+        campaign = None
+        if programme.campaign_id is not None:
+            # One payer at a time per campaign: the funds check and the payment go together.
+            campaign = Campaign.objects.select_for_update().get(pk=programme.campaign_id)
         with connection.cursor() as cur:
             cur.execute(
                 "INSERT INTO insurance_policy (programme_id, person_id, village_code,"  # noqa: S608
-                " period_start, policy_no, status, exit_reason, enrolled_at)"
-                " SELECT %s, p.id, h.village_code, %s,"
-                " CAST(%s AS VARCHAR(32)) || CAST(p.id AS VARCHAR(20)), 'active', '', %s" + sql,
-                [
-                    programme.pk,
-                    connection.ops.adapt_datefield_value(period_start),
-                    prefix,
-                    now,
-                    *params,
-                ],
+                " period_start, status, exit_reason, exit_note, enrolled_at)"
+                " SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s"
+                + rule_sql
+                + in_county
+                + fresh_sql,
+                [programme.pk, _d(period_start), now, *rule_params, prefix, *fresh_params],
             )
-            enrolled = cur.rowcount
-        index = None
-        if enrolled:
-            entry = ledger.append_entry(
-                kind="enrollment",
-                payload={
-                    "programme": programme.slug,
-                    "period_start": period_start.isoformat(),
-                    "people": enrolled,
-                    "premium_fen": enrolled * programme.premium_fen,
-                    **({"override": override_reason.strip()} if override_reason.strip() else {}),
-                },
+            people = cur.rowcount
+        if not people:
+            return 0, []
+        amount = people * programme.premium_fen
+        if campaign is not None and not override_reason:
+            available = selectors.campaign_funds(campaign)["available_fen"]
+            if amount > available:  # a concurrent run spent the money first
+                raise BadProgramme(
+                    _("善款不足：需要 %(need)s，可用 %(have)s（运营人员可填写原因后强制执行）")
+                    % {"need": format_yuan(amount), "have": format_yuan(available)},
+                    code="insufficient_funds",
+                )
+        base = {"programme": programme.slug, "period_start": period_start.isoformat()}
+        enrolled = ledger.append_entry(
+            kind="enrollment",
+            payload={**base, "county": county, "people": people},
+            commit={
+                "members": (
+                    f"insurance.batch:{programme.slug}:{period_start:%Y%m%d}:{county[:6]}",
+                    _members_digest(programme, period_start, county, now),
+                )
+            },
+        )
+        paid = ledger.append_entry(
+            kind="premium",
+            payload={
+                **base,
+                "campaign": campaign.slug if campaign else None,
+                "county": county,
+                "people": people,
+                "amount_fen": amount,
+                **({"override": override_reason} if override_reason else {}),
+            },
+        )
+        PremiumPayment.objects.create(
+            programme=programme,
+            campaign=campaign,
+            period_start=period_start,
+            county_code=county,
+            people=people,
+            amount_fen=amount,
+            override_reason=override_reason,
+            paid_at=timezone.now(),
+            ledger_index=paid.index,
+        )
+    return people, [enrolled.index, paid.index]
+
+
+def enroll(
+    *,
+    programme_slug: str,
+    period_start: dt.date,
+    override_reason: str = "",
+    run: EnrollmentRun | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Enrollment:
+    """Insure every eligible person not yet insured for the period, county by county.
+
+    Steps, each one SQL statement: end the policies of people who left (:func:`sync_exits`);
+    count the eligible by county; per county, one ``INSERT … SELECT`` and its premium payment
+    with two ledger entries (the enrollment with a commitment to its members, the premium),
+    in one transaction. Idempotent: a constraint allows one policy per person, programme and
+    period. With a funding campaign, the premiums may not exceed what it raised less refunds
+    and premiums already paid, unless an operator gives a reason. A run that stops part-way
+    keeps the counties it finished (each paid for); running it again completes it.
+    """
+    override_reason = override_reason.strip()[:200]
+    programme = get_programme(programme_slug)
+    _check_programme(programme, period_start)
+    if connection.vendor == "postgresql":
+        # Fresh statistics: right after a million-row run the planner would otherwise take
+        # the policy table for empty and scan it once per person.
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE insurance_policy")
+    exited = sync_exits(programme, period_start)
+    rule = _rule_sql(programme, period_start)
+    fresh_sql, fresh_params = _not_insured_sql(programme, period_start)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.code, COUNT(*)" + rule[0] + fresh_sql + " GROUP BY c.code ORDER BY c.code",
+            [*rule[1], *fresh_params],
+        )
+        by_county = [(code, int(n)) for code, n in cur.fetchall()]
+    eligible = sum(n for _code, n in by_county)
+    premium = eligible * programme.premium_fen
+    if programme.campaign is not None and eligible and not override_reason:
+        available = selectors.campaign_funds(programme.campaign)["available_fen"]
+        if premium > available:
+            raise BadProgramme(
+                _("善款不足：需要 %(need)s，可用 %(have)s（运营人员可填写原因后强制执行）")
+                % {"need": format_yuan(premium), "have": format_yuan(available)},
+                code="insufficient_funds",
             )
-            index = entry.index
+    if run is not None:
+        EnrollmentRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.RUNNING,
+            counties_total=len(by_county),
+            eligible=eligible,
+            exited=exited,
+        )
+    enrolled = 0
+    indexes: list[int] = []
+    for done, (county, _n) in enumerate(by_county, start=1):
+        people, batch_indexes = _batch(programme, period_start, county, override_reason, rule)
+        enrolled += people
+        indexes += batch_indexes
+        if run is not None:
+            EnrollmentRun.objects.filter(pk=run.pk).update(
+                counties_done=done,
+                enrolled=enrolled,
+                premium_fen=enrolled * programme.premium_fen,
+            )
+        if progress is not None:
+            progress(done, len(by_county))
     return Enrollment(
-        programme.slug, period_start, eligible, enrolled, enrolled * programme.premium_fen, index
+        programme.slug,
+        period_start,
+        eligible,
+        enrolled,
+        exited,
+        enrolled * programme.premium_fen,
+        indexes,
     )
+
+
+def start_run(
+    *, user: User | None, programme_slug: str, period_start: dt.date, override_reason: str = ""
+) -> EnrollmentRun:
+    """Queue an enrollment run (the operator's page); the task does the work."""
+    from .tasks import run_enrollment
+
+    programme = get_programme(programme_slug)
+    _check_programme(programme, period_start)
+    run = EnrollmentRun.objects.create(
+        programme=programme,
+        period_start=period_start,
+        override_reason=override_reason.strip()[:200],
+        started_by=user,
+    )
+    transaction.on_commit(lambda: run_enrollment.enqueue(run.pk))
+    return run
+
+
+def execute_run(run_id: int) -> None:
+    """Carry out a queued run, recording its progress and outcome on the run."""
+    from tuopin.core.errors import DomainError
+
+    run = EnrollmentRun.objects.select_related("programme").get(pk=run_id)
+    try:
+        enroll(
+            programme_slug=run.programme.slug,
+            period_start=run.period_start,
+            override_reason=run.override_reason,
+            run=run,
+        )
+    except DomainError as exc:
+        EnrollmentRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=exc.message[:300], finished_at=timezone.now()
+        )
+        return
+    EnrollmentRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE, finished_at=timezone.now()
+    )
+
+
+def record_payout(
+    *, policy: Policy, benefit: str, loss_fen: int, at: dt.datetime | None = None
+) -> Payout:
+    """Pay on a policy for one benefit: what the cover allows of ``loss_fen`` (deductible,
+    rate, per-claim limit, what remains of the yearly limit), with its ledger entry.
+
+    Claims (adjudicated elsewhere) call this; it refuses a payout the cover does not allow.
+    """
+    if not isinstance(loss_fen, int) or isinstance(loss_fen, bool) or loss_fen <= 0:
+        raise BadPayout(_("损失金额必须是正整数（分）"), code="bad_amount")
+    at = at or timezone.now()
+    with transaction.atomic():
+        policy = (
+            Policy.objects.select_for_update()
+            .select_related("programme", "programme__campaign")
+            .get(pk=policy.pk)
+        )
+        if policy.status != PolicyStatus.ACTIVE:
+            raise BadPayout(_("保单已退出"), code="policy_not_active")
+        item = CoverageItem.objects.filter(programme=policy.programme, benefit=benefit).first()
+        if item is None:
+            raise BadPayout(_("该保单不保此项：%(b)s") % {"b": benefit}, code="not_covered")
+        day = timezone.localtime(at).date()
+        if not limits.in_cover(item.waiting_days, policy.period_start, day):
+            raise BadPayout(_("不在保障期内（含等待期）"), code="outside_cover")
+        used = selectors.used_fen(policy.pk, benefit)
+        amount = limits.payable(limits.Limits.of(item), loss_fen, used)
+        if amount <= 0:
+            raise BadPayout(_("该项保障额度已用完或未超过免赔额"), code="nothing_payable")
+        entry = ledger.append_entry(
+            kind="payout",
+            payload={
+                "programme": policy.programme.slug,
+                "campaign": policy.programme.campaign.slug if policy.programme.campaign else None,
+                "benefit": benefit,
+                "amount_fen": amount,
+            },
+            commit={"insured": (f"insurance.policy:{policy.pk}", policy.policy_no)},
+        )
+        return Payout.objects.create(
+            policy=policy,
+            benefit=benefit,
+            loss_fen=loss_fen,
+            amount_fen=amount,
+            village_code=policy.village_code,
+            paid_at=at,
+            ledger_index=entry.index,
+        )
+
+
+__all__ = [
+    "Enrollment",
+    "PolicyNotFound",
+    "enroll",
+    "execute_run",
+    "exit_policy",
+    "record_payout",
+    "start_run",
+    "sync_exits",
+]

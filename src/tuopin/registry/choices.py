@@ -32,6 +32,12 @@ class PovertyStatus(models.TextChoices):
     RETURNED = "returned", _("返贫")
 
 
+class MemberStatus(models.TextChoices):
+    PRESENT = "present", _("在册")
+    DIED = "died", _("死亡")
+    MOVED_OUT = "moved_out", _("迁出")
+
+
 class Sex(models.TextChoices):
     MALE = "M", _("男")
     FEMALE = "F", _("女")

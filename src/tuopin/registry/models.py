@@ -13,6 +13,7 @@ from .choices import (
     Education,
     Health,
     HouseholdType,
+    MemberStatus,
     PovertyCause,
     PovertyStatus,
     Relation,
@@ -99,6 +100,12 @@ class Person(models.Model):
         _("在校生状况"), max_length=16, choices=StudentStatus.choices, blank=True
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    status = models.CharField(
+        _("成员状态"), max_length=10, choices=MemberStatus.choices,
+        default=MemberStatus.PRESENT,
+        db_default=MemberStatus.PRESENT,  # the importer writes rows with raw COPY
+    )
+    left_on = models.DateField(_("减员日期"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,9 +13,10 @@ from django.db import IntegrityError
 from tuopin.charity import services as charity
 from tuopin.charity.models import Campaign
 from tuopin.conftest import VILLAGE_C, person_row
-from tuopin.insurance import services
+from tuopin.insurance import selectors, services
 from tuopin.insurance.eligibility import birth_bounds
-from tuopin.insurance.models import Policy, Programme
+from tuopin.insurance.errors import BadProgramme
+from tuopin.insurance.models import Policy, PremiumPayment, Programme
 from tuopin.ledger.models import Entry
 from tuopin.registry import services as registry
 
@@ -53,6 +54,8 @@ def programme(**kw) -> Programme:  # type: ignore[no-untyped-def]
         "premium_fen": 10_000,
         "min_age": 18,
         "max_age": 60,
+        "starts_on": dt.date(2018, 1, 1),
+        "ends_on": dt.date(2020, 12, 31),
     } | kw
     return Programme.objects.create(**args)
 
@@ -81,17 +84,67 @@ def test_sex_status_and_deep_poverty_rules(people) -> None:  # type: ignore[no-u
     assert insured("deep") == {"满十八", "六十岁", "妇女", "已脱贫"}
 
 
-def test_enrollment_is_idempotent_and_writes_one_ledger_entry(people) -> None:  # type: ignore[no-untyped-def]
+def entry(index: int) -> dict:  # type: ignore[type-arg]
+    return json.loads(bytes(Entry.objects.get(index=index).data))
+
+
+def test_enrollment_is_idempotent_and_pays_each_county_batch_in_the_ledger(people) -> None:  # type: ignore[no-untyped-def]
     programme()
     first = services.enroll(programme_slug="dlz", period_start=PERIOD)
     again = services.enroll(programme_slug="dlz", period_start=PERIOD)
-    assert again.enrolled == 0 and again.ledger_index is None
+    assert again.enrolled == 0 and again.ledger_indexes == []
     assert Policy.objects.count() == 4
-    data = json.loads(bytes(Entry.objects.get(index=first.ledger_index).data))
-    assert data["people"] == 4 and data["premium_fen"] == 40_000 and data["kind"] == "enrollment"
-    assert "满十八" not in json.dumps(data, ensure_ascii=False)
-    numbers = set(Policy.objects.values_list("policy_no", flat=True))
+    enrolled, paid = (entry(i) for i in first.ledger_indexes)  # one county: one batch
+    assert enrolled["kind"] == "enrollment" and enrolled["people"] == 4
+    assert set(enrolled["commitments"]) == {"members"}
+    assert paid["kind"] == "premium" and paid["amount_fen"] == 40_000 and paid["people"] == 4
+    assert "满十八" not in json.dumps([enrolled, paid], ensure_ascii=False)
+    payment = PremiumPayment.objects.get()
+    assert (payment.people, payment.amount_fen) == (4, 40_000)
+    assert payment.ledger_index == first.ledger_indexes[1]
+    numbers = {p.policy_no for p in Policy.objects.select_related("programme")}
     assert len(numbers) == 4 and all(n.startswith("DLZ-20180701-") for n in numbers)
+
+
+def test_the_members_commitment_opens_to_the_batch_policy_numbers(people) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from tuopin.ledger.models import Opening
+
+    programme()
+    result = services.enroll(programme_slug="dlz", period_start=PERIOD)
+    opening = Opening.objects.get(entry_index=result.ledger_indexes[0], label="members")
+    numbers = sorted((p.person_id, p.policy_no) for p in Policy.objects.select_related("programme"))
+    expected = hashlib.sha256("".join(n + "\n" for _i, n in numbers).encode()).hexdigest()
+    assert opening.value == expected
+
+
+def test_an_enrollment_for_a_closed_period_is_refused(people) -> None:  # type: ignore[no-untyped-def]
+    programme(ends_on=dt.date(2018, 6, 30))
+    with pytest.raises(BadProgramme) as exc:
+        services.enroll(programme_slug="dlz", period_start=PERIOD)
+    assert exc.value.code == "period_closed"
+    assert Policy.objects.count() == 0 and Entry.objects.count() == 0
+
+
+def test_exits_for_death_moving_away_and_eligibility_with_their_reasons(people) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.registry.models import Household, Person
+
+    programme(household_statuses=["poor", "lifted"])
+    services.enroll(programme_slug="dlz", period_start=PERIOD)
+    Person.objects.filter(name="满十八").update(status="died")
+    Person.objects.filter(name="妇女").update(status="moved_out")
+    # 六十岁's household falls out of the programme's statuses.
+    Household.objects.filter(members__name="六十岁").update(status="returned")
+    result = services.enroll(programme_slug="dlz", period_start=PERIOD)
+    assert result.exited == 3 and result.enrolled == 0
+    reasons = dict(
+        Policy.objects.filter(status="exited").values_list("person__name", "exit_reason")
+    )
+    assert reasons == {"满十八": "died", "妇女": "moved", "六十岁": "ineligible"}
+    decision = Entry.objects.filter(kind="decision").get()
+    assert json.loads(bytes(decision.data))["exits"] == {"died": 1, "moved": 1, "ineligible": 1}
+    assert services.enroll(programme_slug="dlz", period_start=PERIOD).exited == 0
 
 
 def test_one_policy_per_person_programme_and_period_is_a_constraint(people) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +153,6 @@ def test_one_policy_per_person_programme_and_period_is_a_constraint(people) -> N
     policy = Policy.objects.first()
     assert policy is not None
     policy.pk = None
-    policy.policy_no = "COPY"
     with pytest.raises(IntegrityError):
         policy.save()
 
@@ -127,10 +179,32 @@ def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people) -> N
         programme_slug="dlz", period_start=PERIOD, override_reason="保险公司垫付"
     )
     assert result.enrolled == 4
-    assert (
-        json.loads(bytes(Entry.objects.get(index=result.ledger_index).data))["override"]
-        == "保险公司垫付"
+    assert entry(result.ledger_indexes[1])["override"] == "保险公司垫付"
+    assert PremiumPayment.objects.get().override_reason == "保险公司垫付"
+
+
+def test_funds_count_refunds_and_premiums_already_paid(people) -> None:  # type: ignore[no-untyped-def]
+    campaign = Campaign.objects.create(
+        slug="c",
+        title="顶梁柱",
+        programme_name="顶梁柱",
+        goal_fen=10**9,
+        starts_on=dt.date(2018, 1, 1),
+        ends_on=dt.date(2030, 1, 1),
+        status="open",
     )
+    d = charity.record_donation(
+        campaign_slug="c", amount_fen=60_000, channel="online", payment_ref="P1"
+    ).donation
+    programme(campaign=campaign)
+    services.enroll(programme_slug="dlz", period_start=PERIOD)  # 4 × 100 元 of 600 元
+    funds = selectors.campaign_funds(campaign)
+    assert (funds["premiums_fen"], funds["available_fen"], funds["insured"]) == (40_000, 20_000, 4)
+    charity.refund_donation(donation=d, amount_fen=15_000, refund_ref="R1", reason="重复支付")
+    assert selectors.campaign_funds(campaign)["available_fen"] == 5_000
+    programme(slug="dlz2", campaign=campaign)
+    with pytest.raises(BadProgramme):
+        services.enroll(programme_slug="dlz2", period_start=PERIOD)
 
 
 def test_an_inverted_age_range_is_refused_by_the_database() -> None:

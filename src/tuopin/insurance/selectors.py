@@ -1,0 +1,376 @@
+"""Reads of the insurance app. Everything about people is scoped through ``accounts.scoping``;
+aggregates (for the public and observers) hold no personal data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuopin.accounts import scoping
+from tuopin.areas.models import Area, Level
+from tuopin.charity.models import Campaign, Refund
+from tuopin.registry.models import Person
+
+from . import limits
+from .eligibility import years_before
+from .errors import PolicyNotFound
+from .models import (
+    CoverageItem,
+    EnrollmentRun,
+    Payout,
+    Policy,
+    PolicyStatus,
+    PremiumPayment,
+    Programme,
+    parse_policy_number,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tuopin.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+AGE_BANDS = [(0, 17), (18, 30), (31, 45), (46, 60), (61, 100)]
+
+
+# -- money -------------------------------------------------------------------------------
+
+
+def campaign_funds(campaign: Campaign) -> dict[str, int]:
+    """Where a campaign's money stands, in fen: raised, refunded, spent on premiums, paid out
+    on claims by the programmes it funds, and what is still available for premiums."""
+    raised = campaign.donations.aggregate(s=Sum("amount_fen"), n=Count("id"))
+    refunded = Refund.objects.filter(donation__campaign=campaign).aggregate(s=Sum("amount_fen"))
+    premiums = PremiumPayment.objects.filter(campaign=campaign).aggregate(
+        s=Sum("amount_fen"), n=Sum("people")
+    )
+    paid = Payout.objects.filter(policy__programme__campaign=campaign).aggregate(
+        s=Sum("amount_fen"), n=Count("id")
+    )
+    net = (raised["s"] or 0) - (refunded["s"] or 0)
+    return {
+        "raised_fen": raised["s"] or 0,
+        "donations": raised["n"] or 0,
+        "refunded_fen": refunded["s"] or 0,
+        "net_fen": net,
+        "premiums_fen": premiums["s"] or 0,
+        "insured": premiums["n"] or 0,
+        "payouts_fen": paid["s"] or 0,
+        "payouts": paid["n"] or 0,
+        "available_fen": net - (premiums["s"] or 0),
+    }
+
+
+def used_fen(policy_id: int, benefit: str) -> int:
+    """What has been paid on one benefit of one policy (a policy covers one period)."""
+    total = Payout.objects.filter(policy_id=policy_id, benefit=benefit).aggregate(
+        s=Sum("amount_fen")
+    )["s"]
+    return int(total or 0)
+
+
+# -- people's cover (scoped) -------------------------------------------------------------
+
+
+@dataclass
+class BenefitLine:
+    benefit: str
+    label: str
+    per_claim_limit_fen: int
+    yearly_limit_fen: int
+    used_fen: int
+    remaining_fen: int
+
+
+@dataclass
+class PolicyLine:
+    policy_no: str
+    programme: str
+    programme_name: str
+    period_start: dt.date
+    status: str
+    status_label: str
+    exit_reason: str
+    benefits: list[BenefitLine] = field(default_factory=list)
+
+
+@dataclass
+class Villager:
+    person: Person
+    age: int
+    policies: list[PolicyLine] = field(default_factory=list)
+
+
+@dataclass
+class VillageCover:
+    village: Area
+    on: dt.date
+    programmes: list[Programme]
+    villagers: list[Villager]
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def _current(qs: QuerySet[Policy], on: dt.date) -> QuerySet[Policy]:
+    """Policies whose one-year period contains ``on``."""
+    return qs.filter(period_start__lte=on, period_start__gt=years_before(on, 1))
+
+
+def _lines(policies: list[Policy], used: dict[tuple[int, str], int]) -> dict[int, list[Any]]:
+    """Policy lines with what remains of each benefit, keyed by person id."""
+    items: dict[int, list[CoverageItem]] = defaultdict(list)
+    for item in CoverageItem.objects.filter(
+        programme_id__in={p.programme_id for p in policies}
+    ).order_by("programme_id", "id"):
+        items[item.programme_id].append(item)
+    out: dict[int, list[Any]] = defaultdict(list)
+    for policy in policies:
+        line = PolicyLine(
+            policy.policy_no,
+            policy.programme.slug,
+            policy.programme.name,
+            policy.period_start,
+            policy.status,
+            policy.get_status_display(),
+            policy.get_exit_reason_display() if policy.exit_reason else "",
+        )
+        for item in items[policy.programme_id]:
+            spent = used.get((policy.pk, item.benefit), 0)
+            line.benefits.append(
+                BenefitLine(
+                    item.benefit,
+                    item.get_benefit_display(),
+                    item.per_claim_limit_fen,
+                    item.yearly_limit_fen,
+                    spent,
+                    limits.remaining(limits.Limits.of(item), spent)
+                    if policy.status == PolicyStatus.ACTIVE
+                    else 0,
+                )
+            )
+        out[policy.person_id].append(line)
+    return out
+
+
+def village_cover(
+    user: AnyUser, village_code: str, *, q: str = "", on: dt.date | None = None
+) -> VillageCover:
+    """Every villager with each programme's cover this period and what remains of each
+    benefit. A fixed number of queries whatever the village's size."""
+    if not scoping.covers(user, village_code):
+        raise PolicyNotFound(_("村不存在"))
+    village = Area.objects.filter(code=village_code, level=Level.VILLAGE).first()
+    if village is None:
+        raise PolicyNotFound(_("村不存在"))
+    on = on or timezone.localdate()
+    people = Person.objects.filter(village_code=village_code).select_related("household")
+    if q.strip():
+        people = people.filter(name__contains=q.strip())
+    villagers = [
+        Villager(p, age_on(p.birth_date, on))
+        for p in people.order_by("household__household_no", "id")
+    ]
+    policies = list(
+        _current(Policy.objects.filter(village_code=village_code), on)
+        .select_related("programme")
+        .order_by("programme__name", "period_start")
+    )
+    used = _used_in_village(village_code, on)
+    lines = _lines(policies, used)
+    for v in villagers:
+        v.policies = lines.get(v.person.pk, [])
+    programmes = sorted({p.programme for p in policies}, key=lambda p: p.name)
+    return VillageCover(village, on, programmes, villagers)
+
+
+def _used_in_village(village_code: str, on: dt.date) -> dict[tuple[int, str], int]:
+    rows = (
+        Payout.objects.filter(
+            village_code=village_code,
+            policy__period_start__lte=on,
+            policy__period_start__gt=years_before(on, 1),
+        )
+        .values("policy_id", "benefit")
+        .annotate(s=Sum("amount_fen"))
+    )
+    return {(r["policy_id"], r["benefit"]): int(r["s"]) for r in rows}
+
+
+@dataclass
+class PersonCover:
+    person: Person
+    age: int
+    policies: list[PolicyLine]
+    payouts: list[Payout]
+
+
+def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) -> PersonCover:
+    """One villager's policies (every period) and payouts; out of scope is not found."""
+    person = (
+        scoping.scope(Person.objects.select_related("household"), user, "village_code")
+        .filter(pk=person_id)
+        .first()
+    )
+    if person is None:
+        raise PolicyNotFound(_("此人不存在"))
+    on = on or timezone.localdate()
+    policies = list(
+        Policy.objects.filter(person=person)
+        .select_related("programme")
+        .order_by("-period_start", "programme__name")
+    )
+    used = {
+        (r["policy_id"], r["benefit"]): int(r["s"])
+        for r in Payout.objects.filter(policy__person=person)
+        .values("policy_id", "benefit")
+        .annotate(s=Sum("amount_fen"))
+    }
+    payouts = list(Payout.objects.filter(policy__person=person).select_related("policy__programme"))
+    return PersonCover(
+        person, age_on(person.birth_date, on), _lines(policies, used)[person.pk], payouts
+    )
+
+
+def get_policy_for(user: AnyUser, policy_no: str, *, for_update: bool = False) -> Policy:
+    """A policy by its number, if the holder lies in the user's scope; else not found."""
+    parsed = parse_policy_number(policy_no)
+    missing = PolicyNotFound(_("保单不存在：%(n)s") % {"n": policy_no})
+    if parsed is None:
+        raise missing
+    slug, period_start, person_id = parsed
+    qs = scoping.scope(Policy.objects.select_related("programme"), user, "village_code")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    policy = qs.filter(programme__slug=slug, period_start=period_start, person_id=person_id).first()
+    if policy is None:
+        raise missing
+    return policy
+
+
+# -- aggregates (no personal data) -------------------------------------------------------
+
+
+@dataclass
+class CountyCover:
+    code: str
+    name: str
+    insured: int
+    exited: int
+    longitude: float | None
+    latitude: float | None
+
+
+def insured_by_county(
+    *, programmes: list[Programme] | QuerySet[Programme], period_start: dt.date | None = None
+) -> list[CountyCover]:
+    """Active and exited policies per county: one grouped query and one for the names."""
+    qs = Policy.objects.filter(programme__in=programmes)
+    if period_start is not None:
+        qs = qs.filter(period_start=period_start)
+    rows = (
+        qs.annotate(county=Substr("village_code", 1, 6))
+        .values("county")
+        .annotate(
+            insured=Count("id", filter=Q(status=PolicyStatus.ACTIVE)),
+            exited=Count("id", filter=Q(status=PolicyStatus.EXITED)),
+        )
+        .order_by("county")
+    )
+    counts = {r["county"]: r for r in rows}
+    areas = {a.code[:6]: a for a in Area.objects.filter(code__in=[c + "000000" for c in counts])}
+    out = []
+    for county, r in counts.items():
+        area = areas.get(county)
+        out.append(
+            CountyCover(
+                county + "000000",
+                area.name if area else county,
+                r["insured"],
+                r["exited"],
+                area.longitude if area else None,
+                area.latitude if area else None,
+            )
+        )
+    return sorted(out, key=lambda c: -c.insured)
+
+
+def insured_by_age_band(programme: Programme, period_start: dt.date) -> list[tuple[str, int]]:
+    """Active policies per age band on the period start: one query."""
+    filters = {}
+    for lo, hi in AGE_BANDS:
+        born_after = years_before(period_start, hi + 1)
+        born_by = years_before(period_start, lo)
+        filters[f"b{lo}"] = Count(
+            "id", filter=Q(person__birth_date__gt=born_after, person__birth_date__lte=born_by)
+        )
+    counts = Policy.objects.filter(
+        programme=programme, period_start=period_start, status=PolicyStatus.ACTIVE
+    ).aggregate(**filters)
+    return [(f"{lo}–{hi}" if hi < 100 else f"{lo}+", counts[f"b{lo}"] or 0) for lo, hi in AGE_BANDS]
+
+
+@dataclass
+class ProgrammeProgress:
+    programme: Programme
+    period_start: dt.date | None
+    periods: list[dt.date]
+    insured: int
+    exited: int
+    premiums_fen: int
+    payouts_fen: int
+    payouts: int
+    by_county: list[CountyCover]
+    by_age: list[tuple[str, int]]
+    by_benefit: list[tuple[str, int]]
+    runs: list[EnrollmentRun]
+
+
+def programme_progress(programme: Programme, period_start: dt.date | None) -> ProgrammeProgress:
+    """Aggregates of one programme for one period (default: the latest): no personal data."""
+    periods = list(
+        Policy.objects.filter(programme=programme)
+        .values_list("period_start", flat=True)
+        .distinct()
+        .order_by("-period_start")
+    )
+    if period_start is None and periods:
+        period_start = periods[0]
+    by_county = (
+        insured_by_county(programmes=[programme], period_start=period_start) if period_start else []
+    )
+    payouts = Payout.objects.filter(policy__programme=programme)
+    premiums = PremiumPayment.objects.filter(programme=programme)
+    if period_start:
+        payouts = payouts.filter(policy__period_start=period_start)
+        premiums = premiums.filter(period_start=period_start)
+    paid = payouts.aggregate(s=Sum("amount_fen"), n=Count("id"))
+    labels = dict(CoverageItem._meta.get_field("benefit").choices or [])  # type: ignore[arg-type]
+    by_benefit = [
+        (str(labels.get(r["benefit"], r["benefit"])), int(r["s"]))
+        for r in payouts.values("benefit").annotate(s=Sum("amount_fen")).order_by("-s")
+    ]
+    return ProgrammeProgress(
+        programme=programme,
+        period_start=period_start,
+        periods=periods,
+        insured=sum(c.insured for c in by_county),
+        exited=sum(c.exited for c in by_county),
+        premiums_fen=premiums.aggregate(s=Sum("amount_fen"))["s"] or 0,
+        payouts_fen=paid["s"] or 0,
+        payouts=paid["n"] or 0,
+        by_county=by_county,
+        by_age=insured_by_age_band(programme, period_start) if period_start else [],
+        by_benefit=by_benefit,
+        runs=list(EnrollmentRun.objects.filter(programme=programme)[:10]),
+    )
