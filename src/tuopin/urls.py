@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("", include("tuopin.reports.urls")),
     path("registry/", include("tuopin.registry.urls")),
     path("charity/", include("tuopin.charity.urls")),
+    path("insurance/", include("tuopin.insurance.urls")),
     path("ledger/", include(page_patterns)),
     prefix_default_language=False,
 )

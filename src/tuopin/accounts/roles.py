@@ -41,16 +41,27 @@ _EDIT_REGISTRY = [
     "registry.view_statuschange",
 ]
 
+_VIEW_COVER = ["insurance.view_policy"]
+_PROGRESS = ["insurance.view_progress"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    VILLAGE_CADRE: _VIEW_REGISTRY,
-    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY,
-    COUNTY_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + ["areas.add_area", "areas.change_area"],
+    VILLAGE_CADRE: _VIEW_REGISTRY + _VIEW_COVER,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER,
+    COUNTY_OFFICER: _VIEW_REGISTRY
+    + _EDIT_REGISTRY
+    + _VIEW_COVER
+    + ["areas.add_area", "areas.change_area"],
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
-    + ["charity.add_donation", "charity.view_donation"],
+    + ["charity.add_donation", "charity.view_donation", "charity.add_refund"]
+    + ["charity.add_statement", "charity.view_statement"]
+    + _VIEW_COVER
+    + _PROGRESS
+    + ["insurance.add_programme", "insurance.change_programme", "insurance.view_programme"]
+    + ["insurance.add_enrollmentrun", "insurance.change_policy"],
     ADJUSTER: [],
-    OBSERVER: ["registry.view_aggregates"],
+    OBSERVER: ["registry.view_aggregates"] + _PROGRESS,
     HELPER: [],
     DONOR: [],
 }

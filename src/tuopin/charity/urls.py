@@ -5,4 +5,6 @@ from . import views
 app_name = "charity"
 urlpatterns = [
     path("receipt/<str:token>/", views.donation_receipt, name="receipt"),
+    path("campaigns/<slug:slug>/statements/", views.statements, name="statements"),
+    path("statements/<int:pk>/", views.statement, name="statement"),
 ]

@@ -1,13 +1,21 @@
-"""Pages of the charity app: the donor's receipt page."""
+"""Pages of the charity app: the donor's receipt page; statement reconciliation."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
-from tuopin.core.errors import NotFound
+from tuopin.accounts.selectors import acting_user
+from tuopin.core.errors import DomainError, NotFound
+from tuopin.core.imports import RowError
+from tuopin.core.uploads import store_upload
 
-from . import selectors
+from . import selectors, services
+from .models import Campaign, Channel, Outcome, Statement
 
 
 def donation_receipt(request: HttpRequest, token: str) -> HttpResponse:
@@ -25,3 +33,62 @@ def donation_receipt(request: HttpRequest, token: str) -> HttpResponse:
         )
         return response
     return render(request, "charity/receipt.html", {"d": donation, "receipt": text})
+
+
+@login_required
+@permission_required("charity.view_statement", raise_exception=True)
+def statements(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a payment platform's statement and see every past reconciliation."""
+    campaign = get_object_or_404(Campaign, slug=slug)
+    errors: list[RowError] = []
+    if request.method == "POST":
+        if not request.user.has_perm("charity.add_statement"):
+            raise PermissionDenied
+        upload = request.FILES.get("file")
+        channel = request.POST.get("channel", Channel.ONLINE)
+        if upload is None:
+            messages.error(request, _("请选择对账单文件"))
+        else:
+            try:
+                result = services.reconcile_statement(
+                    campaign_slug=campaign.slug,
+                    channel=channel,
+                    path=store_upload(upload, "statements"),
+                    filename=upload.name or "",
+                    user=acting_user(request.user),
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                if not result.errors:
+                    return redirect("charity:statement", result.statement.pk)
+                errors = result.errors
+                messages.warning(
+                    request,
+                    _("已对账；%(n)s 行无法读取，见下表") % {"n": len(result.errors)},
+                )
+    return render(
+        request,
+        "charity/statements.html",
+        {
+            "campaign": campaign,
+            "statements": campaign.statements.all()[:50],
+            "channels": Channel.choices,
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+@permission_required("charity.view_statement", raise_exception=True)
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    s = get_object_or_404(Statement.objects.select_related("campaign"), pk=pk)
+    outcome = request.GET.get("outcome", "")
+    lines = s.lines.select_related("donation")
+    if outcome in Outcome.values:
+        lines = lines.filter(outcome=outcome)
+    return render(
+        request,
+        "charity/statement.html",
+        {"s": s, "lines": lines[:1000], "outcome": outcome, "outcomes": Outcome.choices},
+    )

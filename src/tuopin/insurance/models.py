@@ -56,6 +56,7 @@ class Programme(models.Model):
     class Meta:
         verbose_name = _("保险项目")
         verbose_name_plural = _("保险项目")
+        permissions = [("view_progress", _("可以查看项目进展汇总（不含个人信息）"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(min_age__lte=models.F("max_age")), name="programme_age_range"

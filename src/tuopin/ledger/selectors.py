@@ -119,13 +119,18 @@ def consistency_proof(first: int, second: int) -> list[bytes]:
     return _prefetched(lambda source: tree.consistency_proof(source, first, second))
 
 
-def decoded_entries(*, index: int | None = None, limit: int = 20) -> list[dict[str, object]]:
-    """Recent entries (or the one at ``index``) decoded for display: kind, time, amounts."""
+def decoded_entries(
+    *, index: int | None = None, indexes: list[int] | None = None, limit: int = 20
+) -> list[dict[str, object]]:
+    """Recent entries (or the one at ``index``, or those at ``indexes``) decoded for display:
+    kind, time, amounts."""
     import json
 
     qs = Entry.objects.order_by("-index")
     if index is not None:
         qs = qs.filter(index=index)
+    if indexes is not None:
+        qs = qs.filter(index__in=indexes)
     out = []
     for e in qs[:limit]:
         data = json.loads(bytes(e.data))

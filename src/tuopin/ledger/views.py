@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import merkle, selectors
+from . import merkle, selectors, services
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -75,5 +75,21 @@ def explorer(request: HttpRequest) -> HttpResponse:
 
 
 def verify_page(request: HttpRequest) -> HttpResponse:
-    """Paste a receipt; the check runs in the browser (Web Crypto), not on this server."""
-    return render(request, "ledger/verify.html", {"vkey": selectors.verifier_key()})
+    """Paste a receipt; the check runs in the browser (Web Crypto), not on this server.
+
+    With ``?index=N`` the public receipt of entry N (no openings) is filled in, so anyone can
+    check an entry linked from a public page."""
+    from tuopin.core.errors import DomainError
+
+    lookup = request.GET.get("index", "").strip()
+    prefill, problem = "", ""
+    if lookup.isdigit():
+        try:
+            prefill = services.receipt_for(int(lookup))
+        except DomainError as exc:
+            problem = exc.message
+    return render(
+        request,
+        "ledger/verify.html",
+        {"vkey": selectors.verifier_key(), "prefill": prefill, "problem": problem},
+    )

@@ -101,7 +101,9 @@ class Person(models.Model):
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     status = models.CharField(
-        _("成员状态"), max_length=10, choices=MemberStatus.choices,
+        _("成员状态"),
+        max_length=10,
+        choices=MemberStatus.choices,
         default=MemberStatus.PRESENT,
         db_default=MemberStatus.PRESENT,  # the importer writes rows with raw COPY
     )

@@ -2,4 +2,8 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("campaigns/", views.campaigns, name="campaigns"),
+    path("campaigns/<slug:slug>/", views.campaign, name="campaign"),
+]

@@ -1,0 +1,137 @@
+"""Refunds (their own entries, never more than the donation) and statement reconciliation
+(matched, mismatched, missing, extra; unreadable lines reported, the rest kept)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from tuopin.charity import services
+from tuopin.charity.errors import BadRefund
+from tuopin.charity.models import Campaign, Donation, Refund, Statement
+from tuopin.ledger.models import Entry
+
+pytestmark = pytest.mark.django_db
+T0 = timezone.make_aware(dt.datetime(2018, 6, 1, 9, 0))  # noqa: DTZ001 - made aware here
+
+
+@pytest.fixture
+def campaign() -> Campaign:
+    return Campaign.objects.create(
+        slug="dlz",
+        title="顶梁柱",
+        programme_name="顶梁柱",
+        goal_fen=10**9,
+        starts_on=dt.date(2018, 1, 1),
+        ends_on=dt.date(2030, 12, 31),
+        status="open",
+    )
+
+
+def give(ref: str, fen: int, minutes: int, channel: str = "online") -> Donation:
+    return services.record_donation(
+        campaign_slug="dlz",
+        amount_fen=fen,
+        channel=channel,
+        payment_ref=ref,
+        at=T0 + dt.timedelta(minutes=minutes),
+    ).donation
+
+
+def test_a_refund_is_its_own_entry_and_never_exceeds_the_donation(campaign: Campaign) -> None:
+    d = give("P1", 10_000, 0)
+    r = services.refund_donation(donation=d, amount_fen=4_000, refund_ref="R1", reason="重复支付")
+    again = services.refund_donation(donation=d, amount_fen=4_000, refund_ref="R1", reason="x")
+    assert again.pk == r.pk and Refund.objects.count() == 1
+    entry = json.loads(bytes(Entry.objects.get(index=r.ledger_index).data))
+    assert entry["kind"] == "refund" and entry["amount_fen"] == 4_000
+    assert entry["donation"] == d.ledger_index
+    d.refresh_from_db()
+    assert d.amount_fen == 10_000  # the donation is never edited
+    entries = Entry.objects.count()
+    with pytest.raises(BadRefund) as exc:
+        services.refund_donation(donation=d, amount_fen=6_001, refund_ref="R2", reason="再退")
+    assert exc.value.code == "refund_exceeds_donation"
+    with pytest.raises(BadRefund):
+        services.refund_donation(donation=d, amount_fen=0, refund_ref="R3", reason="零")
+    assert Refund.objects.count() == 1 and Entry.objects.count() == entries
+
+
+def write(tmp_path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path = tmp_path / "alipay.csv"
+    path.write_text("\n".join(["交易号,金额（元）,交易时间", *lines]) + "\n", encoding=encoding)
+    return path
+
+
+def test_each_line_is_matched_mismatched_or_extra_and_lacking_donations_missing(
+    campaign: Campaign, tmp_path: Path
+) -> None:
+    give("P1", 5_000, 0)
+    give("P2", 2_000, 10)
+    give("P3", 1_000, 20)  # absent from the statement
+    give("E1", 9_900, 15, channel="enterprise")  # another channel: not on this statement
+    give("P9", 700, 90)  # after the statement's span: not missing
+    path = write(
+        tmp_path,
+        [
+            "P1,50.00,2018-06-01 09:00:00",
+            "P2,20.01,2018-06-01 09:10:00",
+            "X7,8.80,2018-06-01 09:30:00",
+            ",1.00,2018-06-01 09:31:00",
+            "P4,abc,2018-06-01 09:32:00",
+            "P1,50.00,2018-06-01 09:00:00",
+        ],
+        encoding="gb18030",
+    )
+    result = services.reconcile_statement(campaign_slug="dlz", channel="online", path=path)
+    s = result.statement
+    assert (s.matched, s.mismatched, s.missing, s.extra) == (1, 1, 1, 1)
+    outcomes = dict(s.lines.values_list("payment_ref", "outcome"))
+    assert outcomes == {"P1": "matched", "P2": "mismatched", "P3": "missing", "X7": "extra"}
+    assert [(e.line, e.code) for e in result.errors] == [
+        (5, "missing_field"),
+        (6, "bad_amount"),
+        (7, "duplicate_ref"),
+    ]
+    assert s.rejected == 3
+    assert Donation.objects.count() == 5  # reconciliation changes no donation
+
+
+def test_a_statement_without_its_columns_is_refused_whole(
+    campaign: Campaign, tmp_path: Path
+) -> None:
+    from tuopin.core.tabular import UnreadableFile
+
+    path = tmp_path / "bad.csv"
+    path.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile):
+        services.reconcile_statement(campaign_slug="dlz", channel="online", path=path)
+    assert Statement.objects.count() == 0
+
+
+def test_the_command_line_reconciles_and_refunds(
+    campaign: Campaign, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    give("P1", 5_000, 0)
+    path = write(tmp_path, ["P1,50,2018-06-01 09:00:00", "X1,1,2018-06-01 09:01:00"])
+    call_command("charity", "reconcile", "dlz", str(path), "--json")
+    out = json.loads(capsys.readouterr().out)
+    assert (out["matched"], out["extra"]) == (1, 1)
+    call_command(
+        "charity",
+        "refund",
+        "P1",
+        "--amount-fen",
+        "5000",
+        "--ref",
+        "R1",
+        "--reason",
+        "撤回",
+        "--json",
+    )
+    assert json.loads(capsys.readouterr().out)["amount_fen"] == 5000

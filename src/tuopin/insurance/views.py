@@ -1,0 +1,291 @@
+"""Pages of the insurance app: the cadre's village view and villager page, and the operator's
+programme pages (set-up, progress with charts, enrollment runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tuopin.accounts import scoping
+from tuopin.accounts.selectors import acting_user
+from tuopin.areas.models import Area, Level
+from tuopin.core.errors import DomainError, NotFound
+
+from . import selectors, services
+from .models import CoverageItem, EnrollmentRun, ExitReason, Programme, RunStatus
+
+
+def _may_see_people(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")):
+        raise PermissionDenied
+
+
+@login_required
+def villages(request: HttpRequest) -> HttpResponse:
+    """Pick a village (a cadre with one village goes straight to it)."""
+    _may_see_people(request)
+    q = request.GET.get("q", "").strip()
+    qs = scoping.scope(Area.objects.filter(level=Level.VILLAGE), request.user, "code")
+    if q:
+        qs = qs.filter(name__contains=q)
+    found = list(qs.order_by("code")[:201])
+    if len(found) == 1 and not q:
+        return redirect("insurance:village", found[0].code)
+    return render(
+        request,
+        "insurance/villages.html",
+        {"villages": found[:200], "more": len(found) > 200, "q": q},
+    )
+
+
+@login_required
+def village(request: HttpRequest, code: str) -> HttpResponse:
+    """1 个村干部 + 1 个手机: every villager's cover and what remains of it, on one page."""
+    _may_see_people(request)
+    q = request.GET.get("q", "").strip()
+    try:
+        cover = selectors.village_cover(request.user, code, q=q)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    insured = sum(1 for v in cover.villagers if any(p.status == "active" for p in v.policies))
+    return render(
+        request,
+        "insurance/village.html",
+        {"cover": cover, "q": q, "insured": insured},
+    )
+
+
+class ExitForm(forms.Form):
+    reason = forms.ChoiceField(label=gettext_lazy("退出原因"), choices=ExitReason.choices)
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=200, required=False)
+
+
+@login_required
+def villager(request: HttpRequest, person_id: int) -> HttpResponse:
+    """One villager's policies, cover and payouts; an operator may end a policy here."""
+    _may_see_people(request)
+    try:
+        cover = selectors.person_cover(request.user, person_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    may_exit = request.user.has_perm("insurance.change_policy")
+    if request.method == "POST":
+        if not may_exit:
+            raise PermissionDenied
+        form = ExitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.exit_policy(
+                    user=acting_user(request.user),
+                    policy_no=request.POST.get("policy_no", ""),
+                    reason=form.cleaned_data["reason"],
+                    note=form.cleaned_data["note"],
+                )
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("保单已退出，已记入公开账本"))
+            return redirect("insurance:villager", person_id)
+    return render(
+        request,
+        "insurance/villager.html",
+        {"c": cover, "may_exit": may_exit, "exit_form": ExitForm()},
+    )
+
+
+# -- operators and observers -------------------------------------------------------------
+
+
+@login_required
+@permission_required("insurance.view_progress", raise_exception=True)
+def programmes(request: HttpRequest) -> HttpResponse:
+    rows = [
+        (p, selectors.programme_progress(p, None))
+        for p in Programme.objects.select_related("campaign").order_by("name")
+    ]
+    return render(request, "insurance/programmes.html", {"rows": rows})
+
+
+class EnrollForm(forms.Form):
+    period_start = forms.DateField(
+        label=gettext_lazy("保险期间起"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("超出善款时的原因（可空）"), max_length=200, required=False
+    )
+
+
+@login_required
+@permission_required("insurance.view_progress", raise_exception=True)
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    """A programme's progress: insured by county and age band, premiums, payouts, runs.
+    Aggregates only: observers see this page and never a person."""
+    prog = get_object_or_404(Programme.objects.select_related("campaign"), slug=slug)
+    period = None
+    if request.GET.get("period"):
+        try:
+            period = dt.date.fromisoformat(request.GET["period"])
+        except ValueError:
+            period = None
+    progress = selectors.programme_progress(prog, period)
+    may_enroll = request.user.has_perm("insurance.add_enrollmentrun")
+    form = EnrollForm(initial={"period_start": progress.period_start or prog.starts_on})
+    if request.method == "POST":
+        if not may_enroll:
+            raise PermissionDenied
+        form = EnrollForm(request.POST)
+        if form.is_valid():
+            try:
+                run = services.start_run(
+                    user=acting_user(request.user),
+                    programme_slug=prog.slug,
+                    period_start=form.cleaned_data["period_start"],
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                return redirect("insurance:run", run.pk)
+    return render(
+        request,
+        "insurance/programme.html",
+        {
+            "p": prog,
+            "g": progress,
+            "coverage": prog.coverage.order_by("id"),
+            "county_rows": [(c.name, c.insured) for c in progress.by_county],
+            "points": [
+                (c.name, c.longitude, c.latitude, c.insured, "") for c in progress.by_county
+            ],
+            "may_enroll": may_enroll,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@permission_required("insurance.view_progress", raise_exception=True)
+def run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """An enrollment run's progress bar (refreshes itself while the run is going)."""
+    r = get_object_or_404(EnrollmentRun.objects.select_related("programme"), pk=run_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": r.status,
+                "percent": r.percent,
+                "counties_done": r.counties_done,
+                "counties_total": r.counties_total,
+                "enrolled": r.enrolled,
+                "exited": r.exited,
+                "premium_fen": r.premium_fen,
+                "error": r.error,
+            }
+        )
+    going = r.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+    return render(request, "insurance/run.html", {"r": r, "going": going})
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "slug",
+            "name",
+            "sponsor",
+            "insurer",
+            "campaign",
+            "premium_fen",
+            "starts_on",
+            "ends_on",
+            "min_age",
+            "max_age",
+            "sex",
+            "household_statuses",
+            "require_national_poor",
+            "require_deep_poverty",
+            "counties",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "counties": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    household_statuses = forms.MultipleChoiceField(
+        label=gettext_lazy("户状态（不选为全部）"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        from tuopin.registry.choices import PovertyStatus
+
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["household_statuses"].choices = PovertyStatus.choices  # type: ignore[attr-defined]
+        self.fields["counties"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
+            level=Level.COUNTY, national_poor=True
+        ).order_by("code")
+        self.fields["counties"].required = False
+        if self.instance.pk:
+            self.fields["slug"].disabled = True
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        lo, hi = data.get("min_age"), data.get("max_age")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            self.add_error("max_age", _("年龄范围颠倒：最高年龄不能小于最低年龄"))
+        a, b = data.get("starts_on"), data.get("ends_on")
+        if isinstance(a, dt.date) and isinstance(b, dt.date) and a > b:
+            self.add_error("ends_on", _("结束日期早于开始日期"))
+        return data
+
+
+CoverageFormSet = forms.inlineformset_factory(
+    Programme,
+    CoverageItem,
+    fields=[
+        "benefit",
+        "per_claim_limit_fen",
+        "yearly_limit_fen",
+        "deductible_fen",
+        "reimbursement_bp",
+        "waiting_days",
+    ],
+    extra=2,
+    can_delete=True,
+)
+
+
+@login_required
+@permission_required("insurance.add_programme", raise_exception=True)
+def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    """Set up a programme: its eligibility rule and its coverage items, in one form."""
+    instance = get_object_or_404(Programme, slug=slug) if slug else Programme()
+    form = ProgrammeForm(request.POST or None, instance=instance)
+    formset = CoverageFormSet(request.POST or None, instance=instance, prefix="cov")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        from django.db import transaction
+
+        with transaction.atomic():
+            saved = form.save()
+            formset.instance = saved
+            formset.save()
+        messages.success(request, _("保险项目已保存"))
+        return redirect("insurance:programme", saved.slug)
+    return render(
+        request,
+        "insurance/programme_form.html",
+        {"form": form, "formset": formset, "p": instance if slug else None},
+    )
