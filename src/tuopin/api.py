@@ -32,7 +32,7 @@ class BearerToken(HttpBearer):
 api = NinjaAPI(
     title="tuopin API",
     version="1",
-    description="建档立卡、行政区划、公开账本 — registry, areas and the public ledger of tuopin.",
+    description="建档立卡、行政区划、公开账本、公益募捐与保险 — registry, areas, the public ledger, charity and insurance of tuopin.",
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api",
 )
@@ -70,3 +70,4 @@ api.add_router("/areas", "tuopin.areas.api.router")
 api.add_router("/", "tuopin.registry.api.router")
 api.add_router("/ledger", "tuopin.ledger.api.router")
 api.add_router("/charity", "tuopin.charity.api.router")
+api.add_router("/insurance", "tuopin.insurance.api.router")

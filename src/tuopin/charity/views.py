@@ -55,7 +55,7 @@ def statements(request: HttpRequest, slug: str) -> HttpResponse:
                     channel=channel,
                     path=store_upload(upload, "statements"),
                     filename=upload.name or "",
-                    user=acting_user(request.user),
+                    user=acting_user(request),
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)

@@ -17,3 +17,7 @@ class PolicyNotFound(NotFound):
 
 class BadPayout(DomainError):
     code = "bad_payout"
+
+
+class RunNotFound(NotFound):
+    code = "run_not_found"

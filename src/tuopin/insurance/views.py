@@ -85,7 +85,7 @@ def villager(request: HttpRequest, person_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.exit_policy(
-                    user=acting_user(request.user),
+                    user=acting_user(request),
                     policy_no=request.POST.get("policy_no", ""),
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
@@ -148,7 +148,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 run = services.start_run(
-                    user=acting_user(request.user),
+                    user=acting_user(request),
                     programme_slug=prog.slug,
                     period_start=form.cleaned_data["period_start"],
                     override_reason=form.cleaned_data["override_reason"],

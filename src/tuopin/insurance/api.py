@@ -1,0 +1,238 @@
+"""API of the insurance app: the village's cover for the cadre's phone app, a villager's
+cover, programme progress (aggregates), enrollment runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+
+from tuopin.accounts.selectors import acting_user
+from tuopin.core.errors import PermissionDenied
+
+from . import selectors, services
+from .errors import RunNotFound
+from .models import EnrollmentRun
+
+router = Router(tags=["insurance"])
+
+
+class BenefitOut(Schema):
+    benefit: str
+    label: str
+    per_claim_limit_fen: int
+    yearly_limit_fen: int
+    used_fen: int
+    remaining_fen: int
+
+
+class PolicyOut(Schema):
+    policy_no: str
+    programme: str
+    programme_name: str
+    period_start: dt.date
+    status: str
+    exit_reason: str
+    benefits: list[BenefitOut]
+
+
+class VillagerOut(Schema):
+    id: int
+    name: str
+    sex: str
+    age: int
+    relation: str
+    status: str
+    household_no: str
+    id_number: str  # always masked here
+    policies: list[PolicyOut]
+
+
+class VillageCoverOut(Schema):
+    village: str
+    name: str
+    on: dt.date
+    people: list[VillagerOut]
+
+
+def _need_people(request: HttpRequest) -> None:
+    user = request.user
+    if not (user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")):
+        raise PermissionDenied(_("没有查看保障的权限"))
+
+
+def _villager(person, age: int, policies) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "sex": person.sex,
+        "age": age,
+        "relation": person.relation,
+        "status": person.status,
+        "household_no": person.household.household_no,
+        "id_number": person.masked_id,
+        "policies": policies,
+    }
+
+
+@router.get(
+    "/villages/{code}/cover",
+    response=VillageCoverOut,
+    summary="Every villager's cover and what remains of each benefit (q: name contains)",
+)
+def village_cover(request: HttpRequest, code: str, q: str = "") -> dict[str, object]:
+    _need_people(request)
+    cover = selectors.village_cover(request.user, code, q=q)
+    return {
+        "village": cover.village.code,
+        "name": cover.village.name,
+        "on": cover.on,
+        "people": [_villager(v.person, v.age, v.policies) for v in cover.villagers],
+    }
+
+
+class PayoutOut(Schema):
+    programme: str
+    benefit: str
+    loss_fen: int
+    amount_fen: int
+    paid_at: dt.datetime
+    ledger_index: int
+
+
+class PersonCoverOut(VillagerOut):
+    payouts: list[PayoutOut]
+
+
+@router.get("/people/{person_id}/cover", response=PersonCoverOut, summary="A villager's cover")
+def person_cover(request: HttpRequest, person_id: int) -> dict[str, object]:
+    _need_people(request)
+    c = selectors.person_cover(request.user, person_id)
+    return _villager(c.person, c.age, c.policies) | {
+        "payouts": [
+            {
+                "programme": x.policy.programme.slug,
+                "benefit": x.benefit,
+                "loss_fen": x.loss_fen,
+                "amount_fen": x.amount_fen,
+                "paid_at": x.paid_at,
+                "ledger_index": x.ledger_index,
+            }
+            for x in c.payouts
+        ]
+    }
+
+
+class CountyOut(Schema):
+    code: str
+    name: str
+    insured: int
+    exited: int
+
+
+class ProgressOut(Schema):
+    programme: str
+    name: str
+    period_start: dt.date | None
+    insured: int
+    exited: int
+    premiums_fen: int
+    payouts_fen: int
+    payouts: int
+    by_county: list[CountyOut]
+    by_age: list[tuple[str, int]]
+
+
+def _need_progress(request: HttpRequest) -> None:
+    if not request.user.has_perm("insurance.view_progress"):
+        raise PermissionDenied(_("没有查看项目进展的权限"))
+
+
+@router.get(
+    "/programmes/{slug}/progress",
+    response=ProgressOut,
+    summary="A programme's progress: aggregates only (observers)",
+)
+def programme_progress(
+    request: HttpRequest, slug: str, period: dt.date | None = None
+) -> dict[str, object]:
+    _need_progress(request)
+    g = selectors.programme_progress(services.get_programme(slug), period)
+    return {
+        "programme": g.programme.slug,
+        "name": g.programme.name,
+        "period_start": g.period_start,
+        "insured": g.insured,
+        "exited": g.exited,
+        "premiums_fen": g.premiums_fen,
+        "payouts_fen": g.payouts_fen,
+        "payouts": g.payouts,
+        "by_county": [c.__dict__ for c in g.by_county],
+        "by_age": g.by_age,
+    }
+
+
+class EnrollIn(Schema):
+    period_start: dt.date
+    override_reason: str = ""
+
+
+class RunOut(Schema):
+    id: int
+    programme: str
+    period_start: dt.date
+    status: str
+    percent: int
+    counties_done: int
+    counties_total: int
+    eligible: int
+    enrolled: int
+    exited: int
+    premium_fen: int
+    error: str
+
+
+def _run(r: EnrollmentRun) -> dict[str, object]:
+    return {
+        "id": r.pk,
+        "programme": r.programme.slug,
+        "period_start": r.period_start,
+        "status": r.status,
+        "percent": r.percent,
+        "counties_done": r.counties_done,
+        "counties_total": r.counties_total,
+        "eligible": r.eligible,
+        "enrolled": r.enrolled,
+        "exited": r.exited,
+        "premium_fen": r.premium_fen,
+        "error": r.error,
+    }
+
+
+@router.post(
+    "/programmes/{slug}/runs",
+    response={201: RunOut},
+    summary="Start an enrollment run (county by county, in the background)",
+)
+def start_run(request: HttpRequest, slug: str, body: EnrollIn) -> Status:  # type: ignore[type-arg]
+    if not request.user.has_perm("insurance.add_enrollmentrun"):
+        raise PermissionDenied(_("没有批量参保的权限"))
+    run = services.start_run(
+        user=acting_user(request),
+        programme_slug=slug,
+        period_start=body.period_start,
+        override_reason=body.override_reason,
+    )
+    run.refresh_from_db()
+    return Status(201, _run(run))
+
+
+@router.get("/runs/{run_id}", response=RunOut, summary="An enrollment run's progress")
+def get_run(request: HttpRequest, run_id: int) -> dict[str, object]:
+    _need_progress(request)
+    run = EnrollmentRun.objects.select_related("programme").filter(pk=run_id).first()
+    if run is None:
+        raise RunNotFound(_("参保批次不存在"))
+    return _run(run)

@@ -1,0 +1,95 @@
+"""The public campaign page: its figures add up to the ledger's, and it shows no person."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tuopin.charity import services as charity
+from tuopin.charity.models import Campaign
+from tuopin.insurance import services as insurance
+from tuopin.insurance.models import CoverageItem, Policy, Programme
+from tuopin.ledger.models import Entry
+from tuopin.reports import selectors
+
+PERIOD = dt.date(timezone.localdate().year, 1, 1)
+
+
+@pytest.fixture
+def funded(households: None) -> Campaign:
+    campaign = Campaign.objects.create(
+        slug="dlz",
+        title="顶梁柱健康扶贫公益保险",
+        programme_name="顶梁柱",
+        goal_fen=10_000_000,
+        starts_on=PERIOD,
+        ends_on=PERIOD.replace(month=12, day=31),
+        status="open",
+    )
+    for i, (fen, channel) in enumerate(
+        [(500_000, "online"), (300_000, "enterprise"), (40_000, "online")]
+    ):
+        charity.record_donation(
+            campaign_slug="dlz", amount_fen=fen, channel=channel, payment_ref=f"P{i}"
+        )
+    first = campaign.donations.get(payment_ref="P2")
+    charity.refund_donation(donation=first, amount_fen=10_000, refund_ref="R1", reason="误捐")
+    p = Programme.objects.create(
+        slug="dlz",
+        name="顶梁柱",
+        sponsor="中国扶贫基金会",
+        insurer="某保险",
+        premium_fen=10_000,
+        min_age=18,
+        max_age=60,
+        campaign=campaign,
+        starts_on=PERIOD,
+        ends_on=PERIOD.replace(month=12, day=31),
+    )
+    CoverageItem.objects.create(
+        programme=p,
+        benefit="hospitalisation",
+        per_claim_limit_fen=2_000_000,
+        yearly_limit_fen=5_000_000,
+    )
+    insurance.enroll(programme_slug="dlz", period_start=PERIOD)
+    policy = Policy.objects.select_related("programme").get(person__name="唐俊")
+    insurance.record_payout(policy=policy, benefit="hospitalisation", loss_fen=123_400)
+    return campaign
+
+
+def ledger_sum(kind: str) -> int:
+    total = 0
+    for e in Entry.objects.filter(kind=kind):
+        data = json.loads(bytes(e.data))
+        if data.get("campaign") == "dlz":
+            total += data["amount_fen"]
+    return total
+
+
+def test_the_public_figures_add_up_to_the_ledger(funded: Campaign) -> None:
+    o = selectors.campaign_overview(funded)
+    assert o.funds["raised_fen"] == ledger_sum("donation") == 840_000
+    assert o.funds["refunded_fen"] == ledger_sum("refund") == 10_000
+    assert o.funds["premiums_fen"] == ledger_sum("premium") == 60_000
+    assert o.funds["payouts_fen"] == ledger_sum("payout") == 123_400
+    assert o.insured == 6 and o.by_county[0].name == "巴东县"
+    assert o.claims_percent == round(100 * 123_400 / 830_000, 1)
+    assert {label for label, _s, _n in o.by_channel} == {"互联网公益平台", "企业"}
+
+
+def test_the_public_page_needs_no_login_and_shows_no_person(funded: Campaign) -> None:
+    client = Client()
+    page = client.get("/campaigns/dlz/")
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "8,400.00" in body and "1,234.00" in body and "巴东县" in body
+    assert "唐俊" not in body and "DLZ-" not in body and "P0" not in body
+    assert "/ledger/verify?index=" in body
+    assert "顶梁柱" in client.get("/campaigns/").content.decode()
+    Campaign.objects.filter(slug="dlz").update(status="draft")
+    assert client.get("/campaigns/dlz/").status_code == 404
