@@ -135,3 +135,27 @@ def test_the_command_line_reconciles_and_refunds(
         "--json",
     )
     assert json.loads(capsys.readouterr().out)["amount_fen"] == 5000
+
+
+def test_an_operator_reconciles_from_the_page(
+    campaign: Campaign, tmp_path: Path, operator, cadre_a
+) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    give("P1", 5_000, 0)
+    content = "交易号,金额（元）,交易时间\nP1,50.00,2018-06-01 09:00:00\nX1,1,2018-06-01 09:01:00\n"
+    client = Client()
+    client.force_login(operator)
+    response = client.post(
+        "/charity/campaigns/dlz/statements/",
+        {"channel": "online", "file": SimpleUploadedFile("alipay.csv", content.encode("gb18030"))},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "X1" in page and "平台多出" in page
+    assert "X1" in client.get(response["Location"] + "?outcome=extra").content.decode()
+    assert "X1" not in client.get(response["Location"] + "?outcome=matched").content.decode()
+    cadre = Client()
+    cadre.force_login(cadre_a)
+    assert cadre.get("/charity/campaigns/dlz/statements/").status_code == 403

@@ -93,3 +93,18 @@ def test_the_public_page_needs_no_login_and_shows_no_person(funded: Campaign) ->
     assert "顶梁柱" in client.get("/campaigns/").content.decode()
     Campaign.objects.filter(slug="dlz").update(status="draft")
     assert client.get("/campaigns/dlz/").status_code == 404
+
+
+def test_each_public_entry_links_to_a_receipt_anyone_can_check(
+    funded: Campaign, tmp_path, settings
+) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.ledger import services as ledger
+
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    ledger.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
+    client = Client()
+    pending = client.get("/ledger/verify?index=0").content.decode()
+    assert "尚未写入已签名的检查点" in pending
+    ledger.integrate()
+    page = client.get("/ledger/verify?index=0").content.decode()
+    assert "c2sp.org/tlog-proof@v1" in page
