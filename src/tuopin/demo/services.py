@@ -81,6 +81,8 @@ class DemoResult:
     households: int = 0
     people: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, area
+    insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
+    donations: int = 0
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -183,4 +185,169 @@ def build_demo(
         first = report.errors[0]
         raise RuntimeError(f"demo rows rejected: line {first.line} {first.code} {first.message}")
     result.users = create_users(villages)
+    build_insurance(result, seed)
     return result
+
+
+# The report's two programmes. 顶梁柱: registered poor aged 18–60 in the national poor counties
+# of 贵州, 云南, 四川 and 新疆; hospitalisation, critical illness, accident. 好保险: registered
+# poor women and girls (0–100) in national poor counties; education, childbirth, health.
+# Premiums and limits are not in the report: these are plausible figures for a demo.
+PROGRAMMES = [
+    {
+        "slug": "dingliangzhu",
+        "name": "顶梁柱健康扶贫公益保险",
+        "sponsor": "中国扶贫基金会",
+        "insurer": "中国人民财产保险",
+        "premium_fen": 5_000,
+        "min_age": 18,
+        "max_age": 60,
+        "sex": "",
+        "provinces": ("52", "53", "51", "65"),
+        "campaign": ("dingliangzhu", "顶梁柱健康扶贫公益保险", 75_000_000_00),
+        "story": "因病返贫是贫困家庭最大的痛点。为国家级贫困县 18 至 60 岁的建档立卡贫困户免费投保，"
+        "善款来自互联网公益平台与企业、政府、社会组织（“1+1”模式），项目进展和善款使用实时公开。",
+        "coverage": [
+            ("hospitalisation", 2_000_000, 5_000_000, 100_000, 9_000, 30),
+            ("critical_illness", 5_000_000, 5_000_000, 0, 10_000, 90),
+            ("accident", 1_000_000, 1_000_000, 0, 10_000, 0),
+        ],
+    },
+    {
+        "slug": "haobaoxian",
+        "name": "蚂蚁好保险",
+        "sponsor": "中国妇女发展基金会",
+        "insurer": "中国人寿保险",
+        "premium_fen": 3_000,
+        "min_age": 0,
+        "max_age": 100,
+        "sex": "F",
+        "provinces": (),
+        "campaign": ("haobaoxian", "蚂蚁好保险 · 贫困女性全生命周期保障", 30_000_000_00),
+        "story": "为国家级贫困县建档立卡女性（0—100 岁）提供就学、生育、健康保障；"
+        "一个村只要有一部手机，全村可快速线上理赔。",
+        "coverage": [
+            ("education", 200_000, 200_000, 0, 10_000, 0),
+            ("childbirth", 300_000, 300_000, 0, 10_000, 0),
+            ("health", 1_000_000, 2_000_000, 50_000, 8_000, 30),
+        ],
+    },
+]
+
+
+def build_insurance(result: DemoResult, seed: int) -> None:
+    """Campaigns with donations from the four channels, the two programmes, this year's
+    enrollment (premiums paid from the donations), a few payouts, a signed ledger checkpoint.
+    Idempotent: donations are keyed by payment reference, enrollment by person and period."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from tuopin.areas.models import Area, Level
+    from tuopin.charity import services as charity
+    from tuopin.charity.models import Campaign, CampaignStatus
+    from tuopin.insurance import services as insurance
+    from tuopin.insurance.errors import BadPayout
+    from tuopin.insurance.models import CoverageItem, Payout, Policy, Programme
+    from tuopin.ledger import services as ledger
+
+    rng = random.Random(seed)
+    year = timezone.localdate().year
+    period = dt.date(year, 1, 1)
+    start, end = dt.date(2017, 1, 1), dt.date(2030, 12, 31)
+    poor = list(Area.objects.filter(level=Level.COUNTY, national_poor=True))
+    for spec in PROGRAMMES:
+        slug, title, goal = spec["campaign"]  # type: ignore[misc]
+        campaign, _new = Campaign.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "title": title,
+                "programme_name": spec["name"],
+                "story": spec["story"],
+                "goal_fen": goal,
+                "starts_on": start,
+                "ends_on": end,
+                "status": CampaignStatus.OPEN,
+            },
+        )
+        counties = [a for a in poor if not spec["provinces"] or a.code[:2] in spec["provinces"]]
+        campaign.counties.set(counties)
+        programme, _new = Programme.objects.get_or_create(
+            slug=spec["slug"],
+            defaults={
+                k: spec[k]
+                for k in ("name", "sponsor", "insurer", "premium_fen", "min_age", "max_age", "sex")
+            }
+            | {"campaign": campaign, "starts_on": start, "ends_on": end},
+        )
+        if spec["provinces"]:
+            programme.counties.set(counties)
+        for benefit, per_claim, yearly, deductible, rate, waiting in spec["coverage"]:  # type: ignore[attr-defined]
+            CoverageItem.objects.get_or_create(
+                programme=programme,
+                benefit=benefit,
+                defaults={
+                    "per_claim_limit_fen": per_claim,
+                    "yearly_limit_fen": yearly,
+                    "deductible_fen": deductible,
+                    "reimbursement_bp": rate,
+                    "waiting_days": waiting,
+                },
+            )
+        # Enough money for everyone, from the four channels: many small online gifts, then
+        # enterprises, a government grant and social organisations for the rest.
+        need = result.people * int(spec["premium_fen"]) * 11 // 10  # type: ignore[call-overload]
+        at = timezone.make_aware(dt.datetime(year, 1, 1, 8, 0))  # noqa: DTZ001 - made aware
+        gifts = [
+            (rng.choice([1_000, 2_000, 5_000, 10_000, 20_000, 52_000]), "online")
+            for _ in range(120)
+        ]
+        rest = max(0, need - sum(f for f, _c in gifts))
+        gifts += [
+            (rest * 5 // 10, "enterprise"),
+            (rest * 3 // 10, "government"),
+            (rest - rest * 5 // 10 - rest * 3 // 10, "social_org"),
+        ]
+        names = ["爱心网友", "阿里巴巴公益", "蚂蚁金服公益", "某企业", "某县人民政府", "某基金会"]
+        for i, (fen, channel) in enumerate(gifts):
+            if fen <= 0:
+                continue
+            charity.record_donation(
+                campaign_slug=campaign.slug,
+                amount_fen=fen,
+                channel=channel,
+                payment_ref=f"DEMO-{campaign.slug}-{i:05d}",
+                display_name=rng.choice(names),
+                at=at + dt.timedelta(minutes=7 * i),
+            )
+            result.donations += 1
+        insurance.enroll(programme_slug=programme.slug, period_start=period)
+        result.insured[programme.slug] = Policy.objects.filter(
+            programme=programme, period_start=period
+        ).count()
+        # A few paid claims, so the public page shows fund use (claims come with issue 5).
+        if not Payout.objects.filter(policy__programme=programme).exists():
+            picks = list(
+                Policy.objects.filter(programme=programme, period_start=period)
+                .select_related("programme")
+                .order_by("id")[:: max(1, result.insured[programme.slug] // 12)][:12]
+            )
+            when = min(
+                timezone.now(),
+                timezone.make_aware(dt.datetime(year, 6, 1, 10, 0)),  # noqa: DTZ001
+            )
+            for j, policy in enumerate(picks):
+                benefit = spec["coverage"][j % len(spec["coverage"])][0]  # type: ignore[index]
+                try:
+                    insurance.record_payout(
+                        policy=policy,
+                        benefit=benefit,
+                        loss_fen=rng.randrange(80_000, 3_000_000, 100),
+                        at=when - dt.timedelta(days=j),
+                    )
+                except BadPayout:  # early in the year: still in the waiting days
+                    continue
+    key = settings.LEDGER_KEY_FILE
+    if not key.exists():
+        key.parent.mkdir(parents=True, exist_ok=True)
+        ledger.generate_key(path=key, name=settings.LEDGER_ORIGIN)
+    ledger.integrate()

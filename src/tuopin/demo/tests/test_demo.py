@@ -45,7 +45,13 @@ def test_generated_people_have_valid_ids_of_their_county_and_one_head() -> None:
 
 
 @pytest.mark.django_db
-def test_small_demo_loads_the_report_counties_and_is_repeatable() -> None:
+def test_small_demo_loads_the_report_counties_and_is_repeatable(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.charity.models import Campaign
+    from tuopin.insurance.models import Payout, Policy
+    from tuopin.insurance.selectors import campaign_funds
+    from tuopin.ledger.models import Checkpoint
+
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
     first = services.build_demo(scale="small", seed=2018)
     assert first.counties == 16 and first.people == Person.objects.count()
     assert Area.objects.get(code="422823000000").deep_poverty
@@ -56,3 +62,13 @@ def test_small_demo_loads_the_report_counties_and_is_repeatable() -> None:
     assert Household.objects.count() == first.households
     assert list(Person.objects.order_by("id_number").values_list("id_number", "name")) == snapshot
     assert {u for u, _r, _a in first.users} >= {"cadre", "county", "operator", "observer"}
+    # The report's two programmes, paid for by their campaigns, this year.
+    dlz = Policy.objects.filter(programme__slug="dingliangzhu")
+    assert dlz.exists() and not dlz.filter(village_code__startswith="42").exists()  # 顶梁柱: 贵州…
+    assert set(
+        Policy.objects.filter(programme__slug="haobaoxian").values_list("person__sex", flat=True)
+    ) == {"F"}
+    assert again.insured == first.insured and sum(first.insured.values()) == Policy.objects.count()
+    for campaign in Campaign.objects.all():
+        assert campaign_funds(campaign)["available_fen"] >= 0
+    assert Payout.objects.exists() and Checkpoint.objects.exists()
