@@ -240,6 +240,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     enrollment (premiums paid from the donations), a few payouts, a signed ledger checkpoint.
     Idempotent: donations are keyed by payment reference, enrollment by person and period."""
     from django.conf import settings
+    from django.db.models import Sum
     from django.utils import timezone
 
     from tuopin.areas.models import Area, Level
@@ -257,7 +258,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     poor = list(Area.objects.filter(level=Level.COUNTY, national_poor=True))
     for spec in PROGRAMMES:
         slug, title, goal = spec["campaign"]  # type: ignore[misc]
-        campaign, _new = Campaign.objects.get_or_create(
+        campaign, new_campaign = Campaign.objects.get_or_create(
             slug=slug,
             defaults={
                 "title": title,
@@ -295,7 +296,11 @@ def build_insurance(result: DemoResult, seed: int) -> None:
             )
         # Enough money for everyone, from the four channels: many small online gifts, then
         # enterprises, a government grant and social organisations for the rest.
-        need = result.people * int(spec["premium_fen"]) * 11 // 10  # type: ignore[call-overload]
+        plan = insurance.preview(programme_slug=programme.slug, period_start=period)
+        need = max(0, plan.premium_fen - (plan.available_fen or 0)) * 21 // 20
+        if new_campaign and need:  # a goal the demo's scale can reach (the report's was 7,500 万元)
+            campaign.goal_fen = -(-need * 5 // 4 // 1_000_000) * 1_000_000
+            campaign.save(update_fields=["goal_fen"])
         at = timezone.make_aware(dt.datetime(year, 1, 1, 8, 0))  # noqa: DTZ001 - made aware
         gifts = [
             (rng.choice([1_000, 2_000, 5_000, 10_000, 20_000, 52_000]), "online")
@@ -326,10 +331,13 @@ def build_insurance(result: DemoResult, seed: int) -> None:
         ).count()
         # A few paid claims, so the public page shows fund use (claims come with issue 5).
         if not Payout.objects.filter(policy__programme=programme).exists():
+            # About nine in ten premium yuan come back as claims (the report's 90 %).
+            claims = max(12, result.insured[programme.slug] // 150)
+            budget = programme.payments.aggregate(s=Sum("amount_fen"))["s"] * 9 // 10
             picks = list(
                 Policy.objects.filter(programme=programme, period_start=period)
                 .select_related("programme")
-                .order_by("id")[:: max(1, result.insured[programme.slug] // 12)][:12]
+                .order_by("id")[:: max(1, result.insured[programme.slug] // claims)][:claims]
             )
             when = min(
                 timezone.now(),
@@ -341,7 +349,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
                     insurance.record_payout(
                         policy=policy,
                         benefit=benefit,
-                        loss_fen=rng.randrange(80_000, 3_000_000, 100),
+                        loss_fen=int(budget / claims * rng.uniform(0.6, 1.2)) // 100 * 100,
                         at=when - dt.timedelta(days=j),
                     )
                 except BadPayout:  # early in the year: still in the waiting days

@@ -119,7 +119,8 @@ def programmes(request: HttpRequest) -> HttpResponse:
 
 class EnrollForm(forms.Form):
     period_start = forms.DateField(
-        label=gettext_lazy("保险期间起"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("保险期间起"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     override_reason = forms.CharField(
         label=gettext_lazy("超出善款时的原因（可空）"), max_length=200, required=False
@@ -165,6 +166,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             "g": progress,
             "coverage": prog.coverage.order_by("id"),
             "county_rows": [(c.name, c.insured) for c in progress.by_county],
+            "benefit_rows": [(label, fen // 100) for label, fen in progress.by_benefit],
             "points": [
                 (c.name, c.longitude, c.latitude, c.insured, "") for c in progress.by_county
             ],
@@ -217,8 +219,8 @@ class ProgrammeForm(forms.ModelForm):
             "counties",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "counties": forms.SelectMultiple(attrs={"size": 8}),
         }
 
