@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Campaign, Donation
+from .models import Campaign, Donation, Refund, Statement, StatementLine
 
 
 @admin.register(Campaign)
@@ -34,3 +34,37 @@ class DonationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(Refund)
+class RefundAdmin(DonationAdmin):
+    """Refunds are recorded by ``tuopin charity refund`` with their ledger entry."""
+
+    list_display = ["refund_ref", "donation", "amount_fen", "reason", "refunded_at", "ledger_index"]
+    list_filter = []
+    search_fields = ["=refund_ref", "=donation__payment_ref"]
+
+
+class StatementLineInline(admin.TabularInline):
+    model = StatementLine
+    fields = ["outcome", "payment_ref", "line_no", "amount_fen", "paid_at", "donation"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Statement)
+class StatementAdmin(DonationAdmin):
+    list_display = [
+        "filename",
+        "campaign",
+        "channel",
+        "uploaded_at",
+        "matched",
+        "mismatched",
+        "missing",
+        "extra",
+    ]
+    list_filter = ["campaign", "channel"]
+    search_fields = ["filename"]
+    inlines = [StatementLineInline]

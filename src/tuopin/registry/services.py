@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import scoping
@@ -15,10 +17,10 @@ from tuopin.accounts import services as account_services
 from tuopin.core import idcard
 
 from . import selectors
-from .choices import STATUS_TRANSITIONS, PovertyStatus
-from .errors import BadStatusChange
+from .choices import STATUS_TRANSITIONS, MemberStatus, PovertyStatus
+from .errors import BadStatusChange, PersonNotFound
 from .importer import ImportReport, RegistryImport
-from .models import Household, StatusChange
+from .models import Household, Person, StatusChange
 
 if TYPE_CHECKING:
     from tuopin.accounts.models import User
@@ -69,6 +71,25 @@ def change_status(
     locked.save(update_fields=["status", "status_year", "updated_at"])
     household.refresh_from_db()
     return change
+
+
+@transaction.atomic
+def change_member_status(
+    *, household: Household, person_id: int, status: str, on: dt.date, by: User
+) -> Person:
+    """Record that a member died or moved out (减员), or came back (在册). Insurance ends their
+    policies on its next run (``insurance.services.sync_exits``)."""
+    if status not in MemberStatus.values:
+        raise BadStatusChange(_("未知的成员状态：%(s)s") % {"s": status}, code="bad_member_status")
+    person = Person.objects.select_for_update().filter(pk=person_id, household=household).first()
+    if person is None:
+        raise PersonNotFound(_("此人不存在"))
+    if on > timezone.localdate():
+        raise BadStatusChange(_("日期不能晚于今天"), code="date_in_future")
+    person.status = status
+    person.left_on = None if status == MemberStatus.PRESENT else on
+    person.save(update_fields=["status", "left_on", "updated_at"])
+    return person
 
 
 EXPORT_HEADER = [

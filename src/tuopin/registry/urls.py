@@ -13,4 +13,5 @@ urlpatterns = [
     path("import/errors.csv", views.registry_import_errors, name="import_errors"),
     path("households/<str:household_no>/", views.household_detail, name="household"),
     path("households/<str:household_no>/status/", views.household_status, name="status"),
+    path("households/<str:household_no>/members/", views.member_status, name="member_status"),
 ]

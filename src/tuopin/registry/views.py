@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -22,7 +23,13 @@ from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.uploads import store_upload
 
 from . import selectors, services
-from .choices import STATUS_TRANSITIONS, HouseholdType, PovertyCause, PovertyStatus
+from .choices import (
+    STATUS_TRANSITIONS,
+    HouseholdType,
+    MemberStatus,
+    PovertyCause,
+    PovertyStatus,
+)
 from .models import Household
 
 
@@ -112,6 +119,7 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
                 for s in sorted(STATUS_TRANSITIONS.get(household.status, ()))
             ],
             "may_unmask": scoping.may_unmask(request.user),
+            "member_statuses": MemberStatus.choices,
         },
     )
 
@@ -157,6 +165,33 @@ def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
             messages.success(request, _("状态已更新"))
         except DomainError as exc:
             messages.error(request, exc.message)
+    return redirect("registry:household", household_no=household.household_no)
+
+
+@login_required
+@permission_required("registry.change_person", raise_exception=True)
+def member_status(request: HttpRequest, household_no: str) -> HttpResponse:
+    """POST: a member died, moved out, or is back in the household (减员 / 恢复)."""
+    household = _household_or_404(request, household_no)
+    if request.method == "POST":
+        try:
+            on = dt.date.fromisoformat(request.POST.get("on", ""))
+        except ValueError:
+            messages.error(request, _("日期无效"))
+        else:
+            try:
+                services.change_member_status(
+                    household=household,
+                    person_id=int(request.POST.get("person", "0") or 0),
+                    status=request.POST.get("status", ""),
+                    on=on,
+                    by=acting_user(request),
+                )
+                messages.success(request, _("成员状态已更新"))
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+            except DomainError as exc:
+                messages.error(request, exc.message)
     return redirect("registry:household", household_no=household.household_no)
 
 

@@ -291,3 +291,34 @@ def test_the_enroll_api_starts_a_run(
     )
     assert refused.status_code == 403
     assert Payout.objects.count() == 0
+
+
+def test_an_officer_records_a_death_and_the_next_run_ends_the_policy(
+    insured: Programme,
+    county_officer,
+    cadre_a,  # type: ignore[no-untyped-def]
+) -> None:
+    tang = policy_of("唐俊")
+    client = Client()
+    client.force_login(county_officer)
+    url = f"/registry/households/{tang.person.household.household_no}/members/"
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    client.post(url, {"person": tang.person_id, "status": "died", "on": future})
+    tang.person.refresh_from_db()
+    assert tang.person.status == "present"  # a date in the future is refused
+    client.post(
+        url, {"person": tang.person_id, "status": "died", "on": timezone.localdate().isoformat()}
+    )
+    tang.person.refresh_from_db()
+    assert tang.person.status == "died" and tang.person.left_on == timezone.localdate()
+    cadre = Client()
+    cadre.force_login(cadre_a)
+    assert (
+        cadre.post(
+            url, {"person": tang.person_id, "status": "present", "on": "2020-01-01"}
+        ).status_code
+        == 403
+    )
+    assert services.enroll(programme_slug="dlz", period_start=PERIOD).exited == 1
+    tang.refresh_from_db()
+    assert (tang.status, tang.exit_reason) == ("exited", "died")
