@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import PermissionDenied
@@ -19,26 +20,46 @@ from .models import EnrollmentRun
 router = Router(tags=["insurance"])
 
 
-class BenefitOut(Schema):
+class Out(BaseModel):
+    """Output models for big answers (a village): plain pydantic reading attributes, without
+    ninja's per-object Django getter, which took most of a 2,000-person answer's time."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class BenefitOut(Out):
     benefit: str
-    label: str
-    per_claim_limit_fen: int
-    yearly_limit_fen: int
     used_fen: int
     remaining_fen: int
 
 
-class PolicyOut(Schema):
+class PolicyOut(Out):
     policy_no: str
     programme: str
-    programme_name: str
     period_start: dt.date
     status: str
     exit_reason: str
     benefits: list[BenefitOut]
 
 
-class VillagerOut(Schema):
+class LimitOut(Out):
+    benefit: str
+    label: str
+    per_claim_limit_fen: int
+    yearly_limit_fen: int
+    deductible_fen: int
+    reimbursement_bp: int
+    waiting_days: int
+
+
+class ProgrammeOut(Out):
+    slug: str
+    name: str
+    insurer: str
+    coverage: list[LimitOut]
+
+
+class VillagerOut(Out):
     id: int
     name: str
     sex: str
@@ -50,11 +71,35 @@ class VillagerOut(Schema):
     policies: list[PolicyOut]
 
 
-class VillageCoverOut(Schema):
+class VillageCoverOut(Out):
     village: str
     name: str
     on: dt.date
+    programmes: list[ProgrammeOut]  # limits and labels once, not once per person
     people: list[VillagerOut]
+
+
+def _programmes(programmes) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    return [
+        {
+            "slug": p.slug,
+            "name": p.name,
+            "insurer": p.insurer,
+            "coverage": [
+                {
+                    "benefit": c.benefit,
+                    "label": c.get_benefit_display(),
+                    "per_claim_limit_fen": c.per_claim_limit_fen,
+                    "yearly_limit_fen": c.yearly_limit_fen,
+                    "deductible_fen": c.deductible_fen,
+                    "reimbursement_bp": c.reimbursement_bp,
+                    "waiting_days": c.waiting_days,
+                }
+                for c in p.coverage.all()
+            ],
+        }
+        for p in programmes
+    ]
 
 
 def _need_people(request: HttpRequest) -> None:
@@ -89,11 +134,12 @@ def village_cover(request: HttpRequest, code: str, q: str = "") -> dict[str, obj
         "village": cover.village.code,
         "name": cover.village.name,
         "on": cover.on,
+        "programmes": _programmes(cover.programmes),
         "people": [_villager(v.person, v.age, v.policies) for v in cover.villagers],
     }
 
 
-class PayoutOut(Schema):
+class PayoutOut(Out):
     programme: str
     benefit: str
     loss_fen: int
@@ -103,6 +149,7 @@ class PayoutOut(Schema):
 
 
 class PersonCoverOut(VillagerOut):
+    programmes: list[ProgrammeOut]
     payouts: list[PayoutOut]
 
 
@@ -110,7 +157,9 @@ class PersonCoverOut(VillagerOut):
 def person_cover(request: HttpRequest, person_id: int) -> dict[str, object]:
     _need_people(request)
     c = selectors.person_cover(request.user, person_id)
+    programmes = {x.programme for x in c.policy_objects}
     return _villager(c.person, c.age, c.policies) | {
+        "programmes": _programmes(sorted(programmes, key=lambda p: p.name)),
         "payouts": [
             {
                 "programme": x.policy.programme.slug,
@@ -121,7 +170,7 @@ def person_cover(request: HttpRequest, person_id: int) -> dict[str, object]:
                 "ledger_index": x.ledger_index,
             }
             for x in c.payouts
-        ]
+        ],
     }
 
 

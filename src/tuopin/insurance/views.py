@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,7 +61,20 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "insurance/village.html",
-        {"cover": cover, "q": q, "insured": insured},
+        {
+            "cover": cover,
+            "q": q,
+            "insured": insured,
+            # One reverse() for the page, not one per villager.
+            "villager_url": reverse("insurance:villager", args=[0])[: -len("0/")],
+            "labels": {
+                "name": _("姓名"),
+                "household": _("户"),
+                "age": _("年龄"),
+                "cover": _("保障"),
+                "none": _("未参保"),
+            },
+        },
     )
 
 
