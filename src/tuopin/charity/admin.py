@@ -48,7 +48,7 @@ class RefundAdmin(DonationAdmin):
 class StatementLineInline(admin.TabularInline):
     model = StatementLine
     fields = ["outcome", "payment_ref", "line_no", "amount_fen", "paid_at", "donation"]
-    readonly_fields = fields
+    readonly_fields = ["outcome", "payment_ref", "line_no", "amount_fen", "paid_at", "donation"]
     extra = 0
     can_delete = False
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
@@ -193,7 +194,7 @@ def build_demo(
 # of 贵州, 云南, 四川 and 新疆; hospitalisation, critical illness, accident. 好保险: registered
 # poor women and girls (0–100) in national poor counties; education, childbirth, health.
 # Premiums and limits are not in the report: these are plausible figures for a demo.
-PROGRAMMES = [
+PROGRAMMES: list[dict[str, Any]] = [
     {
         "slug": "dingliangzhu",
         "name": "顶梁柱健康扶贫公益保险",
@@ -257,7 +258,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     start, end = dt.date(2017, 1, 1), dt.date(2030, 12, 31)
     poor = list(Area.objects.filter(level=Level.COUNTY, national_poor=True))
     for spec in PROGRAMMES:
-        slug, title, goal = spec["campaign"]  # type: ignore[misc]
+        slug, title, goal = spec["campaign"]
         campaign, new_campaign = Campaign.objects.get_or_create(
             slug=slug,
             defaults={
@@ -282,7 +283,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
         )
         if spec["provinces"]:
             programme.counties.set(counties)
-        for benefit, per_claim, yearly, deductible, rate, waiting in spec["coverage"]:  # type: ignore[attr-defined]
+        for benefit, per_claim, yearly, deductible, rate, waiting in spec["coverage"]:
             CoverageItem.objects.get_or_create(
                 programme=programme,
                 benefit=benefit,
@@ -344,7 +345,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
                 timezone.make_aware(dt.datetime(year, 6, 1, 10, 0)),  # noqa: DTZ001
             )
             for j, policy in enumerate(picks):
-                benefit = spec["coverage"][j % len(spec["coverage"])][0]  # type: ignore[index]
+                benefit = spec["coverage"][j % len(spec["coverage"])][0]
                 try:
                     insurance.record_payout(
                         policy=policy,

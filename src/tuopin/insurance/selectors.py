@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -325,8 +326,8 @@ class CountyCover:
     name: str
     insured: int
     exited: int
-    longitude: float | None
-    latitude: float | None
+    longitude: Decimal | None
+    latitude: Decimal | None
 
 
 def insured_by_county(

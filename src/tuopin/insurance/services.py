@@ -84,8 +84,8 @@ def _rule_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[An
     # the county and probed every household in the tree for each county.
     sql = (
         " FROM registry_person p"
-        " JOIN registry_household h ON h.id = p.household_id"
-        " JOIN areas_area c ON c.code = SUBSTR(p.village_code, 1, 6) || '000000'"
+        + (" JOIN registry_household h ON h.id = p.household_id" if programme.household_statuses else "")
+        + " JOIN areas_area c ON c.code = SUBSTR(p.village_code, 1, 6) || '000000'"
         " WHERE " + " AND ".join(where)
     )
     return sql, params

@@ -44,6 +44,10 @@ class Command(BaseCommand):
         s = result.statement
         if opts["errors"]:
             write_errors(opts["errors"], result.errors)
+        lines = [
+            {"line": ln.line_no, "payment_ref": ln.payment_ref, "outcome": ln.outcome}
+            for ln in s.lines.exclude(outcome="matched")
+        ]
         summary = {
             "statement": s.pk,
             "matched": s.matched,
@@ -54,10 +58,7 @@ class Command(BaseCommand):
                 {"line": e.line, "column": e.column, "code": e.code, "message": e.message}
                 for e in result.errors
             ],
-            "lines": [
-                {"line": ln.line_no, "payment_ref": ln.payment_ref, "outcome": ln.outcome}
-                for ln in s.lines.exclude(outcome="matched")
-            ],
+            "lines": lines,
         }
         if opts["json"]:
             self.stdout.write(dump_json(summary))
@@ -66,7 +67,7 @@ class Command(BaseCommand):
             f"对账单 #{s.pk}：一致 {s.matched}，金额不符 {s.mismatched}，"
             f"账单缺少 {s.missing}，平台多出 {s.extra}，无法读取 {len(result.errors)}"
         )
-        for line in summary["lines"]:
+        for line in lines:
             self.stdout.write(
                 f"  {line['outcome']}\t{line['payment_ref']}\t行 {line['line'] or '—'}"
             )
