@@ -129,7 +129,11 @@ def refund_donation(
     if not reason.strip():
         raise BadRefund(_("请填写退款原因"), code="missing_reason")
     with transaction.atomic():
-        locked = Donation.objects.select_for_update().select_related("campaign").get(pk=donation.pk)
+        locked = (
+            Donation.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=donation.pk)
+        )
         before = locked.refunds.aggregate(s=Sum("amount_fen"))["s"] or 0
         if before + amount_fen > locked.amount_fen:
             raise BadRefund(

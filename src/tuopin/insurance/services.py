@@ -59,7 +59,8 @@ def _d(value: dt.date) -> Any:
 def _rule_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
     """FROM/WHERE over people, households and counties for the programme's rule (no loop).
 
-    ``p`` is the person, ``h`` the household and ``c`` the county row.
+    ``p`` is the person, ``c`` the county row and ``h`` the household, joined only when the
+    rule looks at it (the join costs a probe per person: 0.3 s of a million-person run).
     """
     born_after, born_by = birth_bounds(period_start, programme.min_age, programme.max_age)
     where = ["p.status = 'present'", "p.birth_date > %s", "p.birth_date <= %s"]
@@ -82,9 +83,10 @@ def _rule_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[An
     # policy's village and the batches follow it too). A batch's people are then found from
     # the person's village index: taken from the household, the planner misjudged the join to
     # the county and probed every household in the tree for each county.
+    household = " JOIN registry_household h ON h.id = p.household_id"
     sql = (
         " FROM registry_person p"
-        + (" JOIN registry_household h ON h.id = p.household_id" if programme.household_statuses else "")
+        + (household if programme.household_statuses else "")
         + " JOIN areas_area c ON c.code = SUBSTR(p.village_code, 1, 6) || '000000'"
         " WHERE " + " AND ".join(where)
     )
@@ -429,7 +431,7 @@ def record_payout(
     at = at or timezone.now()
     with transaction.atomic():
         policy = (
-            Policy.objects.select_for_update()
+            Policy.objects.select_for_update(of=("self",))
             .select_related("programme", "programme__campaign")
             .get(pk=policy.pk)
         )
