@@ -17,29 +17,6 @@ pytestmark = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def empty_the_log_afterwards():  # type: ignore[no-untyped-def]
-    """A transactional test ends with a flush, which the append-only triggers refuse: empty
-    the log as its owner would, with the triggers off, then put them back."""
-    yield
-    from django.db import connection
-
-    tables = ["ledger_entry", "ledger_tileversion", "ledger_checkpoint"]
-    with connection.cursor() as cur:
-        for table in tables:
-            if connection.vendor == "postgresql":
-                cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-                cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-                cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-            else:
-                cur.execute(f"DROP TRIGGER {table}_no_delete")
-                cur.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-                cur.execute(
-                    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-                    f"BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only ({table})'); END"
-                )
-
-
 @pytest.mark.usefixtures("empty_the_log_afterwards")
 @pytest.mark.django_db(transaction=True)
 def test_a_receipt_verifies_in_the_browser_and_a_forged_one_does_not(
