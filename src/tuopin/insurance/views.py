@@ -156,6 +156,13 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
     progress = selectors.programme_progress(prog, period)
     may_enroll = request.user.has_perm("insurance.add_enrollmentrun")
     form = EnrollForm(initial={"period_start": progress.period_start or prog.starts_on})
+    preview = None
+    if may_enroll and request.GET.get("period_start"):
+        form = EnrollForm(request.GET)
+        if form.is_valid():  # what a run would do now: one COUNT, nothing written
+            preview = services.preview(
+                programme_slug=prog.slug, period_start=form.cleaned_data["period_start"]
+            )
     if request.method == "POST":
         if not may_enroll:
             raise PermissionDenied
@@ -186,6 +193,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "may_enroll": may_enroll,
             "form": form,
+            "preview": preview,
         },
     )
 

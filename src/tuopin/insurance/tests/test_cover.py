@@ -322,3 +322,16 @@ def test_an_officer_records_a_death_and_the_next_run_ends_the_policy(
     assert services.enroll(programme_slug="dlz", period_start=PERIOD).exited == 1
     tang.refresh_from_db()
     assert (tang.status, tang.exit_reason) == ("exited", "died")
+
+
+def test_the_operator_previews_a_run_without_writing(
+    insured: Programme, operator, write_csv
+) -> None:  # type: ignore[no-untyped-def]
+    rows = [person_row("Z001", "新来的", seq=301, birth=dt.date(1990, 1, 1))]
+    assert registry.import_registry(path=write_csv(rows, name="z.csv")).errors == []
+    client = Client()
+    client.force_login(operator)
+    before = Policy.objects.count()
+    page = client.get(f"/insurance/programmes/dlz/?period_start={PERIOD.isoformat()}")
+    assert "尚未参保 1 人" in page.content.decode() and "100.00" in page.content.decode()
+    assert Policy.objects.count() == before
