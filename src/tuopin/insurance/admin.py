@@ -42,6 +42,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
     filter_horizontal = ["counties"]
     inlines = [CoverageInline]
 
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Policy numbers are derived from the slug (ADR 0005): fixed once it exists.
+        return ["slug"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return {} if obj is not None else self.prepopulated_fields
+
 
 @admin.register(Policy)
 class PolicyAdmin(ReadOnlyAdmin):
