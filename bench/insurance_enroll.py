@@ -1,0 +1,301 @@
+"""Benchmark: enroll a registry of N people (default 1,000,000) in one insurance programme.
+
+For each engine (SQLite, PostgreSQL) in one run:
+  1. set-up, not timed as the result: a fresh database, migrated, with the demo's `large`
+     area tree (its 20 counties flagged national_poor); the registry file of
+     registry_import.py (same generator, seed 2018), loaded by its raw path (executemany /
+     COPY into the same tables, no validation); on PostgreSQL a VACUUM ANALYZE, as
+     autovacuum would do after such a load; a programme like 顶梁柱 (ages 18-60, national
+     poor counties only, 100 yuan, no campaign);
+  2. the raw baselines: the same eligible rows (the service's own WHERE) inserted by one
+     plain INSERT ... SELECT, once into a bare copy of insurance_policy (no index, no key, no
+     constraint) and once into a copy with the same keys, indexes and constraints;
+  3. `tuopin insurance enroll SLUG --period 2026-01-01 --json` in a child process, timed;
+     then the same command again (idempotent: nothing left to enroll), timed.
+Prints policies/s and seconds, and writes bench/out/insurance_enroll.json.
+
+    python bench/insurance_enroll.py [--people N] [--engines sqlite,postgres] [--pg URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import registry_import  # noqa: E402
+from registry_import import HH_COLS, P_COLS, raw_rows  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+HOME = OUT / "home-enroll"
+BIN = Path(sys.executable).parent
+SLUG = "dlz"
+PERIOD = dt.date(2026, 1, 1)
+POLICY_COLS = (
+    "programme_id, person_id, village_code, period_start, status, exit_reason, exit_note, "
+    "enrolled_at"
+)
+
+
+def load_sqlite(db: Path, path: Path) -> float:
+    """The registry file into the same tables, as registry_import.raw_sqlite does."""
+    import sqlite3
+
+    t0 = time.perf_counter()
+    households, people = raw_rows(path)
+    con = sqlite3.connect(db)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    with con:
+        con.executemany(
+            f"INSERT INTO registry_household ({HH_COLS}) VALUES ({','.join('?' * 11)})",
+            [(*h[:9], h[9].isoformat(), h[10].isoformat()) for h in households],
+        )
+        ids = dict(con.execute("SELECT household_no, id FROM registry_household"))
+        con.executemany(
+            f"INSERT INTO registry_person ({P_COLS}) VALUES ({','.join('?' * 14)})",
+            [(ids[p[0]], *p[1:12], p[12].isoformat(), p[13].isoformat()) for p in people],
+        )
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    return time.perf_counter() - t0
+
+
+def load_postgres(url: str, path: Path) -> float:
+    """The registry file into the same tables, as registry_import.raw_postgres does."""
+    import psycopg
+
+    t0 = time.perf_counter()
+    households, people = raw_rows(path)
+    with psycopg.connect(url) as conn, conn.cursor() as cur:
+        with cur.copy(f"COPY registry_household ({HH_COLS}) FROM STDIN") as cp:
+            for h in households:
+                cp.write_row(h)
+        cur.execute("SELECT household_no, id FROM registry_household")
+        ids = dict(cur.fetchall())
+        with cur.copy(f"COPY registry_person ({P_COLS}) FROM STDIN") as cp:
+            for p in people:
+                cp.write_row((ids[p[0]], *p[1:]))
+        conn.commit()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    return time.perf_counter() - t0
+
+
+def phase_programme() -> dict[str, int]:
+    """Runs inside the project's settings: the programme, and what the registry holds."""
+    import django
+
+    django.setup()
+    from tuopin.areas.models import Area
+    from tuopin.insurance.models import Programme
+    from tuopin.registry.models import Person
+
+    Programme.objects.create(
+        slug=SLUG,
+        name="顶梁柱",
+        sponsor="中国扶贫基金会",
+        insurer="某保险",
+        premium_fen=10_000,
+        min_age=18,
+        max_age=60,
+        require_national_poor=True,
+        starts_on=PERIOD,
+        ends_on=dt.date(2026, 12, 31),
+    )
+    poor = list(Area.objects.filter(level=3, national_poor=True).values_list("code", flat=True))
+    in_poor = Person.objects.filter(
+        village_code__regex=r"^(" + "|".join(c[:6] for c in poor) + ")"
+    ).count()
+    return {"people": Person.objects.count(), "poor_counties": len(poor), "in_poor": in_poor}
+
+
+def phase_baseline() -> dict[str, float | int]:
+    """Runs inside the project's settings: one INSERT ... SELECT of the eligible rows with
+    the service's own WHERE, into a bare copy of the policy table and into a copy with its
+    keys, indexes and constraints."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from tuopin.core.bulk import db_datetime
+    from tuopin.insurance import services
+
+    programme = services.get_programme(SLUG)
+    rule_sql, rule_params = services._rule_sql(programme, PERIOD)  # noqa: SLF001 - same WHERE
+    select = f"SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s{rule_sql}"  # noqa: S608
+    params = [
+        programme.pk,
+        connection.ops.adapt_datefield_value(PERIOD),
+        db_datetime(timezone.now()),
+        *rule_params,
+    ]
+    if connection.vendor == "postgresql":
+        bare = (
+            "CREATE TABLE bare_policy (LIKE insurance_policy INCLUDING DEFAULTS INCLUDING IDENTITY)"
+        )
+        full = [
+            "CREATE TABLE full_policy (LIKE insurance_policy INCLUDING ALL)",
+            "ALTER TABLE full_policy ADD FOREIGN KEY (person_id) REFERENCES registry_person (id)"
+            " DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE full_policy ADD FOREIGN KEY (programme_id) REFERENCES"
+            " insurance_programme (id) DEFERRABLE INITIALLY DEFERRED",
+        ]
+    else:
+        bare = f"CREATE TABLE bare_policy AS SELECT {POLICY_COLS} FROM insurance_policy WHERE 0"
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = 'insurance_policy' AND sql"
+                " IS NOT NULL ORDER BY type DESC"  # the table first, then its indexes
+            )
+            full = [
+                sql.replace('"insurance_policy"', '"full_policy"').replace(
+                    '"policy_', '"full_policy_'
+                )
+                for (sql,) in cur.fetchall()
+            ]
+    times: dict[str, float | int] = {}
+    for table, ddl in (("bare_policy", [bare]), ("full_policy", full)):
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {table}")
+            for statement in ddl:
+                cur.execute(statement)
+        t0 = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cur:
+            cur.execute(f"INSERT INTO {table} ({POLICY_COLS}) {select}", params)  # noqa: S608
+            times["rows"] = cur.rowcount
+        times[table] = time.perf_counter() - t0
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE {table}")
+    return times
+
+
+def enroll(env: dict[str, str]) -> tuple[float, dict]:  # type: ignore[type-arg]
+    t0 = time.perf_counter()
+    out = subprocess.run(
+        [
+            str(BIN / "tuopin"),
+            "insurance",
+            "enroll",
+            SLUG,
+            "--period",
+            PERIOD.isoformat(),
+            "--json",
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return time.perf_counter() - t0, json.loads(out)
+
+
+def phase(env: dict[str, str], *args: str) -> object:
+    out = subprocess.run(
+        [sys.executable, __file__, *args], env=env, check=True, capture_output=True, text=True
+    ).stdout
+    return json.loads(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_enroll")
+    parser.add_argument("--phase-load", nargs=2, metavar=("ENGINE", "FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--phase-programme", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--phase-baseline", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.phase_load:
+        engine, file = args.phase_load
+        if engine == "sqlite":
+            print(json.dumps(load_sqlite(HOME / "var" / "tuopin.sqlite3", Path(file))))
+        else:
+            print(json.dumps(load_postgres(args.pg, Path(file))))
+        return
+    if args.phase_programme:
+        print(json.dumps(phase_programme()))
+        return
+    if args.phase_baseline:
+        print(json.dumps(phase_baseline()))
+        return
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"registry-{args.people}.csv"
+    results = []
+    for engine in args.engines.split(","):
+        env = registry_import.setup_database(engine, args.pg, HOME)
+        if not path.exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    registry_import.__file__,
+                    "--phase-file",
+                    str(path),
+                    "--people",
+                    str(args.people),
+                ],
+                env=env,
+                check=True,
+            )
+        load = phase(env, "--phase-load", engine, str(path), "--pg", args.pg)
+        registry = phase(env, "--phase-programme")
+        assert isinstance(registry, dict)
+        base = phase(env, "--phase-baseline")
+        assert isinstance(base, dict)
+        first, report = enroll(env)
+        again, report2 = enroll(env)
+        policies = report["enrolled"]
+        assert policies == report["eligible"] == base["rows"], (report, base)
+        assert report2["enrolled"] == 0, report2
+        row = {
+            "engine": engine,
+            "people": registry["people"],
+            "people_in_poor_counties": registry["in_poor"],
+            "poor_counties": registry["poor_counties"],
+            "load_seconds": round(load, 2),
+            "policies": policies,
+            "ledger_entries": len(report["ledger_indexes"]),
+            "enroll_seconds": round(first, 2),
+            "enroll_policies_per_s": round(policies / first),
+            "rerun_seconds": round(again, 2),
+            "raw_bare_seconds": round(base["bare_policy"], 2),
+            "raw_bare_policies_per_s": round(policies / base["bare_policy"]),
+            "raw_same_seconds": round(base["full_policy"], 2),
+            "raw_same_policies_per_s": round(policies / base["full_policy"]),
+            "ratio_to_raw_same": round(base["full_policy"] / first, 3),
+        }
+        results.append(row)
+        print(
+            f"{engine:9} {row['people']:>9,} people {policies:>9,} policies  "
+            f"raw bare {row['raw_bare_policies_per_s']:>9,}/s ({row['raw_bare_seconds']} s)  "
+            f"raw same {row['raw_same_policies_per_s']:>9,}/s ({row['raw_same_seconds']} s)  "
+            f"enroll {row['enroll_policies_per_s']:>8,}/s ({row['enroll_seconds']} s)  "
+            f"re-run {row['rerun_seconds']} s",
+            flush=True,
+        )
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    (OUT / "insurance_enroll.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2)
+    )
+
+
+if __name__ == "__main__":
+    main()
