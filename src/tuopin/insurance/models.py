@@ -16,7 +16,7 @@ class Benefit(models.TextChoices):
     ACCIDENTAL_DEATH = "accidental_death", _("意外身故")
     EDUCATION = "education", _("教育")
     CHILDBIRTH = "childbirth", _("生育")
-    HEALTH = "health", _("健康")
+    HEALTH = "health", _("健康保障")
 
 
 class Programme(models.Model):

@@ -32,7 +32,11 @@ def bar_chart(rows: Sequence[tuple[str, int]], title: str = "") -> SafeString:
     if not rows:
         return format_html('<p class="muted">{}</p>', "—")
     top = max(v for _l, v in rows) or 1
-    bar_h, gap, label_w, width = 24, 8, 130, 440
+    # Room for the longest label: Chinese characters ~16 units wide at this size, others ~9.5.
+    longest = max(sum(16 if ord(ch) > 0x2E80 else 9.5 for ch in str(label)) for label, _v in rows)
+    bar_h, gap = 24, 8
+    label_w = int(min(300, max(60, longest + 12)))
+    width = label_w + 310
     height = len(rows) * (bar_h + gap) + gap
     bars = format_html_join(
         "",
