@@ -34,9 +34,9 @@ def funded(households: None) -> Campaign:
         [(500_000, "online"), (300_000, "enterprise"), (40_000, "online")]
     ):
         charity.record_donation(
-            campaign_slug="dlz", amount_fen=fen, channel=channel, payment_ref=f"P{i}"
+            campaign_slug="dlz", amount_fen=fen, channel=channel, payment_ref=f"PAYREF-{i}"
         )
-    first = campaign.donations.get(payment_ref="P2")
+    first = campaign.donations.get(payment_ref="PAYREF-2")
     charity.refund_donation(donation=first, amount_fen=10_000, refund_ref="R1", reason="误捐")
     p = Programme.objects.create(
         slug="dlz",
@@ -88,7 +88,7 @@ def test_the_public_page_needs_no_login_and_shows_no_person(funded: Campaign) ->
     body = page.content.decode()
     assert page.status_code == 200
     assert "8,400.00" in body and "1,234.00" in body and "巴东县" in body
-    assert "唐俊" not in body and "DLZ-" not in body and "P0" not in body
+    assert "唐俊" not in body and "DLZ-" not in body and "PAYREF" not in body
     assert "/ledger/verify?index=" in body
     assert "顶梁柱" in client.get("/campaigns/").content.decode()
     Campaign.objects.filter(slug="dlz").update(status="draft")
