@@ -1,4 +1,4 @@
-"""API of the charity app: payment platforms report donations here (idempotent)."""
+"""API of the charity app: payment platforms report donations and refunds here (idempotent)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from ninja import Router, Schema, Status
 from tuopin.core.errors import PermissionDenied
 
 from . import services
+from .errors import DonationNotFound
+from .models import Donation, Refund
 
 router = Router(tags=["charity"])
 
@@ -64,5 +66,50 @@ def record_donation(request: HttpRequest, body: DonationIn) -> Status:  # type: 
             "receipt_url": request.build_absolute_uri(
                 reverse("charity:receipt", args=[d.receipt_token])
             ),
+        },
+    )
+
+
+class RefundIn(Schema):
+    payment_ref: str  # the donation's
+    refund_ref: str
+    amount_fen: int
+    reason: str
+    refunded_at: dt.datetime | None = None
+
+
+class RefundOut(Schema):
+    refund_ref: str
+    payment_ref: str
+    amount_fen: int
+    ledger_index: int
+
+
+@router.post(
+    "/refunds",
+    response={200: RefundOut, 201: RefundOut},
+    summary="Record a refund on a donation (idempotent on refund_ref; never edits the donation)",
+)
+def record_refund(request: HttpRequest, body: RefundIn) -> Status:  # type: ignore[type-arg]
+    if not request.user.has_perm("charity.add_refund"):
+        raise PermissionDenied(_("没有登记退款的权限"))
+    existed = Refund.objects.filter(refund_ref=body.refund_ref.strip()).exists()
+    donation = Donation.objects.filter(payment_ref=body.payment_ref.strip()).first()
+    if donation is None:
+        raise DonationNotFound(_("捐赠不存在：%(r)s") % {"r": body.payment_ref})
+    refund = services.refund_donation(
+        donation=donation,
+        amount_fen=body.amount_fen,
+        refund_ref=body.refund_ref,
+        reason=body.reason,
+        at=body.refunded_at,
+    )
+    return Status(
+        200 if existed else 201,
+        {
+            "refund_ref": refund.refund_ref,
+            "payment_ref": refund.donation.payment_ref,
+            "amount_fen": refund.amount_fen,
+            "ledger_index": refund.ledger_index,
         },
     )

@@ -108,3 +108,34 @@ def test_each_public_entry_links_to_a_receipt_anyone_can_check(
     ledger.integrate()
     page = client.get("/ledger/verify?index=0").content.decode()
     assert "c2sp.org/tlog-proof@v1" in page
+
+
+def test_the_public_api_gives_the_page_figures_without_login(funded: Campaign) -> None:
+    data = Client().get("/api/v1/public/campaigns/dlz").json()
+    o = selectors.campaign_overview(funded)
+    assert data["raised_fen"] == o.funds["raised_fen"] == 840_000
+    assert data["payouts_fen"] == 123_400 and data["insured"] == 6
+    assert {e["kind"] for e in data["recent_entries"]} >= {"donation", "payout"}
+    assert "唐俊" not in json.dumps(data, ensure_ascii=False)
+    missing = Client().get("/api/v1/public/campaigns/nope")
+    assert missing.status_code == 404 and missing.json()["code"] == "campaign_not_found"
+
+
+def test_payment_platforms_report_refunds_once(funded: Campaign, operator) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(operator)
+    body = {"payment_ref": "PAYREF-0", "refund_ref": "RF-9", "amount_fen": 1_000, "reason": "撤销"}
+    first = client.post("/api/v1/charity/refunds", body, content_type="application/json")
+    again = client.post("/api/v1/charity/refunds", body, content_type="application/json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["ledger_index"] == again.json()["ledger_index"]
+    too_much = client.post(
+        "/api/v1/charity/refunds",
+        body | {"refund_ref": "RF-10", "amount_fen": 10**9},
+        content_type="application/json",
+    )
+    assert too_much.status_code == 400 and too_much.json()["code"] == "refund_exceeds_donation"
+    assert (
+        Client().post("/api/v1/charity/refunds", body, content_type="application/json").status_code
+        == 401
+    )
