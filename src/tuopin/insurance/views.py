@@ -58,6 +58,11 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     insured = sum(1 for v in cover.villagers if any(p.status == "active" for p in v.policies))
+    uncovered = request.GET.get("uncovered") == "1"
+    if uncovered:  # 落实保险: who in the village still has no active policy
+        cover.villagers = [
+            v for v in cover.villagers if not any(p.status == "active" for p in v.policies)
+        ]
     return render(
         request,
         "insurance/village.html",
@@ -65,6 +70,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
             "cover": cover,
             "q": q,
             "insured": insured,
+            "uncovered": uncovered,
             # One reverse() for the page, not one per villager.
             "villager_url": reverse("insurance:villager", args=[0])[: -len("0/")],
             "labels": {

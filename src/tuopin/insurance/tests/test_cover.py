@@ -335,3 +335,14 @@ def test_the_operator_previews_a_run_without_writing(
     page = client.get(f"/insurance/programmes/dlz/?period_start={PERIOD.isoformat()}")
     assert "尚未参保 1 人" in page.content.decode() and "100.00" in page.content.decode()
     assert Policy.objects.count() == before
+
+
+def test_the_cadre_lists_who_is_not_yet_insured(insured: Programme, cadre_a) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(cadre_a)
+    body = client.get(f"/insurance/villages/{VILLAGE_A}/?uncovered=1").content.decode()
+    # The rule has no household-status filter: all four villagers of A (aged 18–60) are insured.
+    assert ">唐俊</a>" not in body and "没有找到" in body
+    Policy.objects.filter(person__name="朱明").update(status="exited", exit_reason="moved")
+    body = client.get(f"/insurance/villages/{VILLAGE_A}/?uncovered=1").content.decode()
+    assert ">朱明</a>" in body and ">唐俊</a>" not in body  # (唐俊 heads 朱明's household)
