@@ -242,6 +242,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     Idempotent: donations are keyed by payment reference, enrollment by person and period."""
     from django.conf import settings
     from django.db.models import Sum
+    from django.db.models.functions import Mod
     from django.utils import timezone
 
     from tuopin.areas.models import Area, Level
@@ -335,10 +336,13 @@ def build_insurance(result: DemoResult, seed: int) -> None:
             # About nine in ten premium yuan come back as claims (the report's 90 %).
             claims = max(12, result.insured[programme.slug] // 150)
             budget = programme.payments.aggregate(s=Sum("amount_fen"))["s"] * 9 // 10
-            picks = list(
+            step = max(1, result.insured[programme.slug] // claims)
+            picks = list(  # one policy in `step`, chosen in SQL (a Python slice loads them all)
                 Policy.objects.filter(programme=programme, period_start=period)
+                .annotate(pick=Mod("id", step))
+                .filter(pick=0)
                 .select_related("programme")
-                .order_by("id")[:: max(1, result.insured[programme.slug] // claims)][:claims]
+                .order_by("id")[:claims]
             )
             when = min(
                 timezone.now(),
@@ -351,7 +355,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
                         policy=policy,
                         benefit=benefit,
                         loss_fen=int(budget / claims * rng.uniform(0.6, 1.2)) // 100 * 100,
-                        at=when - dt.timedelta(days=j),
+                        at=when - dt.timedelta(days=j % 60),  # after the waiting days
                     )
                 except BadPayout:  # early in the year: still in the waiting days
                     continue
