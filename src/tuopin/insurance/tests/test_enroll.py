@@ -12,7 +12,7 @@ from django.db import IntegrityError
 
 from tuopin.charity import services as charity
 from tuopin.charity.models import Campaign
-from tuopin.conftest import VILLAGE_C, person_row
+from tuopin.conftest import VILLAGE_A, VILLAGE_C, person_row
 from tuopin.insurance import selectors, services
 from tuopin.insurance.eligibility import birth_bounds
 from tuopin.insurance.errors import BadProgramme
@@ -218,3 +218,39 @@ def test_the_command_line_reports_json(people, capsys: pytest.CaptureFixture[str
     programme()
     call_command("insurance", "enroll", "dlz", "--period", "2018-07-01", "--json")
     assert json.loads(capsys.readouterr().out)["enrolled"] == 4
+
+
+def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_stay(people) -> None:  # type: ignore[no-untyped-def]
+    """Between the run's own check and a county's batch, someone else spends the money (here a
+    refund): that batch's policies, payment and ledger entries are all rolled back together."""
+    from tuopin.areas import services as areas
+
+    areas.set_poverty_flags(code="621102000000", national_poor=True, deep_poverty=False)
+    campaign = Campaign.objects.create(
+        slug="c",
+        title="顶梁柱",
+        programme_name="顶梁柱",
+        goal_fen=10**9,
+        starts_on=dt.date(2018, 1, 1),
+        ends_on=dt.date(2030, 1, 1),
+        status="open",
+    )
+    gift = charity.record_donation(
+        campaign_slug="c", amount_fen=50_000, channel="online", payment_ref="P1"
+    ).donation
+    programme(campaign=campaign)  # 4 people in 巴东, 1 in 定西: 50,000 fen needed
+
+    def spend_after_first_county(done: int, total: int) -> None:
+        if done == 1:
+            charity.refund_donation(donation=gift, amount_fen=5_000, refund_ref="R1", reason="退回")
+
+    entries_before = Entry.objects.count()
+    with pytest.raises(BadProgramme) as exc:
+        services.enroll(
+            programme_slug="dlz", period_start=PERIOD, progress=spend_after_first_county
+        )
+    assert exc.value.code == "insufficient_funds"
+    assert set(Policy.objects.values_list("village_code", flat=True)) == {VILLAGE_A}
+    assert PremiumPayment.objects.get().people == 4
+    kinds = list(Entry.objects.order_by("index").values_list("kind", flat=True))[entries_before:]
+    assert kinds == ["enrollment", "premium", "refund"]  # nothing of 定西's batch
