@@ -28,3 +28,20 @@ def fresh_database(engine: str, pg_url: str, home: Path) -> dict[str, str]:
         env["DATABASE_URL"] = pg_url
     subprocess.run([str(BIN / "tuopin"), "migrate", "-v", "0"], env=env, check=True)
     return env
+
+
+def write_results(name: str, results: list[dict[str, object]]) -> None:
+    """``bench/out/<name>.json``: the figures with the machine they were measured on."""
+    import json
+    import platform
+
+    out = Path(__file__).resolve().parent / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    (out / f"{name}.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2)
+    )

@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
@@ -31,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_import  # noqa: E402
+from common import write_results  # noqa: E402
 from registry_import import HH_COLS, P_COLS, raw_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,14 +286,7 @@ def main() -> None:
             f"re-run {row['rerun_seconds']} s",
             flush=True,
         )
-    machine = {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    (OUT / "insurance_enroll.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2)
-    )
+    write_results("insurance_enroll", results)
 
 
 if __name__ == "__main__":

@@ -19,14 +19,13 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import fresh_database  # noqa: E402
+from common import fresh_database, write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -305,14 +304,7 @@ def main() -> None:
             f"ratio {raw / seconds:.2f} (bare {bare / seconds:.2f})  peak {peak_mb} MB",
             flush=True,
         )
-    machine = {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    (OUT / "registry_import.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2)
-    )
+    write_results("registry_import", results)
 
 
 if __name__ == "__main__":

@@ -21,15 +21,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import fresh_database  # noqa: E402
+from common import fresh_database, write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -238,14 +236,7 @@ def main() -> None:
                 f"p95 {f['p95_ms']:>7} ms  queries {f['queries']}",
                 flush=True,
             )
-    machine = {
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    (OUT / "village_view.json").write_text(
-        json.dumps({"machine": machine, "results": results}, indent=2)
-    )
+    write_results("village_view", results)
 
 
 if __name__ == "__main__":
