@@ -207,3 +207,23 @@ def empty_the_log_afterwards():  # type: ignore[no-untyped-def]
                     f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
                     f"BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only ({table})'); END"
                 )
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium under Playwright, for the e2e tests (`make e2e`). A missing browser
+    fails the test: `.ci/run` installs it, and a skip would hide that it did not."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("e2e tests need chromium: apt-get install chromium (.ci/run does)")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 
 import pytest
 from django.utils import timezone
@@ -17,15 +16,12 @@ from tuopin.insurance.models import CoverageItem, Programme
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.usefixtures("households", "empty_the_log_afterwards"),
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs /usr/bin/chromium"),
 ]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_cadre_checks_the_village_cover_on_a_phone(live_server, cadre_a) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
+def test_a_cadre_checks_the_village_cover_on_a_phone(browser, live_server, cadre_a) -> None:  # type: ignore[no-untyped-def]
     period = dt.date(timezone.localdate().year, 1, 1)
     p = Programme.objects.create(
         slug="dlz",
@@ -42,27 +38,21 @@ def test_a_cadre_checks_the_village_cover_on_a_phone(live_server, cadre_a) -> No
         programme=p, benefit="accident", per_claim_limit_fen=1_000_000, yearly_limit_fen=1_000_000
     )
     services.enroll(programme_slug="dlz", period_start=period)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("input[name=username]", "cadre_a")
-        page.fill("input[name=password]", "pw-cadre-a")
-        page.click("button.primary")
-        page.click("header >> text=村保障")  # one village: straight to it
-        assert page.url.endswith(f"/insurance/villages/{VILLAGE_A}/")
-        body = page.inner_text("main")
-        assert "唐俊" in body and "李华" not in body and "10,000.00/10,000.00" in body
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.fill("input[name=q]", "朱")
-        page.click("main form button")
-        names = page.locator("table.cover td.lead").all_inner_texts()
-        assert names == ["朱婷婷", "朱明"]
-        page.click("text=朱明")
-        text = page.inner_text("main")
-        assert "DLZ-" in text and "意外伤害" in text and "暂无赔付" in text
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        browser.close()
+    page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "cadre_a")
+    page.fill("input[name=password]", "pw-cadre-a")
+    page.click("button.primary")
+    page.click("header >> text=村保障")  # one village: straight to it
+    assert page.url.endswith(f"/insurance/villages/{VILLAGE_A}/")
+    body = page.inner_text("main")
+    assert "唐俊" in body and "李华" not in body and "10,000.00/10,000.00" in body
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("input[name=q]", "朱")
+    page.click("main form button")
+    names = page.locator("table.cover td.lead").all_inner_texts()
+    assert names == ["朱婷婷", "朱明"]
+    page.click("text=朱明")
+    text = page.inner_text("main")
+    assert "DLZ-" in text and "意外伤害" in text and "暂无赔付" in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

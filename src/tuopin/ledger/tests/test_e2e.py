@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tuopin.ledger import services
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.e2e
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.mark.usefixtures("empty_the_log_afterwards")
 @pytest.mark.django_db(transaction=True)
-def test_a_receipt_verifies_in_the_browser_and_a_forged_one_does_not(
-    live_server,
-    settings,
-    tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_receipt_verifies_in_the_browser_and_a_forged_one_does_not(  # type: ignore[no-untyped-def]
+    browser, live_server, settings, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
     signer = services.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
     for i in range(7):
@@ -37,21 +29,15 @@ def test_a_receipt_verifies_in_the_browser_and_a_forged_one_does_not(
     services.integrate(signer=signer)
     good = services.receipt_for(5, subject="donor:5")
     forged = good.replace(good.split("\n")[3], good.split("\n")[4], 1)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=shutil.which("chromium"),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 390, "height": 844})
-        page.goto(f"{live_server.url}/ledger/verify")
-        assert page.input_value("input[name=vkey]") == signer.verifier.vkey()
-        page.fill("textarea[name=receipt]", good)
-        page.click("button.primary")
-        page.wait_for_selector("#verify-result.ok")
-        assert "1005" in page.inner_text("#verify-result")
-        page.fill("textarea[name=receipt]", forged)
-        page.click("button.primary")
-        page.wait_for_selector("#verify-result.bad")
-        page.goto(f"{live_server.url}/ledger/")
-        assert "10.05" in page.inner_text("main")
-        browser.close()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/ledger/verify")
+    assert page.input_value("input[name=vkey]") == signer.verifier.vkey()
+    page.fill("textarea[name=receipt]", good)
+    page.click("button.primary")
+    page.wait_for_selector("#verify-result.ok")
+    assert "1005" in page.inner_text("#verify-result")
+    page.fill("textarea[name=receipt]", forged)
+    page.click("button.primary")
+    page.wait_for_selector("#verify-result.bad")
+    page.goto(f"{live_server.url}/ledger/")
+    assert "10.05" in page.inner_text("main")

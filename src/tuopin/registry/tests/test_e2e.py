@@ -7,30 +7,21 @@ village, opens a household with masked ID numbers, and gets 404 for another vill
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.usefixtures("households"),
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="needs /usr/bin/chromium"),
 ]
 # Playwright's sync API runs an event loop in this thread; the ORM calls are still sync.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
 
 @pytest.fixture
-def page(live_server):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        yield context.new_page()
-        browser.close()
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    return context.new_page()
 
 
 def login(page, live_server, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
