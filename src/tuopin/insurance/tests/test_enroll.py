@@ -60,6 +60,18 @@ def programme(**kw) -> Programme:  # type: ignore[no-untyped-def]
     return Programme.objects.create(**args)
 
 
+def open_campaign() -> Campaign:
+    return Campaign.objects.create(
+        slug="c",
+        title="顶梁柱",
+        programme_name="顶梁柱",
+        goal_fen=10**9,
+        starts_on=dt.date(2018, 1, 1),
+        ends_on=dt.date(2030, 1, 1),
+        status="open",
+    )
+
+
 def insured(slug: str = "dlz") -> set[str]:
     return {
         p.person.name for p in Policy.objects.filter(programme__slug=slug).select_related("person")
@@ -158,15 +170,7 @@ def test_one_policy_per_person_programme_and_period_is_a_constraint(people) -> N
 
 
 def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people) -> None:  # type: ignore[no-untyped-def]
-    campaign = Campaign.objects.create(
-        slug="c",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 1, 1),
-        status="open",
-    )
+    campaign = open_campaign()
     charity.record_donation(
         campaign_slug="c", amount_fen=30_000, channel="online", payment_ref="P1"
     )
@@ -184,15 +188,7 @@ def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people) -> N
 
 
 def test_funds_count_refunds_and_premiums_already_paid(people) -> None:  # type: ignore[no-untyped-def]
-    campaign = Campaign.objects.create(
-        slug="c",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 1, 1),
-        status="open",
-    )
+    campaign = open_campaign()
     d = charity.record_donation(
         campaign_slug="c", amount_fen=60_000, channel="online", payment_ref="P1"
     ).donation
@@ -226,15 +222,7 @@ def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_s
     from tuopin.areas import services as areas
 
     areas.set_poverty_flags(code="621102000000", national_poor=True, deep_poverty=False)
-    campaign = Campaign.objects.create(
-        slug="c",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 1, 1),
-        status="open",
-    )
+    campaign = open_campaign()
     gift = charity.record_donation(
         campaign_slug="c", amount_fen=50_000, channel="online", payment_ref="P1"
     ).donation
