@@ -25,8 +25,13 @@ def parse_yuan(text: str) -> int:
     return int(fen)
 
 
-def format_yuan(fen: int) -> str:
-    """``123456`` → ``"¥1,234.56"``."""
+def yuan_digits(fen: int) -> str:
+    """``123456`` → ``"1,234.56"``, without ever going through a float."""
     sign = "-" if fen < 0 else ""
     yuan, cents = divmod(abs(fen), 100)
-    return f"{sign}¥{yuan:,}.{cents:02d}"
+    return f"{sign}{yuan:,}.{cents:02d}"
+
+
+def format_yuan(fen: int) -> str:
+    """``123456`` → ``"¥1,234.56"``."""
+    return f"-¥{yuan_digits(-fen)}" if fen < 0 else f"¥{yuan_digits(fen)}"

@@ -103,8 +103,7 @@ def _programmes(programmes) -> list[dict[str, object]]:  # type: ignore[no-untyp
 
 
 def _need_people(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")):
+    if not selectors.may_view_cover(request.user):
         raise PermissionDenied(_("没有查看保障的权限"))
 
 

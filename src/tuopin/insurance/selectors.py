@@ -86,6 +86,11 @@ def used_fen(policy_id: int, benefit: str) -> int:
 # -- people's cover (scoped) -------------------------------------------------------------
 
 
+def may_view_cover(user: AnyUser) -> bool:
+    """Whether ``user`` may see people's cover at all (then only within their scope)."""
+    return user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")
+
+
 @dataclass
 class BenefitLine:
     benefit: str

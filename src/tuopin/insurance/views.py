@@ -25,8 +25,7 @@ from .models import CoverageItem, EnrollmentRun, ExitReason, Programme, RunStatu
 
 
 def _may_see_people(request: HttpRequest) -> None:
-    user = request.user
-    if not (user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")):
+    if not selectors.may_view_cover(request.user):
         raise PermissionDenied
 
 

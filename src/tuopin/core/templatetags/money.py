@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from tuopin.core import money
+
 register = template.Library()
 
 
@@ -12,6 +14,4 @@ def yuan(fen: object) -> str:
     """``123456`` fen → ``1,234.56`` (yuan), without ever going through a float."""
     if not isinstance(fen, int) or isinstance(fen, bool):
         return "—"
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
+    return money.yuan_digits(fen)
