@@ -129,11 +129,7 @@ def villager(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @permission_required("insurance.view_progress", raise_exception=True)
 def programmes(request: HttpRequest) -> HttpResponse:
-    rows = [
-        (p, selectors.programme_progress(p, None))
-        for p in Programme.objects.select_related("campaign").order_by("name")
-    ]
-    return render(request, "insurance/programmes.html", {"rows": rows})
+    return render(request, "insurance/programmes.html", {"rows": selectors.programme_summaries()})
 
 
 class EnrollForm(forms.Form):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 
 from tuopin.charity.models import Campaign, CampaignStatus, Channel, Donation, Refund
 from tuopin.insurance import selectors as insurance
@@ -28,12 +29,17 @@ class CampaignOverview:
     entries: list[dict[str, object]]
 
 
-def public_campaigns() -> list[tuple[Campaign, dict[str, int], float]]:
-    out = []
-    for c in Campaign.objects.exclude(status=CampaignStatus.DRAFT).order_by("-starts_on", "slug"):
-        funds = insurance.campaign_funds(c)
-        out.append((c, funds, min(100.0, 100 * funds["raised_fen"] / c.goal_fen)))
-    return out
+def public_campaigns() -> list[tuple[Campaign, float]]:
+    """Every public campaign with what it raised (``raised_fen``, ``donations``) and the share
+    of its goal: one query."""
+    campaigns = (
+        Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+        .annotate(
+            raised_fen=Coalesce(Sum("donations__amount_fen"), 0), donations_n=Count("donations")
+        )
+        .order_by("-starts_on", "slug")
+    )
+    return [(c, min(100.0, 100 * c.raised_fen / c.goal_fen)) for c in campaigns]
 
 
 def public_campaign(slug: str) -> Campaign | None:

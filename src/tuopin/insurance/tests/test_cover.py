@@ -346,3 +346,23 @@ def test_the_cadre_lists_who_is_not_yet_insured(insured: Programme, cadre_a) -> 
     Policy.objects.filter(person__name="朱明").update(status="exited", exit_reason="moved")
     body = client.get(f"/insurance/villages/{VILLAGE_A}/?uncovered=1").content.decode()
     assert ">朱明</a>" in body and ">唐俊</a>" not in body  # (唐俊 heads 朱明's household)
+
+
+def test_the_programme_list_sums_each_latest_period(insured: Programme, operator) -> None:  # type: ignore[no-untyped-def]
+    services.record_payout(policy=policy_of("唐俊"), benefit="accident", loss_fen=12_300)
+    (summary,) = selectors.programme_summaries()
+    progress = selectors.programme_progress(insured, None)
+    assert (
+        (summary.period_start, summary.insured, summary.premiums_fen, summary.payouts_fen)
+        == (
+            progress.period_start,
+            progress.insured,
+            progress.premiums_fen,
+            progress.payouts_fen,
+        )
+        == (PERIOD, 6, 60_000, 12_300)
+    )
+    client = Client()
+    client.force_login(operator)
+    body = client.get("/insurance/programmes/").content.decode()
+    assert "顶梁柱" in body and "600.00" in body and "123.00" in body

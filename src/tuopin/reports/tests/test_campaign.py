@@ -139,3 +139,14 @@ def test_payment_platforms_report_refunds_once(funded: Campaign, operator) -> No
         Client().post("/api/v1/charity/refunds", body, content_type="application/json").status_code
         == 401
     )
+
+
+def test_the_campaign_list_shows_what_each_raised(
+    funded: Campaign, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    ((campaign, percent),) = selectors.public_campaigns()
+    assert (campaign.raised_fen, campaign.donations_n) == (840_000, 3)
+    assert percent == pytest.approx(8.4)
+    with django_assert_max_num_queries(3):
+        body = Client().get("/campaigns/").content.decode()
+    assert "8,400.00" in body and "100,000.00" in body
