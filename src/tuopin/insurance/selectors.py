@@ -296,13 +296,10 @@ def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) ->
         .select_related("programme")
         .order_by("-period_start", "programme__name")
     )
-    used = {
-        (r["policy_id"], r["benefit"]): int(r["s"])
-        for r in Payout.objects.filter(policy__person=person)
-        .values("policy_id", "benefit")
-        .annotate(s=Sum("amount_fen"))
-    }
     payouts = list(Payout.objects.filter(policy__person=person).select_related("policy__programme"))
+    used: dict[tuple[int, str], int] = defaultdict(int)
+    for x in payouts:  # one person's payouts: a handful
+        used[(x.policy_id, x.benefit)] += x.amount_fen
     return PersonCover(
         person, age_on(person.birth_date, on), _lines(policies, used)[person.pk], payouts, policies
     )
