@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from tuopin.charity.models import Campaign
 from tuopin.core.bulk import db_datetime
+from tuopin.core.errors import DomainError
 from tuopin.core.money import format_yuan
 from tuopin.ledger import services as ledger
 
 from . import limits, selectors
 from .eligibility import birth_bounds
-from .errors import BadPayout, BadProgramme, PolicyNotFound, ProgrammeNotFound
+from .errors import BadPayout, BadProgramme, ProgrammeNotFound
 from .models import (
     CoverageItem,
     EnrollmentRun,
@@ -398,8 +399,6 @@ def start_run(
 
 def execute_run(run_id: int) -> None:
     """Carry out a queued run, recording its progress and outcome on the run."""
-    from tuopin.core.errors import DomainError
-
     run = EnrollmentRun.objects.select_related("programme").get(pk=run_id)
     try:
         enroll(
@@ -466,18 +465,6 @@ def record_payout(
             paid_at=at,
             ledger_index=entry.index,
         )
-
-
-__all__ = [
-    "Enrollment",
-    "PolicyNotFound",
-    "enroll",
-    "execute_run",
-    "exit_policy",
-    "record_payout",
-    "start_run",
-    "sync_exits",
-]
 
 
 @dataclass(frozen=True)
