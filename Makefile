@@ -7,8 +7,12 @@ DEVSTAMP := $(VENV)/.installed-dev
 HOST   ?= 127.0.0.1:8000
 SCALE  ?= small
 
+# A checkout run with make is a single-machine install: keep generated keys under var/.
+# A production install sets TUOPIN_SECRET_KEY and TUOPIN_ID_HASH_KEY instead (docs/operations.md).
+export TUOPIN_LOCAL_KEYS ?= true
+
 .DEFAULT_GOAL := help
-.PHONY: help install dev run demo migrate test test-sqlite test-postgres lint format bench e2e messages clean
+.PHONY: help install dev run runserver demo migrate test test-sqlite test-postgres lint format bench e2e messages clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -33,7 +37,10 @@ migrate: $(STAMP) ## Apply database migrations
 demo: migrate ## Load the demo data (SCALE=small|medium|large)
 	$(BIN)/tuopin demo --scale $(SCALE) --admin-password tuopin-admin
 
-run: demo ## Install, migrate, load the demo and serve http://127.0.0.1:8000
+run: demo ## Install, migrate, load the demo, serve http://127.0.0.1:8000 (gunicorn, worker, ledger signer)
+	$(BIN)/tuopin serve $(HOST)
+
+runserver: dev demo ## Development server with DEBUG and auto-reload (never in production)
 	TUOPIN_DEBUG=1 $(BIN)/tuopin runserver $(HOST)
 
 test: $(DEVSTAMP) ## Run the whole test suite (DATABASE_URL selects the database; SQLite if unset)
@@ -56,6 +63,7 @@ format: $(DEVSTAMP) ## Format and autofix
 e2e: $(DEVSTAMP) ## Browser tests: Playwright driving /usr/bin/chromium (apt-get install chromium)
 	$(BIN)/pytest -m e2e
 
+bench: export TUOPIN_MANIFEST_STATIC = false
 bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/registry_import.py
 	$(BIN)/python bench/ledger.py

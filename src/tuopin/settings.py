@@ -6,11 +6,14 @@ Bad values fail fast at start-up with a message naming the variable. See docs/op
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from tuopin import local_keys
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = Path(os.environ.get("TUOPIN_HOME", Path.cwd())).resolve()
@@ -29,6 +32,16 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if not raw:
@@ -37,15 +50,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("TUOPIN_DEBUG", default=False)
-_secret = os.environ.get("TUOPIN_SECRET_KEY", "")
-if not _secret:
-    if not DEBUG and env_bool("TUOPIN_REQUIRE_SECRET", default=False):
-        raise ImproperlyConfigured("TUOPIN_SECRET_KEY must be set in production")
-    _secret = "insecure-dev-key-only-for-local-use-" + "0" * 16  # noqa: S105 - dev only
-SECRET_KEY = _secret
-# Key for the keyed hash that looks up ID numbers. Changing it needs every Person.id_hash
-# recomputed (there is no command for that yet): set it once, before the first import.
-ID_HASH_KEY = os.environ.get("TUOPIN_ID_HASH_KEY", SECRET_KEY)
+# Keys: from the environment in production. A single-machine install (`make run`) keeps random
+# keys under var/ instead: TUOPIN_LOCAL_KEYS=true creates them once; a key file already there is
+# used as it is. Without either, start-up is refused (there is no public development key).
+SECRET_KEY = local_keys.secret(
+    "TUOPIN_SECRET_KEY", VAR_DIR / "secret.key", create=env_bool("TUOPIN_LOCAL_KEYS", DEBUG)
+)
+# Key for the keyed hash that looks up ID numbers; separate from SECRET_KEY so that either can
+# be rotated alone (`tuopin registry rotate-id-hash-key` recomputes every Person.id_hash).
+ID_HASH_KEY = local_keys.secret(
+    "TUOPIN_ID_HASH_KEY", VAR_DIR / "id_hash.key", create=env_bool("TUOPIN_LOCAL_KEYS", DEBUG)
+)
+if ID_HASH_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("TUOPIN_ID_HASH_KEY must differ from TUOPIN_SECRET_KEY")
 
 # The public ledger: its name in checkpoints (C2SP origin) and the Ed25519 signing key file.
 LEDGER_ORIGIN = os.environ.get("TUOPIN_LEDGER_ORIGIN", "tuopin.example/ledger")
@@ -78,6 +95,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "tuopin.core",
     "tuopin.areas",
     "tuopin.accounts",
@@ -87,6 +105,7 @@ INSTALLED_APPS = [
     "tuopin.insurance",
     "tuopin.reports",
     "tuopin.demo",
+    "tuopin.server",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tuopin.urls"
@@ -120,32 +141,37 @@ TEMPLATES = [
     },
 ]
 
-_db_url = os.environ.get("DATABASE_URL", "").strip()
-if _db_url:
-    try:
-        DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
-    except Exception as exc:  # dj_database_url raises several types
-        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
-else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(VAR_DIR / "tuopin.sqlite3"),
-            "OPTIONS": {
-                # WAL for concurrent readers; a 64 MB page cache so that bulk imports do not
-                # thrash the random-order ID-hash index (the default cache is 2 MB).
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
-                ),
-                "transaction_mode": "IMMEDIATE",
-            },
+_db_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'tuopin.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+except Exception as exc:  # dj_database_url raises several types
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every SQLite database, the default one or one named by DATABASE_URL, gets these. WAL lets
+    # readers run beside the one writer; IMMEDIATE takes the write lock when a transaction
+    # starts, so that two writers queue on the busy timeout instead of one failing with
+    # "database is locked" at its first write; a 64 MB page cache keeps bulk imports off the
+    # disk for the random-order ID-hash index (the default cache is 2 MB).
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # a pooled SQLite connection buys nothing
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("TUOPIN_SQLITE_BUSY_TIMEOUT", 30),
         }
-    }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
@@ -166,8 +192,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
+        # Hashed, compressed names in production (`tuopin serve` collects them first); plain
+        # names under DEBUG and in tests, which render pages without collecting.
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env_bool("TUOPIN_MANIFEST_STATIC", default=False)
+        if env_bool("TUOPIN_MANIFEST_STATIC", default=not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -177,15 +205,44 @@ with contextlib.suppress(OSError):  # whitenoise warns on every start if it is m
 MEDIA_ROOT = Path(os.environ.get("TUOPIN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+# Errors go to standard error with their traceback whatever DEBUG says (Django's own default
+# sends request errors only to the admins' mail when DEBUG is off, which nobody reads here).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "tuopin": {"handlers": ["console"], "level": os.environ.get("TUOPIN_LOG_LEVEL", "INFO")},
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
-if not DEBUG:
-    SESSION_COOKIE_HTTPONLY = True
-    CSRF_COOKIE_HTTPONLY = False
+# Behind HTTPS (see docs/operations.md): TUOPIN_HTTPS=true turns on secure cookies, the SSL
+# redirect and HSTS; TUOPIN_PROXY_SSL_HEADER=true trusts X-Forwarded-Proto from the proxy.
+_https = env_bool("TUOPIN_HTTPS", default=False)
+SESSION_COOKIE_SECURE = env_bool("TUOPIN_SECURE_COOKIES", default=_https)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env_bool("TUOPIN_SSL_REDIRECT", default=_https)
+SECURE_HSTS_SECONDS = env_int("TUOPIN_HSTS_SECONDS", 31536000 if _https else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TUOPIN_HSTS_INCLUDE_SUBDOMAINS", default=_https)
+SECURE_HSTS_PRELOAD = env_bool("TUOPIN_HSTS_PRELOAD", default=False)
+if env_bool("TUOPIN_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, logins for that pair are refused for the cool-off, right password or not.
+AXES_ENABLED = env_bool("TUOPIN_LOGIN_THROTTLE", default=True)
+AXES_FAILURE_LIMIT = env_int("TUOPIN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("TUOPIN_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("TUOPIN_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import PermissionDenied
 
-from . import selectors, services
+from . import runs, selectors, services
 from .errors import RunNotFound
 from .models import EnrollmentRun
 
@@ -275,6 +275,17 @@ def start_run(request: HttpRequest, slug: str, body: EnrollIn) -> Status:  # typ
     )
     run.refresh_from_db()
     return Status(201, _run(run))
+
+
+@router.post(
+    "/runs/{run_id}/resume",
+    response=RunOut,
+    summary="Resume an interrupted or failed enrollment run (idempotent: done counties are skipped)",
+)
+def resume_run(request: HttpRequest, run_id: int) -> dict[str, object]:
+    run = runs.resume_run(by=acting_user(request), run_id=run_id)
+    run.refresh_from_db()
+    return _run(run)
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="An enrollment run's progress")

@@ -243,6 +243,7 @@ class RunStatus(models.TextChoices):
     RUNNING = "running", _("进行中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    INTERRUPTED = "interrupted", _("已中断")
 
 
 class EnrollmentRun(models.Model):
@@ -252,7 +253,7 @@ class EnrollmentRun(models.Model):
     period_start = models.DateField(_("保险期间起"))
     override_reason = models.CharField(_("超额原因"), max_length=200, blank=True)
     status = models.CharField(
-        _("状态"), max_length=8, choices=RunStatus.choices, default=RunStatus.QUEUED
+        _("状态"), max_length=12, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     counties_total = models.PositiveIntegerField(default=0)
     counties_done = models.PositiveIntegerField(default=0)
@@ -266,6 +267,10 @@ class EnrollmentRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Which process carries the run ("host:pid") and when it last reported: how start-up
+    # tells a run whose worker was killed from one that is still going.
+    worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("参保批次")

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from tuopin.charity.models import Campaign
 from tuopin.core.bulk import db_datetime
-from tuopin.core.errors import DomainError
 from tuopin.core.money import format_yuan
 from tuopin.ledger import services as ledger
 
@@ -353,6 +352,7 @@ def enroll(
             counties_total=len(by_county),
             eligible=eligible,
             exited=exited,
+            heartbeat_at=timezone.now(),
         )
     enrolled = 0
     indexes: list[int] = []
@@ -365,6 +365,7 @@ def enroll(
                 counties_done=done,
                 enrolled=enrolled,
                 premium_fen=enrolled * programme.premium_fen,
+                heartbeat_at=timezone.now(),
             )
         if progress is not None:
             progress(done, len(by_county))
@@ -395,26 +396,6 @@ def start_run(
     )
     transaction.on_commit(lambda: run_enrollment.enqueue(run.pk))
     return run
-
-
-def execute_run(run_id: int) -> None:
-    """Carry out a queued run, recording its progress and outcome on the run."""
-    run = EnrollmentRun.objects.select_related("programme").get(pk=run_id)
-    try:
-        enroll(
-            programme_slug=run.programme.slug,
-            period_start=run.period_start,
-            override_reason=run.override_reason,
-            run=run,
-        )
-    except DomainError as exc:
-        EnrollmentRun.objects.filter(pk=run.pk).update(
-            status=RunStatus.FAILED, error=exc.message[:300], finished_at=timezone.now()
-        )
-        return
-    EnrollmentRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.DONE, finished_at=timezone.now()
-    )
 
 
 def record_payout(

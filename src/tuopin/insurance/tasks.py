@@ -8,6 +8,6 @@ from django_tasks import task
 @task()
 def run_enrollment(run_id: int) -> None:
     """Carry out an enrollment run queued from the operator's page."""
-    from .services import execute_run
+    from .runs import execute_run
 
     execute_run(run_id)

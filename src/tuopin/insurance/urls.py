@@ -12,4 +12,5 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.programme, name="programme"),
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
     path("runs/<int:run_id>/", views.run, name="run"),
+    path("runs/<int:run_id>/resume", views.resume_run, name="resume_run"),
 ]

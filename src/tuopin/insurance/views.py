@@ -14,13 +14,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from tuopin.accounts import scoping
 from tuopin.accounts.selectors import acting_user
 from tuopin.areas.models import Area, Level
+from tuopin.core import errors as core_errors
 from tuopin.core.errors import DomainError, NotFound
 
-from . import selectors, services
+from . import runs, selectors, services
 from .models import CoverageItem, EnrollmentRun, ExitReason, Programme, RunStatus
 
 
@@ -218,7 +220,23 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
             }
         )
     going = r.status in (RunStatus.QUEUED, RunStatus.RUNNING)
-    return render(request, "insurance/run.html", {"r": r, "going": going})
+    may_resume = r.status in runs.RESUMABLE and request.user.has_perm("insurance.add_enrollmentrun")
+    return render(request, "insurance/run.html", {"r": r, "going": going, "may_resume": may_resume})
+
+
+@login_required
+@require_POST
+def resume_run(request: HttpRequest, run_id: int) -> HttpResponse:
+    """Queue an interrupted or failed run again (enrollment is idempotent)."""
+    try:
+        runs.resume_run(by=acting_user(request), run_id=run_id)
+    except NotFound:
+        raise Http404 from None
+    except core_errors.PermissionDenied:
+        raise PermissionDenied from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("insurance:run", run_id=run_id)
 
 
 class ProgrammeForm(forms.ModelForm):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, transaction
 
 from tuopin.core.errors import DomainError
 from tuopin.ledger import monitor, note, receipt, services
@@ -33,6 +35,12 @@ class Command(BaseCommand):
         append.add_argument("--kind", default="note")
         append.add_argument("--payload", required=True, help="A JSON object")
         sub.add_parser("integrate", help="Integrate new entries and sign a checkpoint now")
+        sign = sub.add_parser(
+            "sign", help="Keep signing: integrate and sign whenever there are new entries"
+        )
+        sign.add_argument(
+            "--every", type=float, default=10.0, help="Seconds between checks (default: 10)"
+        )
         rec = sub.add_parser(
             "receipt", help="Print the receipt (c2sp.org/tlog-proof@v1) of an entry"
         )
@@ -80,6 +88,27 @@ class Command(BaseCommand):
     def integrate(self, opts: dict[str, Any]) -> None:
         cp = services.integrate()
         self.stdout.write(cp.note if cp else "没有新条目")
+
+    def sign(self, opts: dict[str, Any]) -> None:
+        """The signer that `tuopin serve` runs: a checkpoint within ``--every`` seconds of any
+        new entry; stops cleanly on SIGTERM or SIGINT."""
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_args: stop.set())
+        every = max(0.5, opts["every"])
+        services.load_signer()  # no key: fail now, visibly, not at the first entry
+        while not stop.is_set():
+            try:
+                cp = services.integrate()
+            except DatabaseError as exc:  # the database restarting: try again next time
+                self.stderr.write(f"ledger sign: {exc}")
+                cp = None
+            finally:
+                close_old_connections()
+            if cp is not None:
+                self.stdout.write(f"signed checkpoint: size {cp.size}")
+                self.stdout.flush()
+            stop.wait(every)
 
     def receipt(self, opts: dict[str, Any]) -> None:
         self.stdout.write(services.receipt_for(opts["index"], subject=opts["subject"]), ending="")

@@ -1,0 +1,140 @@
+"""The life of an enrollment run queued from the operator's page: carry it out, notice when
+its worker was killed, and resume it.
+
+A run records which process carries it (``host:pid``) and a heartbeat at every county. Any
+failure, expected or not, ends the run as failed with the reason; a run whose process died
+(found at start-up by ``tuopin serve``, or by ``tuopin insurance recover-runs``) is marked
+interrupted. Resuming queues the same run again: enrollment is idempotent, so the counties
+already paid for are skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuopin.accounts import permissions
+from tuopin.core.errors import DomainError
+
+from .errors import BadProgramme, RunNotFound
+from .models import EnrollmentRun, RunStatus
+from .services import enroll
+
+if TYPE_CHECKING:
+    from tuopin.accounts.models import User
+
+log = logging.getLogger(__name__)
+
+# A run on another host that has not reported for this long is taken for dead. A county batch
+# reports when it is done; the largest county of the national registry takes well under this.
+STALE_AFTER = dt.timedelta(hours=1)
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def execute_run(run_id: int) -> None:
+    """Carry out a queued run, recording its progress and outcome on the run.
+
+    Never raises: a domain error or any other failure ends the run as failed with its reason
+    (an unexpected one is logged with its traceback).
+    """
+    run = EnrollmentRun.objects.select_related("programme").get(pk=run_id)
+    EnrollmentRun.objects.filter(pk=run.pk).update(
+        worker=_this_process(), heartbeat_at=timezone.now()
+    )
+    try:
+        enroll(
+            programme_slug=run.programme.slug,
+            period_start=run.period_start,
+            override_reason=run.override_reason,
+            run=run,
+        )
+    except DomainError as exc:
+        _finish(run, RunStatus.FAILED, exc.message)
+        return
+    except Exception as exc:
+        log.exception("enrollment run %s failed", run.pk)
+        _finish(run, RunStatus.FAILED, _("内部错误：%(e)s") % {"e": f"{type(exc).__name__}: {exc}"})
+        return
+    _finish(run, RunStatus.DONE, "")
+
+
+def _finish(run: EnrollmentRun, status: str, error: str) -> None:
+    EnrollmentRun.objects.filter(pk=run.pk).update(
+        status=status, error=error[:300], finished_at=timezone.now()
+    )
+
+
+def _alive(worker: str, host: str) -> bool:
+    """Whether ``worker`` ("host:pid") is a live process on this host (``host``)."""
+    worker_host, _sep, pid = worker.rpartition(":")
+    if worker_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
+def mark_interrupted_runs(*, now: dt.datetime | None = None) -> int:
+    """Mark as interrupted every running run whose process is gone: on this host, a process
+    that no longer exists; elsewhere, no heartbeat for :data:`STALE_AFTER`. Returns the count."""
+    now = now or timezone.now()
+    host = socket.gethostname()
+    dead: list[int] = []
+    for pk, worker, heartbeat in EnrollmentRun.objects.filter(status=RunStatus.RUNNING).values_list(
+        "pk", "worker", "heartbeat_at"
+    ):
+        worker_host = worker.rpartition(":")[0]
+        if worker_host == host or not worker:
+            if not _alive(worker, host):
+                dead.append(pk)
+        elif heartbeat is None or now - heartbeat > STALE_AFTER:
+            dead.append(pk)
+    if dead:
+        EnrollmentRun.objects.filter(pk__in=dead, status=RunStatus.RUNNING).update(
+            status=RunStatus.INTERRUPTED,
+            error=_("处理进程中断（服务重启或进程被终止）；可以继续执行"),
+            finished_at=now,
+        )
+    return len(dead)
+
+
+RESUMABLE = (RunStatus.INTERRUPTED, RunStatus.FAILED)
+
+
+def resume_run(*, by: User, run_id: int) -> EnrollmentRun:
+    """Queue an interrupted or failed run again. Enrollment is idempotent: the counties it
+    already paid for insure nobody twice and pay nothing twice."""
+    from .tasks import run_enrollment
+
+    permissions.require(by, "insurance.add_enrollmentrun", _("没有批量参保的权限"))
+    with transaction.atomic():
+        run = EnrollmentRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            raise RunNotFound(_("参保批次不存在"))
+        if run.status not in RESUMABLE:
+            raise BadProgramme(
+                _("只有已中断或失败的批次可以继续（当前：%(s)s）")
+                % {"s": run.get_status_display()},
+                code="run_not_resumable",
+            )
+        run.status = RunStatus.QUEUED
+        run.error = ""
+        run.finished_at = None
+        run.worker = ""
+        run.save(update_fields=["status", "error", "finished_at", "worker"])
+        transaction.on_commit(lambda: run_enrollment.enqueue(run.pk))
+    return run

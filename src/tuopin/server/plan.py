@@ -1,0 +1,86 @@
+"""What ``tuopin serve`` starts, and the start-up repairs it makes before starting it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.utils.translation import gettext as _
+
+from tuopin.insurance import runs
+
+from .supervisor import Child
+
+DEFAULT_THREADS = 4
+DEFAULT_SIGN_EVERY = 10.0
+
+
+def _tuopin(*args: str) -> list[str]:
+    return [sys.executable, "-m", "tuopin.cli", *args]
+
+
+def web_workers(requested: int | None = None) -> int:
+    if requested:
+        return requested
+    configured = os.environ.get("TUOPIN_WEB_WORKERS", "").strip()
+    if configured:
+        return max(1, int(configured))
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def children(
+    *,
+    addr: str,
+    workers: int | None,
+    threads: int | None,
+    sign_every: float | None,
+    worker: bool,
+    signer: bool,
+) -> list[Child]:
+    # The children run the production settings: queued background work, hashed static names.
+    # Unless told otherwise, background work is queued for the worker started beside the web.
+    queued = os.environ.get("TUOPIN_TASKS", "database").strip() == "database"
+    env = {"DJANGO_SETTINGS_MODULE": "tuopin.settings"}
+    if queued:
+        env["TUOPIN_TASKS"] = "database"
+    web = Child(
+        "web",
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "tuopin.wsgi:application",
+            "--bind",
+            addr,
+            "--workers",
+            str(web_workers(workers)),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads or DEFAULT_THREADS),
+            "--timeout",
+            "120",
+            "--graceful-timeout",
+            "25",
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("TUOPIN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ],
+        env,
+    )
+    found = [web]
+    if worker and queued:
+        found.append(Child("worker", _tuopin("db_worker", "--no-reload", "--interval", "1"), env))
+    if signer:
+        every = sign_every or float(os.environ.get("TUOPIN_SIGN_EVERY", DEFAULT_SIGN_EVERY))
+        found.append(Child("signer", _tuopin("ledger", "sign", "--every", str(every)), env))
+    return found
+
+
+def recover() -> list[str]:
+    """Repairs at start-up, before any worker runs: runs a killed worker left "running"."""
+    interrupted = runs.mark_interrupted_runs()
+    if not interrupted:
+        return []
+    return [_("%(n)s 个参保批次因进程中断而停止，可在批次页面继续") % {"n": interrupted}]
