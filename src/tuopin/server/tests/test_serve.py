@@ -1,0 +1,135 @@
+"""`tuopin serve` for real: gunicorn answers with hashed static names, the signer signs new
+entries by itself, and SIGTERM stops everything with status 0. One SQLite install in a
+temporary home, whatever database the rest of the suite runs on."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _tuopin(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tuopin.cli", *args],
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TUOPIN_DEBUG"}}
+    env.update(
+        TUOPIN_HOME=str(home),
+        TUOPIN_MANIFEST_STATIC="true",
+        TUOPIN_LEDGER_KEY_FILE=str(home / "var" / "ledger.key"),
+    )
+    return env
+
+
+def _get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310 - loopback only
+        return resp.status, resp.read().decode()
+
+
+@pytest.fixture(scope="module")
+def install(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("serve")
+    _tuopin(home, "migrate", "--no-input", "-v", "0")
+    _tuopin(home, "ledger", "keygen")
+    _tuopin(home, "ledger", "append", "--kind", "note", "--payload", json.dumps({"n": 1}))
+    return home
+
+
+# One server for the module (migrating an install takes seconds); the SIGTERM test goes last.
+@pytest.fixture(scope="module")
+def served(install: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = _free_port()
+    proc = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "tuopin.cli", "serve", f"127.0.0.1:{port}"]
+        + ["--workers", "1", "--threads", "2", "--sign-every", "0.5"],
+        env=_env(install),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):  # up to 30 s for gunicorn to listen
+        try:
+            _get(base + "/ledger/checkpoint")
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield base, proc
+    if proc.poll() is None:
+        proc.kill()
+        proc.wait()
+
+
+def _checkpoint_size(base: str) -> int:
+    try:
+        status, text = _get(base + "/ledger/checkpoint")
+    except OSError:
+        return -1
+    return int(text.splitlines()[1]) if status == 200 else -1
+
+
+def test_it_serves_pages_with_hashed_static_files(
+    served: tuple[str, subprocess.Popen[str]],
+) -> None:
+    base, _proc = served
+    status, page = _get(base + "/campaigns/")
+    assert status == 200
+    css = re.search(r"/static/tuopin/site\.[0-9a-f]{12}\.css", page)
+    assert css is not None, "no content-hashed stylesheet"
+    status, _body = _get(base + css.group(0))
+    assert status == 200
+
+
+def test_it_signs_new_entries_by_itself(served: tuple[str, subprocess.Popen[str]]) -> None:
+    base, _proc = served
+    for _ in range(100):  # the signer runs every 0.5 s
+        if _checkpoint_size(base) == 1:
+            break
+        time.sleep(0.2)
+    assert _checkpoint_size(base) == 1
+
+
+def test_it_stops_cleanly_on_sigterm(served: tuple[str, subprocess.Popen[str]]) -> None:
+    base, proc = served
+    proc.send_signal(signal.SIGTERM)
+    out, _err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert "stopped web" in out and "stopped signer" in out and "stopped worker" in out
+    with pytest.raises(OSError):
+        _get(base + "/campaigns/")
+
+
+def test_it_refuses_to_serve_without_a_ledger_key(tmp_path: Path) -> None:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "tuopin.cli", "serve", "--dry-run"],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "ledger keygen" in result.stderr

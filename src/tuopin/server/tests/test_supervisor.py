@@ -1,0 +1,91 @@
+"""The supervisor behind `tuopin serve`: restarts a child that dies, gives up on one that keeps
+dying, and stops every child on SIGTERM. Real processes (Python one-liners), no mocks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+from tuopin.server.supervisor import Child, Supervisor
+
+
+def _py(code: str) -> list[str]:
+    return [sys.executable, "-c", textwrap.dedent(code)]
+
+
+def test_it_restarts_a_child_that_exits(tmp_path: Path) -> None:
+    marks = tmp_path / "starts"
+    # Each start appends a line and exits at once: the supervisor starts it again each time,
+    # then gives up after max_restarts.
+    child = Child("flaky", _py(f"open({str(marks)!r}, 'a').write('x\\n')"))
+    status = Supervisor([child], max_restarts=3, window=60, poll=0.05).run()
+    assert status == 1
+    assert marks.read_text().count("x") == 4  # the first start and three restarts
+
+
+def test_it_stops_all_children_on_sigterm(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    sleeper = _py(
+        f"""
+        import os, time
+        open({str(pids)!r}, 'a').write(str(os.getpid()) + '\\n')
+        time.sleep(60)
+        """
+    )
+    sup = Supervisor([Child("a", sleeper), Child("b", sleeper)], poll=0.05, stop_timeout=5)
+    # signal.signal works only in the main thread: the supervisor runs there, a timer signals.
+    timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGTERM))
+    timer.start()
+    status = sup.run()
+    timer.join()
+    assert status == 0
+    started = [int(p) for p in pids.read_text().split()]
+    assert len(started) == 2
+    for pid in started:
+        assert not _running(pid)
+
+
+def test_it_kills_a_child_that_ignores_sigterm(tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    stubborn = _py(
+        f"""
+        import signal, time
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        open({str(ready)!r}, 'w').write('1')
+        time.sleep(60)
+        """
+    )
+    sup = Supervisor([Child("stubborn", stubborn)], poll=0.05, stop_timeout=0.5)
+
+    def stop_when_ready() -> None:
+        while not ready.exists():
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    timer = threading.Thread(target=stop_when_ready)
+    timer.start()
+    assert sup.run() == 0
+    timer.join()
+    child = sup.children[0].process
+    assert child is not None and child.returncode == -signal.SIGKILL
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie still answers kill 0; ask ps for its state.
+    state = subprocess.run(  # noqa: S603
+        ["ps", "-o", "stat=", "-p", str(pid)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    return bool(state) and not state.startswith("Z")
