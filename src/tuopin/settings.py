@@ -57,7 +57,7 @@ SECRET_KEY = local_keys.secret(
     "TUOPIN_SECRET_KEY", VAR_DIR / "secret.key", create=env_bool("TUOPIN_LOCAL_KEYS", DEBUG)
 )
 # Key for the keyed hash that looks up ID numbers; separate from SECRET_KEY so that either can
-# be rotated alone (`tuopin registry rotate-id-hash-key` recomputes every Person.id_hash).
+# be rotated alone (`tuopin rotate_id_hash_key` recomputes every Person.id_hash).
 ID_HASH_KEY = local_keys.secret(
     "TUOPIN_ID_HASH_KEY", VAR_DIR / "id_hash.key", create=env_bool("TUOPIN_LOCAL_KEYS", DEBUG)
 )
