@@ -13,7 +13,13 @@ BIN = Path(sys.executable).parent
 def fresh_database(engine: str, pg_url: str, home: Path) -> dict[str, str]:
     """Drop and create the engine's benchmark database, migrate it, return the environment."""
     (home / "var").mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, TUOPIN_HOME=str(home), DJANGO_SETTINGS_MODULE="tuopin.settings")
+    # A throw-away single-machine install: its keys are generated under its var/.
+    env = dict(
+        os.environ,
+        TUOPIN_HOME=str(home),
+        DJANGO_SETTINGS_MODULE="tuopin.settings",
+        TUOPIN_LOCAL_KEYS="true",
+    )
     env.pop("DATABASE_URL", None)
     if engine == "sqlite":
         for suffix in ("", "-wal", "-shm"):
