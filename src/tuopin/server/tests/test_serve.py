@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def _tuopin(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def _env(home: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TUOPIN_DEBUG"}}
     env.update(
+        # A database named by URL: it must get the same SQLite options as the default one.
+        DATABASE_URL=f"sqlite:///{home}/named.sqlite3",
         TUOPIN_HOME=str(home),
         TUOPIN_MANIFEST_STATIC="true",
         TUOPIN_LEDGER_KEY_FILE=str(home / "var" / "ledger.key"),
@@ -56,7 +59,20 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _tuopin(home, "migrate", "--no-input", "-v", "0")
     _tuopin(home, "ledger", "keygen")
     _tuopin(home, "ledger", "append", "--kind", "note", "--payload", json.dumps({"n": 1}))
+    _tuopin(home, "accounts", "create", "platform", "--role", "operator", "--password", "pw-op-1")
+    subprocess.run(  # noqa: S603
+        [sys.executable, "-c", OPEN_CAMPAIGN], env=_env(home), check=True, capture_output=True
+    )
     return home
+
+
+OPEN_CAMPAIGN = """
+import datetime as dt, django
+django.setup()
+from tuopin.charity.models import Campaign
+Campaign.objects.create(slug="c", title="c", programme_name="c", goal_fen=10**9,
+    starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2099, 1, 1), status="open")
+"""
 
 
 # One server for the module (migrating an install takes seconds); the SIGTERM test goes last.
@@ -65,7 +81,7 @@ def served(install: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = _free_port()
     proc = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "tuopin.cli", "serve", f"127.0.0.1:{port}"]
-        + ["--workers", "1", "--threads", "2", "--sign-every", "0.5"],
+        + ["--workers", "2", "--threads", "8", "--sign-every", "0.5"],
         env=_env(install),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -111,6 +127,29 @@ def test_it_signs_new_entries_by_itself(served: tuple[str, subprocess.Popen[str]
             break
         time.sleep(0.2)
     assert _checkpoint_size(base) == 1
+
+
+def test_concurrent_donation_notifications_are_all_recorded(
+    install: Path, served: tuple[str, subprocess.Popen[str]]
+) -> None:
+    base, _proc = served
+    token = _tuopin(install, "accounts", "token", "platform").stdout.strip()
+
+    def notify(n: int) -> int:
+        body = json.dumps(
+            {"campaign": "c", "channel": "online", "amount_fen": 100 + n, "payment_ref": f"p{n}"}
+        ).encode()
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            base + "/api/v1/charity/donations",
+            data=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as resp:  # noqa: S310
+            return int(resp.status)
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        answers = list(pool.map(notify, range(40)))
+    assert answers == [201] * 40
 
 
 def test_it_stops_cleanly_on_sigterm(served: tuple[str, subprocess.Popen[str]]) -> None:
