@@ -54,7 +54,11 @@ class Command(BaseCommand):
             raise CommandError("the new key must differ from the current keys", returncode=2)
         total = Person.objects.count()
         with progress_bar(total, "重算", enabled=not opts["no_progress"]) as bar:
-            n = rehash_all(new_key=new_key, progress=lambda done: bar.update(done - bar.n))
+
+            def advance(done: int) -> None:
+                bar.update(done - bar.n)
+
+            n = rehash_all(new_key=new_key, progress=advance)
         if opts["generate"]:
             tmp = local_file.with_suffix(".key.new")
             tmp.write_text(new_key + "\n", encoding="ascii")
