@@ -242,3 +242,29 @@ def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_s
     assert PremiumPayment.objects.get().people == 4
     kinds = list(Entry.objects.order_by("index").values_list("kind", flat=True))[entries_before:]
     assert kinds == ["enrollment", "premium", "refund"]  # nothing of 定西's batch
+
+
+def test_a_deep_poverty_programme_leaves_out_a_poor_county_that_is_not_deep(people) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.areas import services as areas
+
+    areas.set_poverty_flags(code="621102000000", national_poor=True, deep_poverty=False)
+    programme(slug="national")
+    programme(slug="deep", require_deep_poverty=True)
+    services.enroll(programme_slug="national", period_start=PERIOD)
+    services.enroll(programme_slug="deep", period_start=PERIOD)
+    assert "定西人" in insured("national")
+    assert "定西人" not in insured("deep")
+
+
+def test_a_policy_follows_its_person_to_another_qualifying_village(people) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.conftest import VILLAGE_B
+    from tuopin.registry.models import Household, Person
+
+    programme()
+    services.enroll(programme_slug="dlz", period_start=PERIOD)
+    Household.objects.filter(members__name="妇女").update(village_id=VILLAGE_B)
+    Person.objects.filter(name="妇女").update(village_code=VILLAGE_B)
+    result = services.enroll(programme_slug="dlz", period_start=PERIOD)
+    assert result.exited == 0 and result.enrolled == 0
+    moved = Policy.objects.get(person__name="妇女")
+    assert (moved.status, moved.village_code) == ("active", VILLAGE_B)
