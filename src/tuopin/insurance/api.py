@@ -242,23 +242,6 @@ class RunOut(Schema):
     error: str
 
 
-def _run(r: EnrollmentRun) -> dict[str, object]:
-    return {
-        "id": r.pk,
-        "programme": r.programme.slug,
-        "period_start": r.period_start,
-        "status": r.status,
-        "percent": r.percent,
-        "counties_done": r.counties_done,
-        "counties_total": r.counties_total,
-        "eligible": r.eligible,
-        "enrolled": r.enrolled,
-        "exited": r.exited,
-        "premium_fen": r.premium_fen,
-        "error": r.error,
-    }
-
-
 @router.post(
     "/programmes/{slug}/runs",
     response={201: RunOut},
@@ -274,7 +257,7 @@ def start_run(request: HttpRequest, slug: str, body: EnrollIn) -> Status:  # typ
         override_reason=body.override_reason,
     )
     run.refresh_from_db()
-    return Status(201, _run(run))
+    return Status(201, runs.summary(run))
 
 
 @router.post(
@@ -285,7 +268,7 @@ def start_run(request: HttpRequest, slug: str, body: EnrollIn) -> Status:  # typ
 def resume_run(request: HttpRequest, run_id: int) -> dict[str, object]:
     run = runs.resume_run(by=acting_user(request), run_id=run_id)
     run.refresh_from_db()
-    return _run(run)
+    return runs.summary(run)
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="An enrollment run's progress")
@@ -294,4 +277,4 @@ def get_run(request: HttpRequest, run_id: int) -> dict[str, object]:
     run = EnrollmentRun.objects.select_related("programme").filter(pk=run_id).first()
     if run is None:
         raise RunNotFound(_("参保批次不存在"))
-    return _run(run)
+    return runs.summary(run)

@@ -41,6 +41,24 @@ def _this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def summary(run: EnrollmentRun) -> dict[str, object]:
+    """A run's state as the API and the progress page's poll report it (one shape for both)."""
+    return {
+        "id": run.pk,
+        "programme": run.programme.slug,
+        "period_start": run.period_start,
+        "status": run.status,
+        "percent": run.percent,
+        "counties_done": run.counties_done,
+        "counties_total": run.counties_total,
+        "eligible": run.eligible,
+        "enrolled": run.enrolled,
+        "exited": run.exited,
+        "premium_fen": run.premium_fen,
+        "error": run.error,
+    }
+
+
 def execute_run(run_id: int) -> None:
     """Carry out a queued run, recording its progress and outcome on the run.
 

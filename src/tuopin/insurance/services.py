@@ -224,6 +224,20 @@ def _members_digest(programme: Programme, period_start: dt.date, county: str, at
     return digest.hexdigest()
 
 
+def _require_funds(campaign: Campaign | None, amount_fen: int) -> None:
+    """The one funds check: premiums may not exceed what the campaign raised, less refunds and
+    premiums already paid (no funding campaign: no limit)."""
+    if campaign is None:
+        return
+    available = selectors.campaign_funds(campaign)["available_fen"]
+    if amount_fen > available:
+        raise BadProgramme(
+            _("善款不足：需要 %(need)s，可用 %(have)s（运营人员可填写原因后强制执行）")
+            % {"need": format_yuan(amount_fen), "have": format_yuan(available)},
+            code="insufficient_funds",
+        )
+
+
 def _batch(
     programme: Programme,
     period_start: dt.date,
@@ -257,14 +271,8 @@ def _batch(
         if not people:
             return 0, []
         amount = people * programme.premium_fen
-        if campaign is not None and not override_reason:
-            available = selectors.campaign_funds(campaign)["available_fen"]
-            if amount > available:  # a concurrent run spent the money first
-                raise BadProgramme(
-                    _("善款不足：需要 %(need)s，可用 %(have)s（运营人员可填写原因后强制执行）")
-                    % {"need": format_yuan(amount), "have": format_yuan(available)},
-                    code="insufficient_funds",
-                )
+        if not override_reason:  # again, under the lock: a concurrent run may have spent it
+            _require_funds(campaign, amount)
         base = {"programme": programme.slug, "period_start": period_start.isoformat()}
         enrolled = ledger.append_entry(
             kind="enrollment",
@@ -338,14 +346,8 @@ def enroll(
         by_county = [(code, int(n)) for code, n in cur.fetchall()]
     eligible = sum(n for _code, n in by_county)
     premium = eligible * programme.premium_fen
-    if programme.campaign is not None and eligible and not override_reason:
-        available = selectors.campaign_funds(programme.campaign)["available_fen"]
-        if premium > available:
-            raise BadProgramme(
-                _("善款不足：需要 %(need)s，可用 %(have)s（运营人员可填写原因后强制执行）")
-                % {"need": format_yuan(premium), "have": format_yuan(available)},
-                code="insufficient_funds",
-            )
+    if eligible and not override_reason:
+        _require_funds(programme.campaign, premium)
     if run is not None:
         EnrollmentRun.objects.filter(pk=run.pk).update(
             status=RunStatus.RUNNING,

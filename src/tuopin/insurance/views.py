@@ -207,18 +207,7 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     """An enrollment run's progress bar (refreshes itself while the run is going)."""
     r = get_object_or_404(EnrollmentRun.objects.select_related("programme"), pk=run_id)
     if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "status": r.status,
-                "percent": r.percent,
-                "counties_done": r.counties_done,
-                "counties_total": r.counties_total,
-                "enrolled": r.enrolled,
-                "exited": r.exited,
-                "premium_fen": r.premium_fen,
-                "error": r.error,
-            }
-        )
+        return JsonResponse(runs.summary(r))
     going = r.status in (RunStatus.QUEUED, RunStatus.RUNNING)
     may_resume = r.status in runs.RESUMABLE and request.user.has_perm("insurance.add_enrollmentrun")
     return render(request, "insurance/run.html", {"r": r, "going": going, "may_resume": may_resume})
@@ -230,10 +219,8 @@ def resume_run(request: HttpRequest, run_id: int) -> HttpResponse:
     """Queue an interrupted or failed run again (enrollment is idempotent)."""
     try:
         runs.resume_run(by=acting_user(request), run_id=run_id)
-    except NotFound:
-        raise Http404 from None
-    except core_errors.PermissionDenied:
-        raise PermissionDenied from None
+    except (NotFound, core_errors.PermissionDenied):
+        raise  # a 404 or 403 page (core.errorpages)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("insurance:run", run_id=run_id)

@@ -22,7 +22,9 @@ SHOW = (
 
 
 def _env(home: Path, **extra: str) -> dict[str, str]:
+    # DJANGO_ALLOW_ASYNC_UNSAFE: set by the Playwright tests in this process, never in production.
     drop = {"TUOPIN_SECRET_KEY", "TUOPIN_ID_HASH_KEY", "TUOPIN_LOCAL_KEYS", "DATABASE_URL"}
+    drop |= {"DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in drop and k != "TUOPIN_DEBUG"}
     env.update(TUOPIN_HOME=str(home), DJANGO_SETTINGS_MODULE="tuopin.settings", **extra)
     return env

@@ -157,3 +157,24 @@ def test_the_api_resumes_an_interrupted_run(
     assert answer.status_code == 200 and answer.json()["status"] == "queued"
     run.refresh_from_db()
     assert run.status == RunStatus.DONE
+
+
+def test_a_cadre_posting_resume_gets_forbidden(programme: Programme, cadre_a) -> None:  # type: ignore[no-untyped-def]
+    run = _run(programme, status=RunStatus.INTERRUPTED)
+    client = Client()
+    client.force_login(cadre_a)
+    assert client.post(f"/insurance/runs/{run.pk}/resume").status_code == 403
+
+
+def test_resuming_a_missing_run_is_not_found(operator) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(operator)
+    assert client.post("/insurance/runs/999999/resume").status_code == 404
+
+
+def test_resuming_a_finished_run_from_the_page_says_why(programme: Programme, operator) -> None:  # type: ignore[no-untyped-def]
+    run = _run(programme, status=RunStatus.DONE)
+    client = Client()
+    client.force_login(operator)
+    page = client.post(f"/insurance/runs/{run.pk}/resume", follow=True).content.decode()
+    assert "只有已中断或失败的批次可以继续" in page
