@@ -1,5 +1,9 @@
-"""Reads of the insurance app. Everything about people is scoped through ``accounts.scoping``;
-aggregates (for the public and observers) hold no personal data."""
+"""Reads of the insurance app: the access layer for people's cover and programme progress.
+
+Everything about people checks the permission (``insurance.view_policy`` and
+``registry.view_person``) and the scope (``accounts.scoping``); progress checks
+``insurance.view_progress``; the public aggregates hold no personal data.
+"""
 
 from __future__ import annotations
 
@@ -16,15 +20,16 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuopin.accounts import scoping
+from tuopin.accounts import permissions, scoping
 from tuopin.areas.models import Area, Level
 from tuopin.charity.models import Campaign, Refund
 from tuopin.registry.choices import MemberStatus, Relation, Sex
+from tuopin.registry import selectors as registry
 from tuopin.registry.models import Person
 
 from . import limits
 from .eligibility import years_before
-from .errors import PolicyNotFound
+from .errors import PolicyNotFound, RunNotFound
 from .models import (
     Benefit,
     CoverageItem,
@@ -88,9 +93,32 @@ def used_fen(policy_id: int, benefit: str) -> int:
 # -- people's cover (scoped) -------------------------------------------------------------
 
 
+VIEW_POLICY = "insurance.view_policy"
+VIEW_PROGRESS = "insurance.view_progress"
+
+
 def may_view_cover(user: AnyUser) -> bool:
     """Whether ``user`` may see people's cover at all (then only within their scope)."""
-    return user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")
+    return permissions.has(user, VIEW_POLICY) and permissions.has(user, "registry.view_person")
+
+
+def _require_cover(user: AnyUser) -> None:
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    permissions.require(user, "registry.view_person", _("没有查看保障的权限"))
+
+
+def require_progress(user: AnyUser) -> None:
+    """Programme progress (aggregates) is for operators and observers."""
+    permissions.require(user, VIEW_PROGRESS, _("没有查看项目进展的权限"))
+
+
+def villages_for(user: AnyUser, *, q: str = "") -> QuerySet[Area]:
+    """Villages in scope whose cover the user may see, by name (contains)."""
+    _require_cover(user)
+    qs = scoping.scope(Area.objects.filter(level=Level.VILLAGE), user, "code")
+    if q.strip():
+        qs = qs.filter(name__contains=q.strip())
+    return qs.order_by("code")
 
 
 @dataclass
@@ -198,6 +226,7 @@ def village_cover(
 ) -> VillageCover:
     """Every villager with each programme's cover this period and what remains of each
     benefit. A fixed number of queries whatever the village's size."""
+    _require_cover(user)
     if not scoping.covers(user, village_code):
         raise PolicyNotFound(_("村不存在"))
     village = Area.objects.filter(code=village_code, level=Level.VILLAGE).first()
@@ -283,11 +312,8 @@ class PersonCover:
 
 def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) -> PersonCover:
     """One villager's policies (every period) and payouts; out of scope is not found."""
-    person = (
-        scoping.scope(Person.objects.select_related("household"), user, "village_code")
-        .filter(pk=person_id)
-        .first()
-    )
+    _require_cover(user)
+    person = registry.people_for(user).filter(pk=person_id).first()
     if person is None:
         raise PolicyNotFound(_("此人不存在"))
     on = on or timezone.localdate()
@@ -305,14 +331,27 @@ def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) ->
     )
 
 
+def policies_for(user: AnyUser) -> QuerySet[Policy]:
+    """Policies whose holder lies in the user's scope (the back office's list)."""
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    return scoping.scope(Policy.objects.all(), user, "village_code")
+
+
+def payouts_for(user: AnyUser) -> QuerySet[Payout]:
+    """Payouts on policies whose holder lies in the user's scope."""
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    return scoping.scope(Payout.objects.all(), user, "village_code")
+
+
 def get_policy_for(user: AnyUser, policy_no: str, *, for_update: bool = False) -> Policy:
     """A policy by its number, if the holder lies in the user's scope; else not found."""
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))  # before parsing
     parsed = parse_policy_number(policy_no)
     missing = PolicyNotFound(_("保单不存在：%(n)s") % {"n": policy_no})
     if parsed is None:
         raise missing
     slug, period_start, person_id = parsed
-    qs = scoping.scope(Policy.objects.select_related("programme"), user, "village_code")
+    qs = policies_for(user).select_related("programme")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     policy = qs.filter(programme__slug=slug, period_start=period_start, person_id=person_id).first()
@@ -392,9 +431,10 @@ class ProgrammeSummary:
     payouts_fen: int
 
 
-def programme_summaries() -> list[ProgrammeSummary]:
+def programme_summaries(user: AnyUser) -> list[ProgrammeSummary]:
     """Every programme's latest period in figures, for the list page: four grouped queries
     whatever the number of programmes."""
+    require_progress(user)
     programmes = list(
         Programme.objects.select_related("campaign")
         .annotate(latest=Max("policies__period_start"))
@@ -455,8 +495,11 @@ class ProgrammeProgress:
     runs: list[EnrollmentRun]
 
 
-def programme_progress(programme: Programme, period_start: dt.date | None) -> ProgrammeProgress:
+def programme_progress(
+    user: AnyUser, programme: Programme, period_start: dt.date | None
+) -> ProgrammeProgress:
     """Aggregates of one programme for one period (default: the latest): no personal data."""
+    require_progress(user)
     periods = list(
         Policy.objects.filter(programme=programme)
         .values_list("period_start", flat=True)
@@ -493,3 +536,12 @@ def programme_progress(programme: Programme, period_start: dt.date | None) -> Pr
         by_benefit=by_benefit,
         runs=list(EnrollmentRun.objects.filter(programme=programme)[:10]),
     )
+
+
+def get_run_for(user: AnyUser, run_id: int) -> EnrollmentRun:
+    """An enrollment run (aggregates and its outcome), for who may see progress."""
+    require_progress(user)
+    run = EnrollmentRun.objects.select_related("programme").filter(pk=run_id).first()
+    if run is None:
+        raise RunNotFound(_("参保批次不存在"))
+    return run

@@ -350,8 +350,8 @@ def test_the_cadre_lists_who_is_not_yet_insured(insured: Programme, cadre_a) -> 
 
 def test_the_programme_list_sums_each_latest_period(insured: Programme, operator) -> None:  # type: ignore[no-untyped-def]
     services.record_payout(policy=policy_of("唐俊"), benefit="accident", loss_fen=12_300)
-    (summary,) = selectors.programme_summaries()
-    progress = selectors.programme_progress(insured, None)
+    (summary,) = selectors.programme_summaries(operator)
+    progress = selectors.programme_progress(operator, insured, None)
     assert (
         (summary.period_start, summary.insured, summary.premiums_fen, summary.payouts_fen)
         == (
