@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import permissions, scoping
 from tuopin.areas.models import Area, Level
 from tuopin.charity.models import Campaign, Refund
-from tuopin.registry.choices import MemberStatus, Relation, Sex
 from tuopin.registry import selectors as registry
+from tuopin.registry.choices import MemberStatus, Relation, Sex
 from tuopin.registry.models import Person
 
 from . import limits

@@ -15,13 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tuopin.accounts import scoping
 from tuopin.accounts.selectors import acting_user
 from tuopin.areas.models import Area, Level
 from tuopin.core.errors import DomainError, NotFound
 
 from . import selectors, services
-from .models import CoverageItem, EnrollmentRun, ExitReason, Programme, RunStatus
+from .models import CoverageItem, ExitReason, Programme, RunStatus
 
 
 @login_required

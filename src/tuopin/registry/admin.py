@@ -50,18 +50,48 @@ class PersonShown:
         return obj.masked_phone
 
 
+_INLINE_PERSON = ["name", "masked_id_number", "sex", "age", "relation", "health", "status"]
+_STATUS_CHANGE = ["at", "from_status", "to_status", "year", "reason", "by"]
+_HOUSEHOLD = [
+    "household_no",
+    "village",
+    "address",
+    "household_type",
+    "poverty_cause",
+    "status",
+    "status_year",
+    "head_name",
+    "member_count",
+]
+_PERSON = [
+    "name",
+    "masked_id_number",
+    "sex",
+    "age",
+    "relation",
+    "household",
+    "village_code",
+    "education",
+    "health",
+    "student_status",
+    "masked_phone",
+    "status",
+    "left_on",
+]
+
+
 class PersonInline(ViewOnly, PersonShown, admin.TabularInline):
     model = Person
-    fields = ["name", "masked_id_number", "sex", "age", "relation", "health", "status"]
-    readonly_fields = fields
+    fields = tuple(_INLINE_PERSON)
+    readonly_fields = _INLINE_PERSON
     extra = 0
     show_change_link = True
 
 
 class StatusChangeInline(ViewOnly, admin.TabularInline):
     model = StatusChange
-    fields = ["at", "from_status", "to_status", "year", "reason", "by"]
-    readonly_fields = fields
+    fields = tuple(_STATUS_CHANGE)
+    readonly_fields = _STATUS_CHANGE
     extra = 0
 
 
@@ -78,18 +108,8 @@ class HouseholdAdmin(ViewOnly, admin.ModelAdmin):  # type: ignore[misc]
     ]
     list_filter = ["status", "household_type", "poverty_cause"]
     search_fields = ["=household_no", "head_name"]
-    fields = [
-        "household_no",
-        "village",
-        "address",
-        "household_type",
-        "poverty_cause",
-        "status",
-        "status_year",
-        "head_name",
-        "member_count",
-    ]
-    readonly_fields = fields
+    fields = tuple(_HOUSEHOLD)
+    readonly_fields = _HOUSEHOLD
     inlines = [PersonInline, StatusChangeInline]
     list_select_related = ["village"]
     show_full_result_count = False
@@ -105,22 +125,8 @@ class PersonAdmin(ViewOnly, PersonShown, admin.ModelAdmin):  # type: ignore[misc
     search_fields = ["name"]
     list_select_related = ["household"]
     show_full_result_count = False
-    fields = [
-        "name",
-        "masked_id_number",
-        "sex",
-        "age",
-        "relation",
-        "household",
-        "village_code",
-        "education",
-        "health",
-        "student_status",
-        "masked_phone",
-        "status",
-        "left_on",
-    ]
-    readonly_fields = [*fields, "phone"]
+    fields = tuple(_PERSON)
+    readonly_fields = [*_PERSON, "phone"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         return selectors.people_for(request.user)
@@ -128,5 +134,5 @@ class PersonAdmin(ViewOnly, PersonShown, admin.ModelAdmin):  # type: ignore[misc
     def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         # The whole phone number only for users who may unmask.
         if scoping.may_unmask(request.user):
-            return [("phone" if f == "masked_phone" else f) for f in self.fields]
-        return self.fields
+            return tuple(("phone" if f == "masked_phone" else f) for f in _PERSON)
+        return tuple(_PERSON)

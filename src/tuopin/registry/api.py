@@ -160,9 +160,10 @@ def find_people(request: HttpRequest, name: str = "") -> list[dict[str, object]]
             _("按证件号码查找请用 POST /api/v1/people/search（号码放在请求体中）"),
             code="id_number_in_url",
         )
+    qs = selectors.people_for(request.user, name=name)  # 403 before anything else
     if not name.strip():
         return []
-    return _found(request, list(selectors.people_for(request.user, name=name)[:PAGE_SIZE]))
+    return _found(request, list(qs[:PAGE_SIZE]))
 
 
 class PeopleSearchIn(Schema):
@@ -176,11 +177,11 @@ class PeopleSearchIn(Schema):
     summary="Find people by whole ID number or name, in the body (never in the URL)",
 )
 def search_people(request: HttpRequest, body: PeopleSearchIn) -> list[dict[str, object]]:
-    if not body.id_number.strip() and not body.name.strip():
-        return []
     qs = selectors.people_for(
         request.user, name=body.name or None, id_number=body.id_number or None
     )
+    if not body.id_number.strip() and not body.name.strip():
+        return []
     return _found(request, list(qs[:PAGE_SIZE]))
 
 
