@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 
 from tuopin.accounts import services as accounts
-from tuopin.registry import services
 from tuopin.core.errors import PermissionDenied
+from tuopin.registry import services
 from tuopin.registry.errors import BadStatusChange, HouseholdNotFound
 from tuopin.registry.models import Household, Person, StatusChange
 
