@@ -75,3 +75,11 @@ def test_mask_hides_the_birth_date_and_the_sequence() -> None:
     # Region + birth date + last four rebuilt the number: the sequence must stay hidden too.
     shown = idcard.mask("11010519491231002X")
     assert "19491231" not in shown and "002" not in shown
+
+
+def test_a_mobile_number_keeps_its_prefix_and_last_four() -> None:
+    from tuopin.core import masking
+
+    assert masking.mask_phone("13912345678") == "139****5678"
+    assert masking.mask_phone("0718-1234") == "*******34"
+    assert masking.mask_phone("") == ""
