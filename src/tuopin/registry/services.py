@@ -201,6 +201,7 @@ def _export_lines(people: QuerySet[Person], unmask: bool) -> Iterator[list[objec
 def export_registry(*, user: User, path: str | Path, area: str | None = None) -> int:
     """Write the user's scope to CSV (UTF-8 with BOM) or XLSX by the file's suffix."""
     path = Path(path)
+    rows = export_rows(user=user, area=area)  # refused before any file is written
     n = 0
     if path.suffix.lower() == ".xlsx":
         from openpyxl import Workbook
@@ -208,7 +209,7 @@ def export_registry(*, user: User, path: str | Path, area: str | None = None) ->
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("建档立卡")
         ws.append(export_header(user=user))
-        for row in export_rows(user=user, area=area):
+        for row in rows:
             ws.append(row)
             n += 1
         wb.save(path)
@@ -216,7 +217,7 @@ def export_registry(*, user: User, path: str | Path, area: str | None = None) ->
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(export_header(user=user))
-        for row in export_rows(user=user, area=area):
+        for row in rows:
             writer.writerow(row)
             n += 1
     return n

@@ -104,3 +104,18 @@ def test_the_type_and_text_filters_keep_only_matches(county_officer) -> None:  #
         h.household_no for h in selectors.households_for(county_officer, household_type="dibao")
     ] == ["B001"]
     assert [h.household_no for h in selectors.households_for(county_officer, q="王")] == ["A002"]
+
+
+def test_the_command_line_exports_as_the_named_user_and_refuses_a_cadre(
+    tmp_path,
+    cadre_a,
+    county_officer,  # type: ignore[no-untyped-def]
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "e.csv"
+    with pytest.raises(CommandError) as exc:
+        call_command("registry", "export", str(out), "--user", cadre_a.username)
+    assert exc.value.returncode == 2 and not out.exists()
+    call_command("registry", "export", str(out), "--user", county_officer.username)
+    assert "C001" not in out.read_text(encoding="utf-8-sig")
