@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, scoping
 from tuopin.areas.models import Area, Level
+from tuopin.core.masking import age_on
 from tuopin.charity.models import Campaign, Refund
 from tuopin.registry import selectors as registry
 from tuopin.registry.choices import MemberStatus, Relation, Sex
@@ -163,10 +164,6 @@ class VillageCover:
     on: dt.date
     programmes: list[Programme]
     villagers: list[Villager]
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def _current(qs: QuerySet[Policy], on: dt.date) -> QuerySet[Policy]:
