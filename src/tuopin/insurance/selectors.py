@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, scoping
 from tuopin.areas.models import Area, Level
-from tuopin.core.masking import age_on
 from tuopin.charity.models import Campaign, Refund
+from tuopin.core.masking import age_on
 from tuopin.registry import selectors as registry
 from tuopin.registry.choices import MemberStatus, Relation, Sex
 from tuopin.registry.models import Person
