@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 from tuopin.accounts.selectors import acting_user
 
-from . import selectors, services
+from . import progress, selectors, services
 from .models import EnrollmentRun
 
 router = Router(tags=["insurance"])
@@ -191,7 +191,7 @@ class ProgressOut(Schema):
 def programme_progress(
     request: HttpRequest, slug: str, period: dt.date | None = None
 ) -> dict[str, object]:
-    g = selectors.programme_progress(request.user, services.get_programme(slug), period)
+    g = progress.programme_progress(request.user, services.get_programme(slug), period)
     return {
         "programme": g.programme.slug,
         "name": g.programme.name,
@@ -261,4 +261,4 @@ def start_run(request: HttpRequest, slug: str, body: EnrollIn) -> Status:  # typ
 
 @router.get("/runs/{run_id}", response=RunOut, summary="An enrollment run's progress")
 def get_run(request: HttpRequest, run_id: int) -> dict[str, object]:
-    return _run(selectors.get_run_for(request.user, run_id))
+    return _run(progress.get_run_for(request.user, run_id))

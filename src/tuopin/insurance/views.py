@@ -19,7 +19,7 @@ from tuopin.accounts.selectors import acting_user
 from tuopin.areas.models import Area, Level
 from tuopin.core.errors import DomainError, NotFound
 
-from . import selectors, services
+from . import progress, selectors, services
 from .models import CoverageItem, ExitReason, Programme, RunStatus
 
 
@@ -111,7 +111,7 @@ def villager(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @permission_required("insurance.view_progress", raise_exception=True)
 def programmes(request: HttpRequest) -> HttpResponse:
-    rows = selectors.programme_summaries(request.user)
+    rows = progress.programme_summaries(request.user)
     return render(request, "insurance/programmes.html", {"rows": rows})
 
 
@@ -137,9 +137,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             period = dt.date.fromisoformat(request.GET["period"])
         except ValueError:
             period = None
-    progress = selectors.programme_progress(request.user, prog, period)
+    figures = progress.programme_progress(request.user, prog, period)
     may_enroll = request.user.has_perm("insurance.add_enrollmentrun")
-    form = EnrollForm(initial={"period_start": progress.period_start or prog.starts_on})
+    form = EnrollForm(initial={"period_start": figures.period_start or prog.starts_on})
     preview = None
     if may_enroll and request.GET.get("period_start"):
         form = EnrollForm(request.GET)
@@ -168,13 +168,11 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         "insurance/programme.html",
         {
             "p": prog,
-            "g": progress,
+            "g": figures,
             "coverage": prog.coverage.order_by("id"),
-            "county_rows": [(c.name, c.insured) for c in progress.by_county],
-            "benefit_rows": [(label, fen // 100) for label, fen in progress.by_benefit],
-            "points": [
-                (c.name, c.longitude, c.latitude, c.insured, "") for c in progress.by_county
-            ],
+            "county_rows": [(c.name, c.insured) for c in figures.by_county],
+            "benefit_rows": [(label, fen // 100) for label, fen in figures.by_benefit],
+            "points": [(c.name, c.longitude, c.latitude, c.insured, "") for c in figures.by_county],
             "may_enroll": may_enroll,
             "form": form,
             "preview": preview,
@@ -186,7 +184,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required("insurance.view_progress", raise_exception=True)
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     """An enrollment run's progress bar (refreshes itself while the run is going)."""
-    r = selectors.get_run_for(request.user, run_id)
+    r = progress.get_run_for(request.user, run_id)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {

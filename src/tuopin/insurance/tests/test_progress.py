@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tuopin.insurance import selectors, services
+from tuopin.insurance import progress, services
 from tuopin.insurance.models import CoverageItem, Policy, Programme
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -60,10 +60,10 @@ def test_programme_summaries_take_the_same_queries_for_one_and_for_four_programm
     warm_operator,  # type: ignore[no-untyped-def]
 ) -> None:
     add_programme(warm_operator, "p1")
-    one = count(lambda: selectors.programme_summaries(warm_operator))
+    one = count(lambda: progress.programme_summaries(warm_operator))
     for slug in ("p2", "p3", "p4"):
         add_programme(warm_operator, slug)
-    assert count(lambda: selectors.programme_summaries(warm_operator)) == one
+    assert count(lambda: progress.programme_summaries(warm_operator)) == one
 
 
 def test_the_programme_list_page_takes_the_same_queries_for_one_and_for_four(
@@ -82,7 +82,7 @@ def test_the_programme_list_page_takes_the_same_queries_for_one_and_for_four(
 def test_each_summary_counts_its_own_programme(warm_operator) -> None:  # type: ignore[no-untyped-def]
     add_programme(warm_operator, "young", min_age=18, max_age=40)  # 朱婷婷 only (born 1995)
     add_programme(warm_operator, "all", min_age=0, max_age=100)  # the six of 巴东 (poor county)
-    rows = {s.programme.slug: s for s in selectors.programme_summaries(warm_operator)}
+    rows = {s.programme.slug: s for s in progress.programme_summaries(warm_operator)}
     assert (rows["young"].insured, rows["young"].premiums_fen) == (1, 100)
     assert (rows["all"].insured, rows["all"].premiums_fen) == (6, 600)
     assert rows["young"].payouts_fen == rows["all"].payouts_fen == 1_000
@@ -96,6 +96,6 @@ def test_an_observer_sees_progress_and_a_cadre_does_not(
     from tuopin.core.errors import PermissionDenied
 
     add_programme(warm_operator, "p1")
-    assert [s.programme.slug for s in selectors.programme_summaries(observer)] == ["p1"]
+    assert [s.programme.slug for s in progress.programme_summaries(observer)] == ["p1"]
     with pytest.raises(PermissionDenied):
-        selectors.programme_summaries(cadre_a)
+        progress.programme_summaries(cadre_a)
