@@ -14,7 +14,7 @@ from django.db.models import Model, Q, QuerySet
 
 from tuopin.areas import codes
 
-from . import roles
+from . import permissions, roles
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -72,4 +72,5 @@ def covers(user: User | AnonymousUser, code: str) -> bool:
 
 
 def may_unmask(user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and user.has_perm(roles.UNMASK_PERMISSION))
+    """Whether ``user`` sees whole ID numbers, birth dates and phones (``docs/privacy.md``)."""
+    return permissions.has(user, roles.UNMASK_PERMISSION)

@@ -81,7 +81,13 @@ def build(area_code: str, birth_date: dt.date, sequence: int) -> str:
 
 
 def mask(value: str) -> str:
-    """``110101********1234``: area code and the last four characters stay visible."""
-    if len(value) <= 10:
+    """``110101***********X``: the region (first six) and the check character stay visible.
+
+    Hiding only the birth date is not enough: pages print the birth date (or the sex and
+    age) beside the number, and the region is the village's county. With the birth date
+    known to the year and the check character shown, some 16,000 numbers fit; never show the
+    whole birth date next to a masked number (see ``docs/privacy.md``).
+    """
+    if len(value) <= 7:
         return "*" * len(value)
-    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+    return value[:6] + "*" * (len(value) - 7) + value[-1:]

@@ -245,6 +245,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     from django.db.models.functions import Mod
     from django.utils import timezone
 
+    from tuopin.accounts import selectors as account_selectors
     from tuopin.areas.models import Area, Level
     from tuopin.charity import services as charity
     from tuopin.charity.models import Campaign, CampaignStatus
@@ -253,6 +254,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     from tuopin.insurance.models import CoverageItem, Payout, Policy, Programme
     from tuopin.ledger import services as ledger
 
+    operator = account_selectors.get_user("operator")  # made by create_users
     rng = random.Random(seed)
     year = timezone.localdate().year
     period = dt.date(year, 1, 1)
@@ -274,27 +276,40 @@ def build_insurance(result: DemoResult, seed: int) -> None:
         )
         counties = [a for a in poor if not spec["provinces"] or a.code[:2] in spec["provinces"]]
         campaign.counties.set(counties)
-        programme, _new = Programme.objects.get_or_create(
-            slug=spec["slug"],
-            defaults={
-                k: spec[k]
-                for k in ("name", "sponsor", "insurer", "premium_fen", "min_age", "max_age", "sex")
-            }
-            | {"campaign": campaign, "starts_on": start, "ends_on": end},
-        )
-        if spec["provinces"]:
-            programme.counties.set(counties)
-        for benefit, per_claim, yearly, deductible, rate, waiting in spec["coverage"]:
-            CoverageItem.objects.get_or_create(
-                programme=programme,
-                benefit=benefit,
-                defaults={
-                    "per_claim_limit_fen": per_claim,
-                    "yearly_limit_fen": yearly,
-                    "deductible_fen": deductible,
-                    "reimbursement_bp": rate,
-                    "waiting_days": waiting,
-                },
+        programme = Programme.objects.filter(slug=spec["slug"]).first()
+        if programme is None:  # set up once, through the service the operator's page uses
+            programme = insurance.save_programme(
+                by=operator,
+                programme=Programme(
+                    slug=spec["slug"],
+                    campaign=campaign,
+                    starts_on=start,
+                    ends_on=end,
+                    **{
+                        k: spec[k]
+                        for k in (
+                            "name",
+                            "sponsor",
+                            "insurer",
+                            "premium_fen",
+                            "min_age",
+                            "max_age",
+                            "sex",
+                        )
+                    },
+                ),
+                counties=counties if spec["provinces"] else [],
+                coverage=[
+                    CoverageItem(
+                        benefit=benefit,
+                        per_claim_limit_fen=per_claim,
+                        yearly_limit_fen=yearly,
+                        deductible_fen=deductible,
+                        reimbursement_bp=rate,
+                        waiting_days=waiting,
+                    )
+                    for benefit, per_claim, yearly, deductible, rate, waiting in spec["coverage"]
+                ],
             )
         # Enough money for everyone, from the four channels: many small online gifts, then
         # enterprises, a government grant and social organisations for the rest.

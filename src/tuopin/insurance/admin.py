@@ -4,8 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from tuopin.accounts import scoping
-
+from . import selectors
 from .models import (
     CoverageItem,
     EnrollmentRun,
@@ -34,20 +33,23 @@ class CoverageInline(admin.TabularInline):
     model = CoverageItem
     extra = 0
 
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ReadOnlyAdmin):
+    """Programmes are set up on their page (``insurance.services.save_programme``, which
+    checks the actor); here they are only shown."""
+
     list_display = ["name", "insurer", "premium_fen", "starts_on", "ends_on", "min_age", "max_age"]
-    prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["counties"]
     inlines = [CoverageInline]
-
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        # Policy numbers are derived from the slug (ADR 0005): fixed once it exists.
-        return ["slug"] if obj is not None else []
-
-    def get_prepopulated_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return {} if obj is not None else self.prepopulated_fields
 
 
 @admin.register(Policy)
@@ -62,7 +64,7 @@ class PolicyAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Policy]:
-        return scoping.scope(super().get_queryset(request), request.user, "village_code")
+        return selectors.policies_for(request.user).select_related("programme")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
@@ -96,7 +98,7 @@ class PayoutAdmin(ReadOnlyAdmin):
     list_select_related = ["policy__programme"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Payout]:
-        return scoping.scope(super().get_queryset(request), request.user, "village_code")
+        return selectors.payouts_for(request.user).select_related("policy__programme")
 
 
 @admin.register(EnrollmentRun)

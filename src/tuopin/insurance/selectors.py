@@ -1,5 +1,10 @@
-"""Reads of the insurance app. Everything about people is scoped through ``accounts.scoping``;
-aggregates (for the public and observers) hold no personal data."""
+"""Reads of the insurance app: the access layer for people's cover, the funds, and the public
+aggregates by county.
+
+Everything about people checks the permission (``insurance.view_policy`` and
+``registry.view_person``) and the scope (``accounts.scoping``); the aggregates hold no
+personal data. Programme progress for operators and observers is in :mod:`.progress`.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import reduce
-from operator import or_
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuopin.accounts import scoping
+from tuopin.accounts import permissions, scoping
 from tuopin.areas.models import Area, Level
 from tuopin.charity.models import Campaign, Refund
+from tuopin.core.masking import age_on
+from tuopin.registry import selectors as registry
 from tuopin.registry.choices import MemberStatus, Relation, Sex
 from tuopin.registry.models import Person
 
@@ -28,7 +33,6 @@ from .errors import PolicyNotFound
 from .models import (
     Benefit,
     CoverageItem,
-    EnrollmentRun,
     ExitReason,
     Payout,
     Policy,
@@ -45,9 +49,6 @@ if TYPE_CHECKING:
     from tuopin.accounts.models import User
 
     AnyUser = User | AnonymousUser
-
-AGE_BANDS = [(0, 17), (18, 30), (31, 45), (46, 60), (61, 100)]
-
 
 # -- money -------------------------------------------------------------------------------
 
@@ -88,9 +89,26 @@ def used_fen(policy_id: int, benefit: str) -> int:
 # -- people's cover (scoped) -------------------------------------------------------------
 
 
+VIEW_POLICY = "insurance.view_policy"
+
+
 def may_view_cover(user: AnyUser) -> bool:
     """Whether ``user`` may see people's cover at all (then only within their scope)."""
-    return user.has_perm("insurance.view_policy") and user.has_perm("registry.view_person")
+    return permissions.has(user, VIEW_POLICY) and permissions.has(user, "registry.view_person")
+
+
+def _require_cover(user: AnyUser) -> None:
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    permissions.require(user, "registry.view_person", _("没有查看保障的权限"))
+
+
+def villages_for(user: AnyUser, *, q: str = "") -> QuerySet[Area]:
+    """Villages in scope whose cover the user may see, by name (contains)."""
+    _require_cover(user)
+    qs = scoping.scope(Area.objects.filter(level=Level.VILLAGE), user, "code")
+    if q.strip():
+        qs = qs.filter(name__contains=q.strip())
+    return qs.order_by("code")
 
 
 @dataclass
@@ -125,7 +143,7 @@ class Villager:
     policies: list[PolicyLine] = field(default_factory=list)
 
 
-def _labels(choices: Any) -> dict[str, str]:
+def choice_labels(choices: Any) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
@@ -135,10 +153,6 @@ class VillageCover:
     on: dt.date
     programmes: list[Programme]
     villagers: list[Villager]
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def _current(qs: QuerySet[Policy], on: dt.date) -> QuerySet[Policy]:
@@ -161,9 +175,9 @@ def _lines(
         ).order_by("programme_id", "id"):
             items[item.programme_id].append(item)
     out: dict[int, list[Any]] = defaultdict(list)
-    status_labels = _labels(PolicyStatus.choices)
-    exit_labels = _labels(ExitReason.choices)
-    benefit_labels = _labels(Benefit.choices)
+    status_labels = choice_labels(PolicyStatus.choices)
+    exit_labels = choice_labels(ExitReason.choices)
+    benefit_labels = choice_labels(Benefit.choices)
     for policy in policies:
         programme = programmes[policy.programme_id] if programmes else policy.programme
         line = PolicyLine(
@@ -198,6 +212,7 @@ def village_cover(
 ) -> VillageCover:
     """Every villager with each programme's cover this period and what remains of each
     benefit. A fixed number of queries whatever the village's size."""
+    _require_cover(user)
     if not scoping.covers(user, village_code):
         raise PolicyNotFound(_("村不存在"))
     village = Area.objects.filter(code=village_code, level=Level.VILLAGE).first()
@@ -222,9 +237,9 @@ def village_cover(
     if q.strip():
         people = people.filter(name__contains=q.strip())
     sex, relation, status = (
-        _labels(Sex.choices),
-        _labels(Relation.choices),
-        _labels(MemberStatus.choices),
+        choice_labels(Sex.choices),
+        choice_labels(Relation.choices),
+        choice_labels(MemberStatus.choices),
     )
     villagers = [
         Villager(
@@ -283,11 +298,8 @@ class PersonCover:
 
 def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) -> PersonCover:
     """One villager's policies (every period) and payouts; out of scope is not found."""
-    person = (
-        scoping.scope(Person.objects.select_related("household"), user, "village_code")
-        .filter(pk=person_id)
-        .first()
-    )
+    _require_cover(user)
+    person = registry.people_for(user).filter(pk=person_id).first()
     if person is None:
         raise PolicyNotFound(_("此人不存在"))
     on = on or timezone.localdate()
@@ -305,14 +317,27 @@ def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) ->
     )
 
 
+def policies_for(user: AnyUser) -> QuerySet[Policy]:
+    """Policies whose holder lies in the user's scope (the back office's list)."""
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    return scoping.scope(Policy.objects.all(), user, "village_code")
+
+
+def payouts_for(user: AnyUser) -> QuerySet[Payout]:
+    """Payouts on policies whose holder lies in the user's scope."""
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    return scoping.scope(Payout.objects.all(), user, "village_code")
+
+
 def get_policy_for(user: AnyUser, policy_no: str, *, for_update: bool = False) -> Policy:
     """A policy by its number, if the holder lies in the user's scope; else not found."""
+    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))  # before parsing
     parsed = parse_policy_number(policy_no)
     missing = PolicyNotFound(_("保单不存在：%(n)s") % {"n": policy_no})
     if parsed is None:
         raise missing
     slug, period_start, person_id = parsed
-    qs = scoping.scope(Policy.objects.select_related("programme"), user, "village_code")
+    qs = policies_for(user).select_related("programme")
     if for_update:
         qs = qs.select_for_update(of=("self",))
     policy = qs.filter(programme__slug=slug, period_start=period_start, person_id=person_id).first()
@@ -366,130 +391,3 @@ def insured_by_county(
             )
         )
     return sorted(out, key=lambda c: -c.insured)
-
-
-def insured_by_age_band(programme: Programme, period_start: dt.date) -> list[tuple[str, int]]:
-    """Active policies per age band on the period start: one query."""
-    filters = {}
-    for lo, hi in AGE_BANDS:
-        born_after = years_before(period_start, hi + 1)
-        born_by = years_before(period_start, lo)
-        filters[f"b{lo}"] = Count(
-            "id", filter=Q(person__birth_date__gt=born_after, person__birth_date__lte=born_by)
-        )
-    counts = Policy.objects.filter(
-        programme=programme, period_start=period_start, status=PolicyStatus.ACTIVE
-    ).aggregate(**filters)
-    return [(f"{lo}–{hi}" if hi < 100 else f"{lo}+", counts[f"b{lo}"] or 0) for lo, hi in AGE_BANDS]
-
-
-@dataclass
-class ProgrammeSummary:
-    programme: Programme
-    period_start: dt.date | None  # the latest period with policies
-    insured: int
-    premiums_fen: int
-    payouts_fen: int
-
-
-def programme_summaries() -> list[ProgrammeSummary]:
-    """Every programme's latest period in figures, for the list page: four grouped queries
-    whatever the number of programmes."""
-    programmes = list(
-        Programme.objects.select_related("campaign")
-        .annotate(latest=Max("policies__period_start"))
-        .order_by("name")
-    )
-    latest = [Q(programme_id=p.pk, period_start=p.latest) for p in programmes if p.latest]
-    if not latest:
-        return [ProgrammeSummary(p, None, 0, 0, 0) for p in programmes]
-    current = reduce(or_, latest)
-    insured = dict(
-        Policy.objects.filter(current, status=PolicyStatus.ACTIVE)
-        .values("programme_id")
-        .annotate(n=Count("id"))
-        .values_list("programme_id", "n")
-    )
-    premiums = dict(
-        PremiumPayment.objects.filter(current)
-        .values("programme_id")
-        .annotate(s=Sum("amount_fen"))
-        .values_list("programme_id", "s")
-    )
-    paid = dict(
-        Payout.objects.filter(
-            reduce(
-                or_,
-                (
-                    Q(policy__programme_id=p.pk, policy__period_start=p.latest)
-                    for p in programmes
-                    if p.latest
-                ),
-            )
-        )
-        .values("policy__programme_id")
-        .annotate(s=Sum("amount_fen"))
-        .values_list("policy__programme_id", "s")
-    )
-    return [
-        ProgrammeSummary(
-            p, p.latest, insured.get(p.pk, 0), premiums.get(p.pk) or 0, paid.get(p.pk) or 0
-        )
-        for p in programmes
-    ]
-
-
-@dataclass
-class ProgrammeProgress:
-    programme: Programme
-    period_start: dt.date | None
-    periods: list[dt.date]
-    insured: int
-    exited: int
-    premiums_fen: int
-    payouts_fen: int
-    payouts: int
-    by_county: list[CountyCover]
-    by_age: list[tuple[str, int]]
-    by_benefit: list[tuple[str, int]]
-    runs: list[EnrollmentRun]
-
-
-def programme_progress(programme: Programme, period_start: dt.date | None) -> ProgrammeProgress:
-    """Aggregates of one programme for one period (default: the latest): no personal data."""
-    periods = list(
-        Policy.objects.filter(programme=programme)
-        .values_list("period_start", flat=True)
-        .distinct()
-        .order_by("-period_start")
-    )
-    if period_start is None and periods:
-        period_start = periods[0]
-    by_county = (
-        insured_by_county(programmes=[programme], period_start=period_start) if period_start else []
-    )
-    payouts = Payout.objects.filter(policy__programme=programme)
-    premiums = PremiumPayment.objects.filter(programme=programme)
-    if period_start:
-        payouts = payouts.filter(policy__period_start=period_start)
-        premiums = premiums.filter(period_start=period_start)
-    paid = payouts.aggregate(s=Sum("amount_fen"), n=Count("id"))
-    labels = _labels(Benefit.choices)
-    by_benefit = [
-        (labels.get(r["benefit"], r["benefit"]), int(r["s"]))
-        for r in payouts.values("benefit").annotate(s=Sum("amount_fen")).order_by("-s")
-    ]
-    return ProgrammeProgress(
-        programme=programme,
-        period_start=period_start,
-        periods=periods,
-        insured=sum(c.insured for c in by_county),
-        exited=sum(c.exited for c in by_county),
-        premiums_fen=premiums.aggregate(s=Sum("amount_fen"))["s"] or 0,
-        payouts_fen=paid["s"] or 0,
-        payouts=paid["n"] or 0,
-        by_county=by_county,
-        by_age=insured_by_age_band(programme, period_start) if period_start else [],
-        by_benefit=by_benefit,
-        runs=list(EnrollmentRun.objects.filter(programme=programme)[:10]),
-    )

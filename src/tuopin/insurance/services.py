@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.accounts import permissions
 from tuopin.charity.models import Campaign
 from tuopin.core.bulk import db_datetime
 from tuopin.core.money import format_yuan
@@ -39,6 +40,7 @@ from .models import (
 
 if TYPE_CHECKING:
     from tuopin.accounts.models import User
+    from tuopin.areas.models import Area
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,44 @@ def _check_programme(programme: Programme, period_start: dt.date) -> None:
         )
 
 
+@transaction.atomic
+def save_programme(
+    *,
+    by: User,
+    programme: Programme,
+    counties: Iterable[Area],
+    coverage: Iterable[CoverageItem] = (),
+    removed: Iterable[CoverageItem] = (),
+) -> Programme:
+    """Set up a programme (new, or changed): its rule, covered counties and coverage items.
+
+    ``by`` needs ``insurance.add_programme`` for a new one, ``insurance.change_programme``
+    otherwise. The slug is fixed once the programme exists (policy numbers derive from it).
+    """
+    if programme.pk is None:
+        permissions.require(by, "insurance.add_programme", _("没有新建保险项目的权限"))
+    else:
+        permissions.require(by, "insurance.change_programme", _("没有修改保险项目的权限"))
+        stored = Programme.objects.select_for_update().get(pk=programme.pk)
+        if stored.slug != programme.slug:
+            raise BadProgramme(_("项目代码创建后不能修改"), code="slug_fixed")
+    if programme.min_age > programme.max_age:
+        raise BadProgramme(_("年龄范围颠倒"), code="age_range_inverted")
+    if programme.starts_on > programme.ends_on:
+        raise BadProgramme(_("结束日期早于开始日期"), code="dates_inverted")
+    if programme.premium_fen < 0:
+        raise BadProgramme(_("保费不能为负数"), code="bad_amount")
+    programme.save()
+    programme.counties.set(list(counties))
+    for item in coverage:
+        item.programme = programme
+        item.save()
+    for item in removed:
+        if item.pk is not None and item.programme_id == programme.pk:
+            item.delete()
+    return programme
+
+
 def get_programme(slug: str) -> Programme:
     programme = Programme.objects.select_related("campaign").filter(slug=slug).first()
     if programme is None:
@@ -180,12 +220,16 @@ def sync_exits(programme: Programme, period_start: dt.date, *, on: dt.date | Non
     return total
 
 
-def exit_policy(*, user: User, policy_no: str, reason: str, note: str = "") -> Policy:
-    """End one policy by hand (an operator's decision), with its reason and a ledger entry."""
+def exit_policy(*, by: User, policy_no: str, reason: str, note: str = "") -> Policy:
+    """End one policy by hand (an operator's decision), with its reason and a ledger entry.
+
+    ``by`` needs ``insurance.change_policy`` and the holder in scope.
+    """
+    permissions.require(by, "insurance.change_policy", _("没有办理保单退出的权限"))
     if reason not in ExitReason.values:
         raise BadProgramme(_("未知的退出原因：%(r)s") % {"r": reason}, code="bad_exit_reason")
     with transaction.atomic():
-        policy = selectors.get_policy_for(user, policy_no, for_update=True)
+        policy = selectors.get_policy_for(by, policy_no, for_update=True)
         if policy.status != PolicyStatus.ACTIVE:
             raise BadProgramme(_("保单已退出"), code="policy_not_active")
         policy.status = PolicyStatus.EXITED
@@ -385,9 +429,11 @@ def enroll(
 def start_run(
     *, user: User | None, programme_slug: str, period_start: dt.date, override_reason: str = ""
 ) -> EnrollmentRun:
-    """Queue an enrollment run (the operator's page); the task does the work."""
+    """Queue an enrollment run (the operator's page); the task does the work. ``user`` needs
+    ``insurance.add_enrollmentrun``."""
     from .tasks import run_enrollment
 
+    permissions.require(user, "insurance.add_enrollmentrun", _("没有批量参保的权限"))
     programme = get_programme(programme_slug)
     _check_programme(programme, period_start)
     run = EnrollmentRun.objects.create(

@@ -16,30 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tuopin.accounts import scoping
 from tuopin.accounts.selectors import acting_user
 from tuopin.areas.models import Area, Level
 from tuopin.core import errors as core_errors
 from tuopin.core.errors import DomainError, NotFound
 
-from . import runs, selectors, services
-from .models import CoverageItem, EnrollmentRun, ExitReason, Programme, RunStatus
-
-
-def _may_see_people(request: HttpRequest) -> None:
-    if not selectors.may_view_cover(request.user):
-        raise PermissionDenied
+from . import progress, runs, selectors, services
+from .models import CoverageItem, ExitReason, Programme, RunStatus
 
 
 @login_required
 def villages(request: HttpRequest) -> HttpResponse:
     """Pick a village (a cadre with one village goes straight to it)."""
-    _may_see_people(request)
     q = request.GET.get("q", "").strip()
-    qs = scoping.scope(Area.objects.filter(level=Level.VILLAGE), request.user, "code")
-    if q:
-        qs = qs.filter(name__contains=q)
-    found = list(qs.order_by("code")[:201])
+    found = list(selectors.villages_for(request.user, q=q)[:201])
     if len(found) == 1 and not q:
         return redirect("insurance:village", found[0].code)
     return render(
@@ -52,12 +42,8 @@ def villages(request: HttpRequest) -> HttpResponse:
 @login_required
 def village(request: HttpRequest, code: str) -> HttpResponse:
     """1 个村干部 + 1 个手机: every villager's cover and what remains of it, on one page."""
-    _may_see_people(request)
     q = request.GET.get("q", "").strip()
-    try:
-        cover = selectors.village_cover(request.user, code, q=q)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    cover = selectors.village_cover(request.user, code, q=q)  # 403 / 404 through the middleware
     insured = sum(1 for v in cover.villagers if any(p.status == "active" for p in v.policies))
     uncovered = request.GET.get("uncovered") == "1"
     if uncovered:  # 落实保险: who in the village still has no active policy
@@ -93,11 +79,7 @@ class ExitForm(forms.Form):
 @login_required
 def villager(request: HttpRequest, person_id: int) -> HttpResponse:
     """One villager's policies, cover and payouts; an operator may end a policy here."""
-    _may_see_people(request)
-    try:
-        cover = selectors.person_cover(request.user, person_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    cover = selectors.person_cover(request.user, person_id)  # 403 / 404 through the middleware
     may_exit = request.user.has_perm("insurance.change_policy")
     if request.method == "POST":
         if not may_exit:
@@ -106,7 +88,7 @@ def villager(request: HttpRequest, person_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.exit_policy(
-                    user=acting_user(request),
+                    by=acting_user(request),
                     policy_no=request.POST.get("policy_no", ""),
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
@@ -131,7 +113,8 @@ def villager(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 @permission_required("insurance.view_progress", raise_exception=True)
 def programmes(request: HttpRequest) -> HttpResponse:
-    return render(request, "insurance/programmes.html", {"rows": selectors.programme_summaries()})
+    rows = progress.programme_summaries(request.user)
+    return render(request, "insurance/programmes.html", {"rows": rows})
 
 
 class EnrollForm(forms.Form):
@@ -156,9 +139,9 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             period = dt.date.fromisoformat(request.GET["period"])
         except ValueError:
             period = None
-    progress = selectors.programme_progress(prog, period)
+    figures = progress.programme_progress(request.user, prog, period)
     may_enroll = request.user.has_perm("insurance.add_enrollmentrun")
-    form = EnrollForm(initial={"period_start": progress.period_start or prog.starts_on})
+    form = EnrollForm(initial={"period_start": figures.period_start or prog.starts_on})
     preview = None
     if may_enroll and request.GET.get("period_start"):
         form = EnrollForm(request.GET)
@@ -187,13 +170,11 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         "insurance/programme.html",
         {
             "p": prog,
-            "g": progress,
+            "g": figures,
             "coverage": prog.coverage.order_by("id"),
-            "county_rows": [(c.name, c.insured) for c in progress.by_county],
-            "benefit_rows": [(label, fen // 100) for label, fen in progress.by_benefit],
-            "points": [
-                (c.name, c.longitude, c.latitude, c.insured, "") for c in progress.by_county
-            ],
+            "county_rows": [(c.name, c.insured) for c in figures.by_county],
+            "benefit_rows": [(label, fen // 100) for label, fen in figures.by_benefit],
+            "points": [(c.name, c.longitude, c.latitude, c.insured, "") for c in figures.by_county],
             "may_enroll": may_enroll,
             "form": form,
             "preview": preview,
@@ -205,7 +186,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
 @permission_required("insurance.view_progress", raise_exception=True)
 def run(request: HttpRequest, run_id: int) -> HttpResponse:
     """An enrollment run's progress bar (refreshes itself while the run is going)."""
-    r = get_object_or_404(EnrollmentRun.objects.select_related("programme"), pk=run_id)
+    r = progress.get_run_for(request.user, run_id)
     if request.GET.get("format") == "json":
         return JsonResponse(runs.summary(r))
     going = r.status in (RunStatus.QUEUED, RunStatus.RUNNING)
@@ -220,7 +201,7 @@ def resume_run(request: HttpRequest, run_id: int) -> HttpResponse:
     try:
         runs.resume_run(by=acting_user(request), run_id=run_id)
     except (NotFound, core_errors.PermissionDenied):
-        raise  # a 404 or 403 page (core.errorpages)
+        raise  # a 404 or 403 page (core.middleware)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("insurance:run", run_id=run_id)
@@ -306,14 +287,19 @@ def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
     form = ProgrammeForm(request.POST or None, instance=instance)
     formset = CoverageFormSet(request.POST or None, instance=instance, prefix="cov")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        from django.db import transaction
-
-        with transaction.atomic():
-            saved = form.save()
-            formset.instance = saved
-            formset.save()
-        messages.success(request, _("保险项目已保存"))
-        return redirect("insurance:programme", saved.slug)
+        try:
+            saved = services.save_programme(
+                by=acting_user(request),
+                programme=form.save(commit=False),
+                counties=form.cleaned_data["counties"],
+                coverage=formset.save(commit=False),
+                removed=formset.deleted_objects,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("保险项目已保存"))
+            return redirect("insurance:programme", saved.slug)
     return render(
         request,
         "insurance/programme_form.html",

@@ -1,4 +1,12 @@
-"""Back office for the registry: scoped and masked exactly like the pages."""
+"""Back office for the registry: read-only, through the same access functions as the pages.
+
+Registry records change only through services that check the actor and the scope and keep a
+household and its members consistent (the import, ``change_status``,
+``change_member_status``): here a household could be moved to another county while its
+members kept the old village code, or have its number changed. So every view is view-only,
+scoped and masked (no birth date beside a masked ID number; phones masked unless the user
+may unmask).
+"""
 
 from __future__ import annotations
 
@@ -9,46 +17,86 @@ from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts import scoping
 
-from .importer import refresh_household_summaries
+from . import selectors
 from .models import Household, Person, StatusChange
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    scope_field = "village__code"
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet:  # type: ignore[type-arg]
-        return scoping.scope(super().get_queryset(request), request.user, self.scope_field)
-
-
-class PersonInline(admin.TabularInline):
-    model = Person
-    fields = ["name", "masked_id_number", "sex", "birth_date", "relation", "health"]
-    readonly_fields = ["name", "masked_id_number", "sex", "birth_date", "relation", "health"]
-    extra = 0
-    show_change_link = True
-    can_delete = False
+class ViewOnly:
+    """No add, change or delete from the admin, whatever the user's model permissions."""
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+class PersonShown:
+    """What the admin shows of a person: never the whole ID number or birth date."""
 
     @admin.display(description=_("证件号码"))
     def masked_id_number(self, obj: Person) -> str:
         return obj.masked_id
 
+    @admin.display(description=_("年龄"))
+    def age(self, obj: Person) -> int:
+        return obj.age
 
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    fields = ["at", "from_status", "to_status", "year", "reason", "by"]
-    readonly_fields = ["at", "from_status", "to_status", "year", "reason", "by"]
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: Person) -> str:
+        return obj.masked_phone
+
+
+_INLINE_PERSON = ["name", "masked_id_number", "sex", "age", "relation", "health", "status"]
+_STATUS_CHANGE = ["at", "from_status", "to_status", "year", "reason", "by"]
+_HOUSEHOLD = [
+    "household_no",
+    "village",
+    "address",
+    "household_type",
+    "poverty_cause",
+    "status",
+    "status_year",
+    "head_name",
+    "member_count",
+]
+_PERSON = [
+    "name",
+    "masked_id_number",
+    "sex",
+    "age",
+    "relation",
+    "household",
+    "village_code",
+    "education",
+    "health",
+    "student_status",
+    "masked_phone",
+    "status",
+    "left_on",
+]
+
+
+class PersonInline(ViewOnly, PersonShown, admin.TabularInline):
+    model = Person
+    fields = tuple(_INLINE_PERSON)
+    readonly_fields = _INLINE_PERSON
     extra = 0
-    can_delete = False
+    show_change_link = True
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
+
+class StatusChangeInline(ViewOnly, admin.TabularInline):
+    model = StatusChange
+    fields = tuple(_STATUS_CHANGE)
+    readonly_fields = _STATUS_CHANGE
+    extra = 0
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(ViewOnly, admin.ModelAdmin):  # type: ignore[misc]
     list_display = [
         "household_no",
         "head_name",
@@ -60,57 +108,31 @@ class HouseholdAdmin(ScopedAdmin):
     ]
     list_filter = ["status", "household_type", "poverty_cause"]
     search_fields = ["=household_no", "head_name"]
-    readonly_fields = ["status", "status_year", "head_name", "member_count"]
-    raw_id_fields = ["village"]
+    fields = tuple(_HOUSEHOLD)
+    readonly_fields = _HOUSEHOLD
     inlines = [PersonInline, StatusChangeInline]
     list_select_related = ["village"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        # New households come through the import, which validates them as a whole.
-        return False
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Household]:
+        return selectors.households_for(request.user)
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
-    scope_field = "village_code"
-    list_display = ["name", "masked_id_number", "sex", "birth_date", "relation", "household"]
+class PersonAdmin(ViewOnly, PersonShown, admin.ModelAdmin):  # type: ignore[misc]
+    list_display = ["name", "masked_id_number", "sex", "age", "relation", "household"]
     list_filter = ["sex", "relation", "health"]
     search_fields = ["name"]
     list_select_related = ["household"]
     show_full_result_count = False
+    fields = tuple(_PERSON)
+    readonly_fields = [*_PERSON, "phone"]
 
-    @admin.display(description=_("证件号码"))
-    def masked_id_number(self, obj: Person) -> str:
-        return obj.masked_id
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return selectors.people_for(request.user)
 
-    fields = [
-        "name",
-        "masked_id_number",
-        "sex",
-        "birth_date",
-        "relation",
-        "household",
-        "village_code",
-        "education",
-        "health",
-        "student_status",
-        "phone",
-    ]
-    # Identity, household and relation follow the ID number and the one-head rule: they
-    # change through the import, never by hand here. The whole ID number is never shown.
-    readonly_fields = [
-        "masked_id_number",
-        "sex",
-        "birth_date",
-        "relation",
-        "household",
-        "village_code",
-    ]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
-        super().save_model(request, obj, form, change)
-        refresh_household_summaries([obj.household_id])
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # The whole phone number only for users who may unmask.
+        if scoping.may_unmask(request.user):
+            return tuple(("phone" if f == "masked_phone" else f) for f in _PERSON)
+        return tuple(_PERSON)

@@ -1,4 +1,5 @@
-"""API of the registry: households and people, scoped and masked exactly like the pages."""
+"""API of the registry: households and people, through the same access functions as the pages
+(permission and scope), masked the same way."""
 
 from __future__ import annotations
 
@@ -7,14 +8,15 @@ import datetime as dt
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.accounts.selectors import acting_user
-from tuopin.core.errors import PermissionDenied
+from tuopin.core.errors import ValidationFailed
 
 from . import selectors, services
+from .choices import PovertyStatus
 from .models import Household, Person
 
 router = Router(tags=["registry"])
@@ -23,9 +25,14 @@ PAGE_SIZE = 50
 
 class PersonOut(Schema):
     name: str
-    id_number: str
+    id_number: str = Field(
+        description="Masked (region and check character) unless the caller may unmask"
+    )
     sex: str
-    birth_date: dt.date
+    age: int
+    birth_date: dt.date | None = Field(
+        description="Only with the whole ID number (unmask permission); null beside a masked one"
+    )
     relation: str
     education: str
     health: str
@@ -94,7 +101,9 @@ def _person(request: HttpRequest, p: Person, household_no: str, unmask: bool) ->
         "name": p.name,
         "id_number": p.id_number if unmask else p.masked_id,
         "sex": p.sex,
-        "birth_date": p.birth_date,
+        "age": p.age,
+        # Never the birth date beside a masked number: with it the number can be rebuilt.
+        "birth_date": p.birth_date if unmask else None,
         "relation": p.relation,
         "education": p.education,
         "health": p.health,
@@ -126,35 +135,60 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> d
 def get_household(request: HttpRequest, household_no: str) -> dict[str, object]:
     h = selectors.get_household_for(request.user, household_no)
     unmask = scoping.may_unmask(request.user)
-    members = list(selectors.members_of(h))
+    members = list(selectors.members_of(request.user, h))
     if unmask:
         account_services.log_unmask(
             user=acting_user(request), subject=h.household_no, context="api"
         )
     return _household(h) | {
         "members": [_person(request, p, h.household_no, unmask) for p in members],
-        "status_history": list(selectors.status_history(h)),
+        "status_history": list(selectors.status_history(request.user, h)),
     }
 
 
-@router.get("/people", response=list[PersonOut], summary="Find people by name or ID number")
-def find_people(
-    request: HttpRequest, name: str | None = None, id_number: str | None = None
-) -> list[dict[str, object]]:
-    if not name and not id_number:
-        return []
-    qs = selectors.people_for(request.user, name=name, id_number=id_number)[:PAGE_SIZE]
+def _found(request: HttpRequest, people: list[Person]) -> list[dict[str, object]]:
     unmask = scoping.may_unmask(request.user)
-    people = list(qs)
     if unmask and people:
         account_services.log_unmask(user=acting_user(request), subject="search", context="api")
     return [_person(request, p, p.household.household_no, unmask) for p in people]
 
 
+@router.get("/people", response=list[PersonOut], summary="Find people by name (prefix)")
+def find_people(request: HttpRequest, name: str = "") -> list[dict[str, object]]:
+    if "id_number" in request.GET:  # refused loudly: a client must stop putting it in URLs
+        raise ValidationFailed(
+            _("按证件号码查找请用 POST /api/v1/people/search（号码放在请求体中）"),
+            code="id_number_in_url",
+        )
+    qs = selectors.people_for(request.user, name=name)  # 403 before anything else
+    if not name.strip():
+        return []
+    return _found(request, list(qs[:PAGE_SIZE]))
+
+
+class PeopleSearchIn(Schema):
+    id_number: str = Field("", max_length=32, description="A whole ID number (exact match)")
+    name: str = Field("", max_length=50, description="A name prefix")
+
+
+@router.post(
+    "/people/search",
+    response=list[PersonOut],
+    summary="Find people by whole ID number or name, in the body (never in the URL)",
+)
+def search_people(request: HttpRequest, body: PeopleSearchIn) -> list[dict[str, object]]:
+    qs = selectors.people_for(
+        request.user, name=body.name or None, id_number=body.id_number or None
+    )
+    if not body.id_number.strip() and not body.name.strip():
+        return []
+    return _found(request, list(qs[:PAGE_SIZE]))
+
+
 class StatusChangeIn(Schema):
-    to_status: str
-    year: int | None = None
-    reason: str
+    to_status: PovertyStatus
+    year: int | None = Field(None, ge=services.FIRST_STATUS_YEAR, le=2100)
+    reason: str = Field(max_length=200)
 
 
 @router.post(
@@ -165,12 +199,10 @@ class StatusChangeIn(Schema):
 def change_household_status(
     request: HttpRequest, household_no: str, body: StatusChangeIn
 ) -> object:
-    if not request.user.has_perm("registry.change_household"):
-        raise PermissionDenied(_("没有变更贫困状态的权限"))
     household = selectors.get_household_for(request.user, household_no)
-    return services.change_status(
+    return services.change_status(  # checks the permission and the scope itself
         household=household,
-        to_status=body.to_status,
+        to_status=body.to_status.value,
         year=body.year,
         reason=body.reason,
         by=acting_user(request),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.core import idcard
+from tuopin.core import idcard, masking
 
 from .choices import (
     Education,
@@ -143,6 +144,15 @@ class Person(models.Model):
     @property
     def masked_id(self) -> str:
         return idcard.mask(self.id_number)
+
+    @property
+    def age(self) -> int:
+        """Shown instead of the birth date beside a masked ID number (``docs/privacy.md``)."""
+        return masking.age_on(self.birth_date, timezone.localdate())
+
+    @property
+    def masked_phone(self) -> str:
+        return masking.mask_phone(self.phone)
 
 
 class StatusChange(models.Model):

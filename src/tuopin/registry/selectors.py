@@ -1,5 +1,9 @@
-"""Reads of the registry. Every function takes the user and filters through
-:mod:`tuopin.accounts.scoping`; out-of-scope objects look exactly like missing ones.
+"""Reads of the registry: the access layer for households and people.
+
+Every function that returns people's data takes the user, checks the permission (403 without
+it, before anything is looked up) and filters through :mod:`tuopin.accounts.scoping`
+(out-of-scope objects look exactly like missing ones). Pages, API, admin, export and CLI all
+read through here, so none of them can check the scope and forget the permission.
 """
 
 from __future__ import annotations
@@ -10,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.utils.translation import gettext as _
 
-from tuopin.accounts import scoping
+from tuopin.accounts import permissions, scoping
 from tuopin.areas import codes as area_codes
 from tuopin.core import idcard
 
-from .errors import HouseholdNotFound
+from .errors import HouseholdNotFound, PersonNotFound
 from .idhash import id_hash
 from .models import Household, Person, StatusChange
 
@@ -24,6 +28,27 @@ if TYPE_CHECKING:
     from tuopin.accounts.models import User
 
     AnyUser = User | AnonymousUser
+
+VIEW_HOUSEHOLD = "registry.view_household"
+VIEW_PERSON = "registry.view_person"
+VIEW_AGGREGATES = "registry.view_aggregates"
+
+
+def _scoped_households(user: AnyUser) -> QuerySet[Household]:
+    """Households in scope, without a permission check: only for the functions below, which
+    check the permission themselves."""
+    return scoping.scope(Household.objects.all(), user, "village__code")
+
+
+def _in_area(qs: QuerySet[Household], area: str | None) -> QuerySet[Household]:
+    """Keep the households of ``area`` and all below it (an unreadable code keeps none)."""
+    if not area:
+        return qs
+    try:
+        prefix = area_codes.prefix_of(area_codes.normalise(area))
+    except area_codes.AreaCodeError:
+        return qs.none()
+    return qs.filter(village__code__startswith=prefix)
 
 
 def households_for(
@@ -35,14 +60,12 @@ def households_for(
     household_type: str | None = None,
     q: str | None = None,
 ) -> QuerySet[Household]:
-    """Households the user may see, filtered; ``area`` matches the area and all below it."""
-    qs = scoping.scope(Household.objects.all(), user, "village__code")
-    if area:
-        try:
-            prefix = area_codes.prefix_of(area_codes.normalise(area))
-        except area_codes.AreaCodeError:
-            return qs.none()
-        qs = qs.filter(village__code__startswith=prefix)
+    """Households the user may see, filtered; ``area`` matches the area and all below it.
+
+    Needs ``registry.view_household``.
+    """
+    permissions.require(user, VIEW_HOUSEHOLD, _("没有查看贫困户的权限"))
+    qs = _in_area(_scoped_households(user), area)
     if status:
         qs = qs.filter(status=status)
     if cause:
@@ -62,26 +85,49 @@ def get_household_for(user: AnyUser, household_no: str) -> Household:
     return household
 
 
-def members_of(household: Household) -> QuerySet[Person]:
-    """The head first, then the others from oldest to youngest."""
+def members_of(user: AnyUser, household: Household) -> QuerySet[Person]:
+    """The members of a household fetched with :func:`get_household_for`: the head first,
+    then the others from oldest to youngest. Needs ``registry.view_person``."""
+    permissions.require(user, VIEW_PERSON, _("没有查看家庭成员的权限"))
     head_first = Case(When(relation="head", then=Value(0)), default=Value(1))
-    return household.members.order_by(head_first, "birth_date", "id")
+    return scoping.scope(household.members.all(), user, "village_code").order_by(
+        head_first, "birth_date", "id"
+    )
 
 
-def status_history(household: Household) -> QuerySet[StatusChange]:
+def status_history(user: AnyUser, household: Household) -> QuerySet[StatusChange]:
+    """The status changes of a household fetched with :func:`get_household_for`."""
+    permissions.require(user, VIEW_HOUSEHOLD, _("没有查看贫困户的权限"))
     return household.status_changes.select_related("by").order_by("at", "id")
 
 
 def people_for(
     user: AnyUser, *, name: str | None = None, id_number: str | None = None
 ) -> QuerySet[Person]:
-    """People in scope, by name prefix or by exact ID number through its keyed hash."""
+    """People in scope, by name prefix or by exact ID number through its keyed hash.
+
+    Needs ``registry.view_person``.
+    """
+    permissions.require(user, VIEW_PERSON, _("没有查看家庭成员的权限"))
     qs = scoping.scope(Person.objects.all(), user, "village_code")
     if id_number:
         qs = qs.filter(id_hash=id_hash(idcard.normalise(id_number)))
     if name:
         qs = qs.filter(name__startswith=name.strip())
     return qs.select_related("household")
+
+
+def get_person_for(user: AnyUser, person_id: int) -> Person:
+    """Fetch-and-authorize one person: missing and out of scope are the same not-found."""
+    person = people_for(user).filter(pk=person_id).first()
+    if person is None:
+        raise PersonNotFound(_("此人不存在"))
+    return person
+
+
+def may_see_aggregates(user: AnyUser) -> bool:
+    """Counts (no person) are for whoever may see households, or aggregates only (observers)."""
+    return permissions.has(user, VIEW_HOUSEHOLD) or permissions.has(user, VIEW_AGGREGATES)
 
 
 @dataclass
@@ -93,9 +139,13 @@ class RegistryCounts:
 
 
 def counts_for(user: AnyUser, *, area: str | None = None) -> RegistryCounts:
-    """Key figures for the user's scope: households, people, by status and by cause."""
-    qs = households_for(user, area=area)
-    qs = qs.select_related(None).order_by()
+    """Key figures for the user's scope: households, people, by status and by cause.
+
+    Aggregates: needs ``registry.view_household`` or ``registry.view_aggregates``.
+    """
+    if not may_see_aggregates(user):
+        permissions.require(user, VIEW_AGGREGATES, _("没有查看汇总数据的权限"))
+    qs = _in_area(_scoped_households(user), area).order_by()
     by_status = list(qs.values("status").annotate(n=Count("id"), people=Sum("member_count")))
     by_cause = list(qs.values("poverty_cause").annotate(n=Count("id")).order_by("-n"))
     return RegistryCounts(
@@ -117,8 +167,10 @@ def area_breakdown(user: AnyUser, code: str | None) -> tuple[Any, list[Any], lis
     """An area in scope, its ancestors and its children with household and people counts.
 
     With no ``code``: the user's own scope areas (provinces for nationwide users). An area
-    outside the user's scope is not found, exactly like a missing one.
+    outside the user's scope is not found, exactly like a missing one. Needs
+    ``registry.view_household`` (the area browser leads to the households).
     """
+    permissions.require(user, VIEW_HOUSEHOLD, _("没有查看贫困户的权限"))
     from django.db.models.functions import Substr
 
     from tuopin.areas import selectors as areas

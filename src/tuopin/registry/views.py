@@ -111,8 +111,8 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
         "registry/household_detail.html",
         {
             "h": household,
-            "members": selectors.members_of(household),
-            "history": selectors.status_history(household),
+            "members": selectors.members_of(request.user, household),
+            "history": selectors.status_history(request.user, household),
             "unmask": unmask,
             "next_statuses": [
                 (s, PovertyStatus(s).label)
@@ -135,16 +135,28 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the user's scope as CSV (UTF-8 with BOM, opens in Excel), masked like the pages."""
     writer = csv.writer(_Echo())
     area = request.GET.get("area") or None
+    user = acting_user(request)
+    rows = services.export_rows(user=user, area=area)  # checks the permission now
 
     def lines():  # type: ignore[no-untyped-def]
-        yield "\ufeff" + writer.writerow(services.EXPORT_HEADER)
-        for row in services.export_rows(user=acting_user(request), area=area):
+        yield "\ufeff" + writer.writerow(services.export_header(user=user))
+        for row in rows:
             yield writer.writerow(row)
 
     name = f"tuopin-registry-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _year(text: str) -> int | None:
+    """A blank year is none; anything else that is not a plain year is -1, which the service
+    refuses with its message (never a 500 on ``²⁰²⁰`` or a thousand digits)."""
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and len(text) <= 4:
+        return int(text)
+    return -1
 
 
 @login_required
@@ -158,7 +170,7 @@ def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
             services.change_status(
                 household=household,
                 to_status=request.POST.get("to_status", ""),
-                year=int(year_text) if year_text.isdigit() else None,
+                year=_year(year_text),
                 reason=request.POST.get("reason", ""),
                 by=acting_user(request),
             )

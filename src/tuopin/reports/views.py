@@ -15,7 +15,10 @@ from . import selectors
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Key counts for the user's scope, by status and by poverty cause, as charts."""
+    """Key counts for the user's scope, by status and by poverty cause, as charts; a user who
+    may see no registry figures (a donor, a helper) gets the page without them."""
+    if not registry.may_see_aggregates(request.user):
+        return render(request, "reports/home.html", {"counts": None})
     counts = registry.counts_for(request.user)
     status_n = {r["status"]: r["n"] for r in counts.by_status}
     status_rows = [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices]

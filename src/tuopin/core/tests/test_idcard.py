@@ -67,5 +67,19 @@ def test_build_makes_numbers_that_parse_back() -> None:
     assert parsed.area_code == "422823"
 
 
-def test_mask_shows_area_code_and_last_four() -> None:
-    assert idcard.mask("11010519491231002X") == "110105********002X"
+def test_mask_shows_the_region_and_the_check_character_only() -> None:
+    assert idcard.mask("11010519491231002X") == "110105***********X"
+
+
+def test_mask_hides_the_birth_date_and_the_sequence() -> None:
+    # Region + birth date + last four rebuilt the number: the sequence must stay hidden too.
+    shown = idcard.mask("11010519491231002X")
+    assert "19491231" not in shown and "002" not in shown
+
+
+def test_a_mobile_number_keeps_its_prefix_and_last_four() -> None:
+    from tuopin.core import masking
+
+    assert masking.mask_phone("13912345678") == "139****5678"
+    assert masking.mask_phone("0718-1234") == "*******34"
+    assert masking.mask_phone("") == ""

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tuopin.accounts import services as accounts
 from tuopin.conftest import VILLAGE_A, VILLAGE_B, person_row
-from tuopin.insurance import limits, selectors, services
+from tuopin.insurance import limits, progress, selectors, services
 from tuopin.insurance.errors import BadPayout
 from tuopin.insurance.models import CoverageItem, Payout, Policy, Programme
 from tuopin.ledger.models import Entry
@@ -350,15 +350,15 @@ def test_the_cadre_lists_who_is_not_yet_insured(insured: Programme, cadre_a) -> 
 
 def test_the_programme_list_sums_each_latest_period(insured: Programme, operator) -> None:  # type: ignore[no-untyped-def]
     services.record_payout(policy=policy_of("唐俊"), benefit="accident", loss_fen=12_300)
-    (summary,) = selectors.programme_summaries()
-    progress = selectors.programme_progress(insured, None)
+    (summary,) = progress.programme_summaries(operator)
+    figures = progress.programme_progress(operator, insured, None)
     assert (
         (summary.period_start, summary.insured, summary.premiums_fen, summary.payouts_fen)
         == (
-            progress.period_start,
-            progress.insured,
-            progress.premiums_fen,
-            progress.payouts_fen,
+            figures.period_start,
+            figures.insured,
+            figures.premiums_fen,
+            figures.payouts_fen,
         )
         == (PERIOD, 6, 60_000, 12_300)
     )

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
 from tuopin.accounts import services as accounts
+from tuopin.core.errors import PermissionDenied
 from tuopin.registry import services
-from tuopin.registry.errors import BadStatusChange
-from tuopin.registry.models import Household, StatusChange
+from tuopin.registry.errors import BadStatusChange, HouseholdNotFound
+from tuopin.registry.models import Household, Person, StatusChange
 
 pytestmark = pytest.mark.usefixtures("households")
 
@@ -109,3 +112,113 @@ def test_api_status_change_answers_errors_as_json(client: Client, county_officer
         **cadre,
     )
     assert denied.status_code == 403
+
+
+# -- the services check their actor, whoever calls them -------------------------------------
+
+
+def test_a_cadre_cannot_change_a_status_through_the_service(cadre_a) -> None:  # type: ignore[no-untyped-def]
+    h = Household.objects.get(household_no="A001")
+    with pytest.raises(PermissionDenied):
+        services.change_status(household=h, to_status="lifted", year=2018, reason="x", by=cadre_a)
+    h.refresh_from_db()
+    assert h.status == "poor" and not h.status_changes.filter(reason="x").exists()
+
+
+def test_an_officer_cannot_change_a_household_of_another_county(county_officer) -> None:  # type: ignore[no-untyped-def]
+    h = Household.objects.get(household_no="C001")
+    with pytest.raises(HouseholdNotFound):
+        services.change_status(
+            household=h, to_status="lifted", year=2018, reason="x", by=county_officer
+        )
+    h.refresh_from_db()
+    assert h.status == "poor"
+
+
+def test_an_observer_cannot_record_a_member_exit(observer) -> None:  # type: ignore[no-untyped-def]
+    person = Person.objects.get(name="朱明")
+    with pytest.raises(PermissionDenied):
+        services.change_member_status(
+            household=person.household,
+            person_id=person.pk,
+            status="died",
+            on=dt.date(2020, 1, 1),
+            by=observer,
+        )
+    person.refresh_from_db()
+    assert person.status == "present"
+
+
+def test_an_officer_cannot_record_a_member_exit_in_another_county(county_officer) -> None:  # type: ignore[no-untyped-def]
+    person = Person.objects.get(name="赵刚")
+    with pytest.raises(HouseholdNotFound):
+        services.change_member_status(
+            household=person.household,
+            person_id=person.pk,
+            status="moved_out",
+            on=dt.date(2020, 1, 1),
+            by=county_officer,
+        )
+    person.refresh_from_db()
+    assert person.status == "present"
+
+
+# -- bad input is a 4xx with the JSON error shape, never a 500 --------------------------------
+
+
+@pytest.mark.parametrize("year", [1e20, 70000, 1800, -1])
+def test_the_api_refuses_an_impossible_year(client: Client, county_officer, year: object) -> None:  # type: ignore[no-untyped-def]
+    token = accounts.issue_token(username=county_officer.username)
+    response = client.post(
+        "/api/v1/households/A001/status",
+        {"to_status": "lifted", "year": year, "reason": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422
+    assert set(response.json()) == {"code", "message", "detail"}
+    assert Household.objects.get(household_no="A001").status == "poor"
+
+
+def test_the_api_refuses_an_unknown_status(client: Client, county_officer) -> None:  # type: ignore[no-untyped-def]
+    token = accounts.issue_token(username=county_officer.username)
+    response = client.post(
+        "/api/v1/households/A001/status",
+        {"to_status": "bogus", "reason": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("to_status", "year", "code"),
+    [("bogus", 2018, "bad_to_status"), ("lifted", 70000, "bad_year"), ("lifted", 1800, "bad_year")],
+)
+def test_the_service_refuses_bad_input_itself(
+    county_officer, to_status: str, year: int, code: str
+) -> None:  # type: ignore[no-untyped-def]
+    h = Household.objects.get(household_no="A001")
+    with pytest.raises(BadStatusChange) as exc:
+        services.change_status(
+            household=h, to_status=to_status, year=year, reason="x", by=county_officer
+        )
+    assert exc.value.code == code
+    h.refresh_from_db()
+    assert h.status == "poor"
+
+
+@pytest.mark.parametrize("year", ["70000", "²⁰²⁰", "9" * 5000])
+def test_the_page_answers_a_bad_year_with_a_message(
+    client: Client, county_officer, year: str
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(county_officer)
+    response = client.post(
+        "/registry/households/A001/status/",
+        {"to_status": "lifted", "year": year, "reason": "x"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "年度应在" in response.content.decode()
+    assert Household.objects.get(household_no="A001").status == "poor"

@@ -68,7 +68,8 @@ class Command(BaseCommand):
     def export(self, opts: dict[str, Any]) -> None:
         try:
             user = account_selectors.get_user(opts["user"])
+            # As that user: their permission, scope and masking (a cadre may not export).
+            n = services.export_registry(user=user, path=opts["file"], area=opts.get("area"))
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
-        n = services.export_registry(user=user, path=opts["file"], area=opts.get("area"))
         self.stdout.write(f"导出 {n} 人 → {opts['file']}")

@@ -1,0 +1,391 @@
+"""Every role × every page and API operation answers exactly the allowed set.
+
+The pages come from the URL conf and the operations from the OpenAPI schema: one that has no
+entry in the tables below fails ``test_every_page_and_operation_has_an_entry``, so a new
+endpoint must say here who may use it. Allowed means 2xx or 3xx (but not a redirect to a
+login page); denied means 401, 403, 404 or a redirect to a login page. Anything else (a 400,
+a 405, a 500) fails both ways: the request did not reach the permission check cleanly.
+
+Path parameters are real objects of the fixture (household A001 of village A, its head, the
+programme and campaign ``dlz``, an enrollment run, a donation's receipt, a statement, a
+signed ledger entry), so that "allowed" means the data was really shown. Each request runs in
+a savepoint that is rolled back, so a write allowed for one role leaves nothing for the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tuopin.accounts import roles
+from tuopin.accounts import services as accounts
+from tuopin.api import api
+from tuopin.conftest import COUNTY, TOWNSHIP, VILLAGE_A
+
+ANONYMOUS = "anonymous"
+ROLES = [
+    roles.VILLAGE_CADRE,
+    roles.TOWNSHIP_OFFICER,
+    roles.COUNTY_OFFICER,
+    roles.OPERATOR,
+    roles.ADJUSTER,
+    roles.OBSERVER,
+    roles.HELPER,
+    roles.DONOR,
+    ANONYMOUS,
+]
+EVERYONE = frozenset(ROLES)
+LOGGED_IN = EVERYONE - {ANONYMOUS}
+# registry.view_household + view_person, insurance.view_policy (cadres see their own area)
+REGISTRY_READERS = frozenset(
+    {roles.VILLAGE_CADRE, roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER, roles.OPERATOR}
+)
+REGISTRY_EDITORS = frozenset({roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER})
+EXPORTERS = REGISTRY_EDITORS | {roles.OPERATOR}
+PROGRESS = frozenset({roles.OPERATOR, roles.OBSERVER})  # aggregates, no person
+OPERATOR = frozenset({roles.OPERATOR})
+STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff)
+
+# Pages by URL name (GET unless said), who may open them.
+PAGES: dict[str, frozenset[str]] = {
+    "login": EVERYONE,
+    "logout": EVERYONE,  # POST; ends the caller's own session
+    "home": LOGGED_IN,  # registry figures only for those who may see them
+    "campaigns": EVERYONE,
+    "campaign": EVERYONE,
+    "registry:areas": REGISTRY_READERS,
+    "registry:area": REGISTRY_READERS,
+    "registry:households": REGISTRY_READERS,
+    "registry:export": EXPORTERS,
+    "registry:people": REGISTRY_READERS,
+    "registry:import": REGISTRY_EDITORS,
+    "registry:import_errors": REGISTRY_EDITORS,
+    "registry:household": REGISTRY_READERS,
+    "registry:status": REGISTRY_EDITORS,  # GET redirects to the household page
+    "registry:member_status": REGISTRY_EDITORS,
+    "charity:receipt": EVERYONE,  # whoever holds the unguessable link
+    "charity:statements": OPERATOR,
+    "charity:statement": OPERATOR,
+    "insurance:villages": REGISTRY_READERS,
+    "insurance:village": REGISTRY_READERS,
+    "insurance:villager": REGISTRY_READERS,
+    "insurance:programmes": PROGRESS,
+    "insurance:programme_new": OPERATOR,
+    "insurance:programme": PROGRESS,
+    "insurance:programme_edit": OPERATOR,
+    "insurance:run": PROGRESS,
+    "insurance:resume_run": OPERATOR,  # POST; the fixture's run is interrupted
+    "ledger:explorer": EVERYONE,
+    "ledger:verify": EVERYONE,
+}
+PAGE_METHODS = {"logout": "POST", "insurance:resume_run": "POST"}
+
+# URL-conf entries left out, each with its reason.
+EXCLUDED_NAMESPACES = {
+    "admin": "Django's admin internals: covered by the representative URLs in ADMIN",
+    "api": "the API's operations come from the OpenAPI schema (API below)",
+    "tlog": "C2SP tlog-tiles paths: public by contract, no personal data",
+}
+EXCLUDED_NAMES = {
+    "set_language": "Django's language switch: sets a cookie, reads no data",
+}
+
+# API operations (method, path as in the OpenAPI schema), who may call them.
+API: dict[tuple[str, str], frozenset[str]] = {
+    ("GET", "/api/v1/areas/{code}"): LOGGED_IN,  # the public area tree, behind the API's login
+    ("GET", "/api/v1/areas/{code}/children"): LOGGED_IN,
+    ("GET", "/api/v1/households"): REGISTRY_READERS,
+    ("GET", "/api/v1/households/{household_no}"): REGISTRY_READERS,
+    ("GET", "/api/v1/people"): REGISTRY_READERS,
+    ("POST", "/api/v1/people/search"): REGISTRY_READERS,
+    ("POST", "/api/v1/households/{household_no}/status"): REGISTRY_EDITORS,
+    ("GET", "/api/v1/ledger/entries/{index}"): EVERYONE,
+    ("GET", "/api/v1/ledger/proof/inclusion"): EVERYONE,
+    ("GET", "/api/v1/ledger/proof/consistency"): EVERYONE,
+    ("POST", "/api/v1/charity/donations"): OPERATOR,  # payment platforms, as operators
+    ("POST", "/api/v1/charity/refunds"): OPERATOR,
+    ("GET", "/api/v1/insurance/villages/{code}/cover"): REGISTRY_READERS,
+    ("GET", "/api/v1/insurance/people/{person_id}/cover"): REGISTRY_READERS,
+    ("GET", "/api/v1/insurance/programmes/{slug}/progress"): PROGRESS,
+    ("POST", "/api/v1/insurance/programmes/{slug}/runs"): OPERATOR,
+    ("GET", "/api/v1/insurance/runs/{run_id}"): PROGRESS,
+    ("POST", "/api/v1/insurance/runs/{run_id}/resume"): OPERATOR,
+    ("GET", "/api/v1/public/campaigns/{slug}"): EVERYONE,
+}
+
+PERIOD = dt.date(timezone.localdate().year, 1, 1)
+
+
+def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
+    """Query strings and bodies that are valid, so that only the permission can refuse."""
+    return {
+        ("GET", "/api/v1/people"): {"query": {"name": "唐"}},
+        ("POST", "/api/v1/people/search"): {"body": {"id_number": o.id_number}},
+        ("POST", "/api/v1/households/{household_no}/status"): {
+            "body": {"to_status": "lifted", "year": PERIOD.year - 1, "reason": "矩阵"}
+        },
+        ("GET", "/api/v1/ledger/proof/inclusion"): {"query": {"index": 0, "size": o.size}},
+        ("GET", "/api/v1/ledger/proof/consistency"): {"query": {"first": 1, "second": o.size}},
+        ("POST", "/api/v1/charity/donations"): {
+            "body": {
+                "campaign": o.slug,
+                "amount_fen": 100,
+                "channel": "online",
+                "payment_ref": "MATRIX-1",
+            }
+        },
+        ("POST", "/api/v1/charity/refunds"): {
+            "body": {
+                "payment_ref": o.payment_ref,
+                "refund_ref": "MATRIX-R",
+                "amount_fen": 1,
+                "reason": "矩阵",
+            }
+        },
+        ("POST", "/api/v1/insurance/programmes/{slug}/runs"): {
+            "body": {"period_start": PERIOD.isoformat()}
+        },
+    }
+
+
+def _admin(o: Objects) -> dict[str, frozenset[str]]:
+    """A few admin URLs standing for the rest: the index, a registry list, a person's page
+    (view-only), policies, programmes."""
+    return {
+        "/admin/": STAFF,
+        "/admin/registry/household/": STAFF,
+        f"/admin/registry/person/{o.person_id}/change/": STAFF,
+        "/admin/insurance/policy/": STAFF,
+        "/admin/insurance/programme/": OPERATOR,
+    }
+
+
+# -- the URL conf and the schema -----------------------------------------------------------
+
+
+def _pages(
+    patterns: list[URLPattern | URLResolver] | None = None, namespace: str = ""
+) -> dict[str, set[str]]:
+    """Every page of the URL conf by name, with the names of its path parameters."""
+    pages: dict[str, set[str]] = {}
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            if ns in EXCLUDED_NAMESPACES:
+                continue
+            pages |= _pages(p.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif p.name not in EXCLUDED_NAMES:
+            name = namespace + (p.name or f"<unnamed {p.pattern}>")
+            pages[name] = set(p.pattern.regex.groupindex)
+    return pages
+
+
+def _page_names() -> set[str]:
+    return set(_pages())
+
+
+def _operations() -> set[tuple[str, str]]:
+    paths = api.get_openapi_schema()["paths"]
+    return {(method.upper(), path) for path, ops in paths.items() for method in ops}
+
+
+def test_every_page_and_operation_has_an_entry() -> None:
+    assert _page_names() - PAGES.keys() == set(), "a page without a row in PAGES"
+    assert _operations() - API.keys() == set(), "an API operation without a row in API"
+
+
+def test_no_entry_names_an_endpoint_that_is_gone() -> None:
+    assert PAGES.keys() - _page_names() == set()
+    assert API.keys() - _operations() == set()
+
+
+# -- the objects and the people --------------------------------------------------------------
+
+
+@dataclass
+class Objects:
+    household_no: str
+    person_id: int
+    id_number: str
+    code: str
+    slug: str
+    run_id: int
+    token: str
+    payment_ref: str
+    statement_pk: int
+    size: int  # of the signed tree
+    index: int  # a ledger entry within it
+
+    def kwargs(self, params: set[str]) -> dict[str, Any]:
+        """Values for a page's path parameters, by their names in the URL conf (a new name
+        fails here: give it an object of the fixture)."""
+        values = {
+            "household_no": self.household_no,
+            "person_id": self.person_id,
+            "code": self.code,
+            "slug": self.slug,
+            "run_id": self.run_id,
+            "token": self.token,
+            "pk": self.statement_pk,
+        }
+        return {k: values[k] for k in params}
+
+
+@pytest.fixture
+def objects(households: None, settings: Any, tmp_path: Path) -> Objects:  # type: ignore[no-untyped-def]
+    from tuopin.charity import services as charity
+    from tuopin.charity.models import Campaign
+    from tuopin.insurance import services as insurance
+    from tuopin.insurance.models import CoverageItem, EnrollmentRun, Programme, RunStatus
+    from tuopin.ledger import services as ledger
+    from tuopin.registry.models import Person
+
+    operator = accounts.create_user(username="m_operator", role=roles.OPERATOR)
+    campaign = Campaign.objects.create(
+        slug="dlz",
+        title="顶梁柱健康扶贫公益保险",
+        programme_name="顶梁柱",
+        goal_fen=10_000_000,
+        starts_on=PERIOD,
+        ends_on=PERIOD.replace(month=12, day=31),
+        status="open",
+    )
+    donation = charity.record_donation(
+        campaign_slug="dlz", amount_fen=500_000, channel="online", payment_ref="MATRIX-0"
+    ).donation
+    statement_file = tmp_path / "statement.csv"
+    statement_file.write_text(
+        f"交易号,金额（元）,交易时间\nMATRIX-0,5000.00,{timezone.localtime():%Y-%m-%d %H:%M:%S}\n",
+        encoding="utf-8",
+    )
+    statement = charity.reconcile_statement(
+        campaign_slug="dlz", channel="online", path=statement_file, user=operator
+    ).statement
+    programme = insurance.save_programme(
+        by=operator,
+        programme=Programme(
+            slug="dlz",
+            name="顶梁柱",
+            sponsor="中国扶贫基金会",
+            insurer="某保险",
+            premium_fen=100,
+            min_age=18,
+            max_age=60,
+            campaign=campaign,
+            starts_on=PERIOD,
+            ends_on=PERIOD.replace(month=12, day=31),
+        ),
+        counties=[],
+        coverage=[
+            CoverageItem(
+                benefit="hospitalisation", per_claim_limit_fen=100_000, yearly_limit_fen=200_000
+            )
+        ],
+    )
+    insurance.enroll(programme_slug=programme.slug, period_start=PERIOD)
+    run = insurance.start_run(user=operator, programme_slug="dlz", period_start=PERIOD)
+    # As a killed worker leaves it (found at start-up), so that resuming is allowed.
+    EnrollmentRun.objects.filter(pk=run.pk).update(status=RunStatus.INTERRUPTED)
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    settings.LEDGER_ORIGIN = "tuopin.test/ledger"
+    signer = ledger.generate_key(path=settings.LEDGER_KEY_FILE, name="tuopin.test/ledger")
+    checkpoint = ledger.integrate(signer=signer)
+    assert checkpoint is not None
+    head = Person.objects.get(name="唐俊")
+    return Objects(
+        household_no="A001",
+        person_id=head.pk,
+        id_number=head.id_number,
+        code=VILLAGE_A,
+        slug="dlz",
+        run_id=run.pk,
+        token=donation.receipt_token,
+        payment_ref=donation.payment_ref,
+        statement_pk=statement.pk,
+        size=checkpoint.size,
+        index=donation.ledger_index,
+    )
+
+
+def _user(role: str):  # type: ignore[no-untyped-def]
+    areas = {
+        roles.VILLAGE_CADRE: [VILLAGE_A],
+        roles.TOWNSHIP_OFFICER: [TOWNSHIP],
+        roles.COUNTY_OFFICER: [COUNTY],
+    }.get(role, [])
+    return accounts.create_user(username=f"m_{role}", role=role, area_codes=areas)
+
+
+# -- the matrix ---------------------------------------------------------------------------------
+
+
+def _verdict(response: Any) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        # login_required and the admin send to a login page with ?next=
+        return "denied" if "next=" in response.get("Location", "") else "allowed"
+    if status < 300:
+        return "allowed"
+    if status in (401, 403, 404):
+        return "denied"
+    return f"error {status}"
+
+
+def _send(client: Client, method: str, url: str, spec: dict[str, Any], token: str | None):  # type: ignore[no-untyped-def]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    # Rolled back: a write allowed for this role leaves nothing behind for the next request.
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(url, spec.get("query", {}), **headers)
+        else:
+            response = client.post(
+                url, spec.get("body", {}), content_type="application/json", **headers
+            )
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)  # the export checks as it is read
+        transaction.set_rollback(True)
+    return response
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_exactly_its_pages_and_operations(role: str, objects: Objects) -> None:
+    client = Client()
+    token = None
+    if role != ANONYMOUS:
+        user = _user(role)
+        client.force_login(user)
+        token = accounts.issue_token(username=user.username)
+    wrong: list[str] = []
+
+    def check(label: str, allowed: frozenset[str], response: Any) -> None:
+        expected = "allowed" if role in allowed else "denied"
+        got = _verdict(response)
+        if got != expected:
+            wrong.append(f"{label}: expected {expected}, got {got} ({response.status_code})")
+
+    pages = _pages()
+    for name, allowed in sorted(PAGES.items()):
+        method = PAGE_METHODS.get(name, "GET")
+        url = reverse(name, kwargs=objects.kwargs(pages[name]))
+        sender = client
+        if method == "POST":  # a copy: logging out must not end the session of the rest
+            sender = Client()
+            sender.cookies = SimpleCookie(client.cookies)
+        check(f"{method} {url}", allowed, _send(sender, method, url, {}, None))
+    bodies = _bodies(objects)
+    for (method, path), allowed in sorted(API.items()):
+        url = path.format(**{k: getattr(objects, k) for k in objects.__dataclass_fields__})
+        response = _send(client, method, url, bodies.get((method, path), {}), token)
+        check(f"{method} {path}", allowed, response)
+    for url, allowed in sorted(_admin(objects).items()):
+        check(f"GET {url}", allowed, _send(client, "GET", url, {}, None))
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
