@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts import scoping
 
-from .importer import refresh_household_summaries
+from .importing import refresh_household_summaries
 from .models import Household, Person, StatusChange
 
 

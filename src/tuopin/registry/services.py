@@ -19,7 +19,7 @@ from tuopin.core import idcard
 from . import selectors
 from .choices import STATUS_TRANSITIONS, MemberStatus, PovertyStatus
 from .errors import BadStatusChange, PersonNotFound
-from .importer import ImportReport, RegistryImport
+from .importing import ImportReport, RegistryImport
 from .models import Household, Person, StatusChange
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def import_registry(
     progress: Callable[[int], None] | None = None,
     parallel: bool = False,
 ) -> ImportReport:
-    """Import a household export file. See :mod:`tuopin.registry.importer` for the rules.
+    """Import a household export file. See :mod:`tuopin.registry.importing` for the rules.
 
     ``by`` (an officer importing through a page) restricts the import to the officer's scope;
     the command line runs with no user and may write anywhere. ``parallel`` lets a big file

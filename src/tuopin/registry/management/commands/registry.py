@@ -11,7 +11,7 @@ from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.management import dump_json, progress_bar
 from tuopin.registry import services
-from tuopin.registry.importer import RegistryImport
+from tuopin.registry.importing import RegistryImport
 
 
 class Command(BaseCommand):
