@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.core import idcard
+from tuopin.core.tabular import Limits
 
 from . import selectors
 from .choices import STATUS_TRANSITIONS, MemberStatus, PovertyStatus
@@ -32,14 +33,22 @@ def import_registry(
     by: User | None = None,
     progress: Callable[[int], None] | None = None,
     parallel: bool = False,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Import a household export file. See :mod:`tuopin.registry.importing` for the rules.
 
-    ``by`` (an officer importing through a page) restricts the import to the officer's scope;
-    the command line runs with no user and may write anywhere. ``parallel`` lets a big file
-    be read in a forked child: for command-line processes only, never in a web server.
+    ``by`` (an officer importing through a page) restricts the import to the officer's scope
+    and holds the file to the upload limits; the command line runs with no user, may write
+    anywhere and is held only to the shape limits (columns, cell length). ``parallel`` lets a
+    big file be read in a forked child: for command-line processes only, never in a web
+    server. Raises :class:`~tuopin.registry.errors.ImportFailed` (with what was written) if
+    the run stops part-way.
     """
-    return RegistryImport(path, by=by, progress=progress, parallel=parallel).run()
+    if limits is None:
+        limits = Limits.from_settings()
+        if by is None:
+            limits = limits.for_command_line()
+    return RegistryImport(path, by=by, progress=progress, parallel=parallel, limits=limits).run()
 
 
 @transaction.atomic

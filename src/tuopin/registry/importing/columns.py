@@ -7,6 +7,8 @@ import datetime as dt
 import functools
 import re
 
+from tuopin.core.imports import map_header
+
 from ..choices import (
     Education,
     Health,
@@ -154,3 +156,8 @@ def choice(column: str, text: str) -> str | None:
     if value is None and column == "relation" and text.startswith("之"):
         return CHOICE_TABLES[column].get(text[1:].lower())
     return value
+
+
+def map_columns(header: list[str]) -> dict[str, int]:
+    """Positions of the recognised columns in ``header`` (first of each name wins)."""
+    return map_header(header, COLUMNS)

@@ -74,8 +74,10 @@ class RowValidator:
 
     def validate(self, line: int, values: list[str]) -> CleanRow | list[RowError]:
         """Validate one row (cells arrive stripped from :mod:`tuopin.core.tabular`)."""
-        if len(values) <= self.width:
-            values = values + [""] * (self.width + 1 - len(values))
+        # Cut the row at the last recognised column and add one empty cell, where every
+        # absent column points: an unrecognised column after the last recognised one must
+        # never be read as an absent one.
+        values = values[: self.width] + [""] * (self.width + 1 - min(len(values), self.width))
         ix = self.ix
         errors: list[RowError] = []
         for col in REQUIRED:

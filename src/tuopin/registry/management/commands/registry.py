@@ -10,7 +10,9 @@ from tuopin.accounts import selectors as account_selectors
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.management import dump_json, progress_bar
+from tuopin.core.tabular import Limits
 from tuopin.registry import services
+from tuopin.registry.errors import ImportFailed
 from tuopin.registry.importing import RegistryImport
 
 
@@ -34,7 +36,9 @@ class Command(BaseCommand):
             self.export(opts)
             return
         try:
-            run = RegistryImport(opts["file"], parallel=True)
+            run = RegistryImport(
+                opts["file"], parallel=True, limits=Limits.from_settings().for_command_line()
+            )
             counts, total = run.count_households()
             del counts
             with progress_bar(total, "导入", enabled=not opts["no_progress"]) as bar:
@@ -44,6 +48,13 @@ class Command(BaseCommand):
 
                 run.progress = advance
                 report = run.run()
+        except ImportFailed as exc:
+            # What was written before the failure stays written: list it, exit non-zero.
+            if opts["errors"]:
+                write_errors(opts["errors"], exc.report.errors)
+            if opts["json"]:
+                self.stdout.write(dump_json({**exc.report.as_dict(), "failed": exc.message}))
+            raise CommandError(exc.message, returncode=1) from exc
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         except UnicodeDecodeError as exc:
