@@ -45,3 +45,19 @@ def map_header(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[s
         if found and found not in positions:
             positions[found] = i
     return positions
+
+
+def read_errors(path: str | Path, *, limit: int) -> list[RowError]:
+    """The first ``limit`` rows of a report written by :func:`write_errors` (for a page)."""
+    out: list[RowError] = []
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            for line, column, code, message in reader:
+                out.append(RowError(int(line), column, code, message))
+                if len(out) >= limit:
+                    break
+    except FileNotFoundError:
+        return []  # deleted after the retention period
+    return out

@@ -190,7 +190,7 @@ def _csv_rows(path: Path, encoding: str, limits: Limits) -> Iterator[tuple[int, 
             try:
                 values = next(reader, None)
             except csv.Error as exc:  # "field larger than field limit"
-                raise _cell_too_long(reader.line_num + 1, limits) from exc
+                raise _cell_too_long(reader.line_num, limits) from exc
             except UnicodeDecodeError as exc:  # the sample decoded, a later line does not
                 raise UnreadableFile(
                     _("第 %(line)s 行附近的文字编码无法识别（请保存为 UTF-8 或 GBK）")

@@ -22,7 +22,7 @@ _TOO_LARGE = "tuopin.upload_too_large"
 class SizeLimitedUploadHandler(FileUploadHandler):
     """First upload handler: a file past ``TUOPIN_UPLOAD_MAX_BYTES`` is skipped as it arrives
     (the rest is read and thrown away, nothing of it is kept) and the request is marked so
-    that the page can say why (:func:`refuse_oversized`)."""
+    that the page can say why (:func:`uploaded_file`)."""
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         limit = settings.TUOPIN_UPLOAD_MAX_BYTES
@@ -36,11 +36,14 @@ class SizeLimitedUploadHandler(FileUploadHandler):
         return None  # the next handlers build the file
 
 
-def refuse_oversized(request: HttpRequest) -> None:
-    """Raise :class:`TableTooLarge` if an upload of this request was cut at the byte limit."""
+def uploaded_file(request: HttpRequest, field: str = "file") -> UploadedFile | None:
+    """The request's uploaded file, or None; raises :class:`TableTooLarge` if it was cut at
+    the byte limit (it then arrives as no file at all)."""
+    upload = request.FILES.get(field)  # parses the body, running the handlers
     seen = request.META.get(_TOO_LARGE)
     if seen:
         raise file_too_large(int(seen), settings.TUOPIN_UPLOAD_MAX_BYTES)
+    return upload if isinstance(upload, UploadedFile) else None
 
 
 def store_upload(upload: UploadedFile, folder: str = "uploads") -> Path:

@@ -90,3 +90,10 @@ STATUS_TRANSITIONS: dict[str, set[str]] = {
     PovertyStatus.LIFTED: {PovertyStatus.RETURNED},
     PovertyStatus.RETURNED: {PovertyStatus.LIFTED},
 }
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -31,3 +31,7 @@ class ImportFailed(DomainError):
     def __init__(self, message: str, *, report: Any, detail: Any = None) -> None:
         super().__init__(message, detail=detail)
         self.report = report
+
+
+class ImportJobNotFound(NotFound):
+    code = "import_job_not_found"
