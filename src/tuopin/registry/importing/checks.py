@@ -84,9 +84,12 @@ class BatchChecker:
         out.rejected_households += 1
 
     def check(self, chunk: list[tuple[str, PendingHousehold]]) -> CheckedBatch:
-        self._load_villages(r.village_code for _k, hh in chunk for r in hh.rows)
-        numbers = [k for k, _hh in chunk]
-        hashes = [r.id_hash for _k, hh in chunk for r in hh.rows]
+        # Only households whose every row is valid are looked up: a value that failed its
+        # row check (too long, a NUL) never reaches a query.
+        clean = [(k, hh) for k, hh in chunk if not hh.errors]
+        self._load_villages(r.village_code for _k, hh in clean for r in hh.rows)
+        numbers = [k for k, _hh in clean]
+        hashes = [r.id_hash for _k, hh in clean for r in hh.rows]
         existing_hh = {
             h.household_no: h for h in Household.objects.filter(household_no__in=numbers)
         }
@@ -112,6 +115,11 @@ class BatchChecker:
 
         out = CheckedBatch(existing=existing_hh, people=by_id)
         for key, hh in chunk:
+            if hh.errors:
+                for row in hh.rows:  # later rows with these ID numbers are still duplicates
+                    self.seen_ids.setdefault(row.id_number, key)
+                self._reject(out, hh, [])
+                continue
             errors: list[RowError] = []
             current = existing_hh.get(key)
             village = ""

@@ -132,7 +132,7 @@ STUDENT_PREFIXES = (
     ("大学", "college"),
     ("研究生", "college"),
 )
-DATE_RE = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$")
+DATE_RE = re.compile(r"^(\d{4})\D?(\d{1,2})\D?(\d{1,2})\D?$", re.ASCII)
 PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 
 

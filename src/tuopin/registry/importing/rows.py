@@ -13,6 +13,7 @@ from tuopin.core import idcard
 from tuopin.core.imports import RowError
 
 from ..idhash import id_hash
+from ..models import Household, Person
 from .columns import (
     COLUMNS,
     OPTIONAL_FIELDS,
@@ -22,6 +23,19 @@ from .columns import (
     choice,
     parse_date,
 )
+
+# Longer values would be cut or, on PostgreSQL, refused mid-import: they are row errors.
+MAX_LENGTHS = {
+    "household_no": Household._meta.get_field("household_no").max_length or 0,
+    "name": Person._meta.get_field("name").max_length or 0,
+    "address": Household._meta.get_field("address").max_length or 0,
+    "phone": Person._meta.get_field("phone").max_length or 0,
+}
+
+
+def is_ascii_digits(text: str) -> bool:
+    """``str.isdigit`` accepts superscripts and other scripts' digits; these do not."""
+    return text.isascii() and text.isdigit()
 
 
 class CleanRow(NamedTuple):
@@ -64,7 +78,7 @@ class RowValidator:
     def __init__(self, columns: dict[str, int], today: dt.date) -> None:
         self.today = today
         self.width = max(columns.values(), default=-1) + 1
-        # Absent columns point one past the row, where padding puts an empty string.
+        # Absent columns point one past the last recognised one (see validate).
         self.ix = {name: columns.get(name, self.width) for name in COLUMNS}
         self.optional = [(i, c) for i, c in enumerate(OPTIONAL_FIELDS) if c in columns]
 
@@ -80,6 +94,19 @@ class RowValidator:
         values = values[: self.width] + [""] * (self.width + 1 - min(len(values), self.width))
         ix = self.ix
         errors: list[RowError] = []
+        for col, limit in MAX_LENGTHS.items():
+            text = values[ix[col]]
+            if len(text) > limit:
+                errors.append(
+                    RowError(
+                        line,
+                        col,
+                        "too_long",
+                        _("超过 %(n)s 个字符：%(v)s") % {"n": limit, "v": text[:40] + "…"},
+                    )
+                )
+        if any("\x00" in v for v in values):  # PostgreSQL refuses NUL in any text
+            errors.append(RowError(line, "", "bad_character", _("含有无效字符（NUL）")))
         for col in REQUIRED:
             if not values[ix[col]]:
                 errors.append(
@@ -127,7 +154,7 @@ class RowValidator:
             )
         raw_village = values[ix["village_code"]]
         village = ""
-        if len(raw_village) == 12 and raw_village.isdigit() and raw_village[:2] != "00":
+        if len(raw_village) == 12 and is_ascii_digits(raw_village) and raw_village[:2] != "00":
             village = raw_village
         elif raw_village:
             try:
@@ -145,13 +172,15 @@ class RowValidator:
         for i, col in self.optional:
             text = values[ix[col]]
             if col == "status_year":
-                if text and not (text.isdigit() and 1980 <= int(text) <= self.today.year + 1):
+                # "²⁰²⁰".isdigit() is true and int() refuses it: ASCII digits only.
+                year = int(text) if is_ascii_digits(text) and len(text) == 4 else None
+                if text and not (year and 1980 <= year <= self.today.year + 1):
                     errors.append(
                         RowError(line, col, "bad_year", _("年度无效：%(v)s") % {"v": text})
                     )
-                extra[i] = int(text) if text.isdigit() else None
+                extra[i] = year
             elif col == "address":
-                extra[i] = text[:200]
+                extra[i] = text
             elif col == "phone":
                 if text and not PHONE_RE.match(text):
                     errors.append(
@@ -173,7 +202,7 @@ class RowValidator:
             line=line,
             household_no=self.household_no(values),
             village_code=village,
-            name=values[ix["name"]][:50],
+            name=values[ix["name"]],
             id_number=parsed.value,
             id_hash=id_hash(parsed.value),
             sex=sex,
