@@ -17,7 +17,7 @@ from tuopin.areas import selectors as area_selectors
 from tuopin.core.bulk import select_in
 from tuopin.core.imports import RowError
 
-from ..choices import Relation
+from ..choices import PovertyStatus, Relation, transition_allowed
 from ..models import Household, Person
 from .rows import PendingHousehold
 
@@ -82,6 +82,21 @@ class BatchChecker:
                 )
         out.errors.extend(errors)
         out.rejected_households += 1
+
+    @staticmethod
+    def _transition_errors(current: Household, hh: PendingHousehold) -> list[RowError]:
+        """A status change asked by the file must be one ``change_status`` would allow."""
+        head = next((r for r in hh.rows if r.relation == Relation.HEAD), hh.rows[0])
+        wanted = head.get("poverty_status")
+        if not wanted or wanted == current.status:
+            return []
+        if transition_allowed(current.status, wanted):
+            return []
+        message = _("不能从“%(a)s”变为“%(b)s”") % {
+            "a": PovertyStatus(current.status).label,
+            "b": PovertyStatus(wanted).label,
+        }
+        return [RowError(head.line, "poverty_status", "bad_transition", message)]
 
     def check(self, chunk: list[tuple[str, PendingHousehold]]) -> CheckedBatch:
         # Only households whose every row is valid are looked up: a value that failed its
@@ -169,6 +184,8 @@ class BatchChecker:
                         _("户编号冲突：%(h)s") % {"h": key},
                     )
                 )
+            if current is not None:
+                errors.extend(self._transition_errors(current, hh))
             file_ids = {r.id_number for r in hh.rows}
             heads = [r for r in hh.rows if r.relation == Relation.HEAD]
             kept_heads = [

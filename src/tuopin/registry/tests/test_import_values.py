@@ -101,3 +101,24 @@ def test_a_failure_after_some_batches_reports_what_was_written(
     assert failed.value.report.households_created == 1
     assert "1 户新增" in failed.value.message
     assert list(Household.objects.values_list("household_no", flat=True)) == ["H1"]
+
+
+def test_an_import_may_not_move_a_household_along_a_disallowed_transition(
+    write_csv: Callable[..., Path],
+) -> None:
+    services.import_registry(path=write_csv([person_row("H1", "甲", seq=11, status="已脱贫")]))
+    back = person_row("H1", "甲", seq=11, status="未脱贫")  # lifted → poor is not allowed
+    report = services.import_registry(path=write_csv([back], name="b.csv"))
+    assert codes(report) == {(2, "poverty_status", "bad_transition")}
+    assert Household.objects.get().status == "lifted"
+
+
+def test_an_import_may_move_a_household_along_an_allowed_transition(
+    write_csv: Callable[..., Path],
+) -> None:
+    services.import_registry(path=write_csv([person_row("H1", "甲", seq=11, status="已脱贫")]))
+    report = services.import_registry(
+        path=write_csv([person_row("H1", "甲", seq=11, status="返贫")], name="b.csv")
+    )
+    assert report.errors == []
+    assert Household.objects.get().status == "returned"
