@@ -40,6 +40,10 @@ PERSON_LOOKUP = (
 )
 
 
+def _household_conflict(line: int) -> RowError:
+    return RowError(line, "household_no", "household_conflict", _("户编号冲突，无法导入该户"))
+
+
 @dataclass
 class CheckedBatch:
     """A batch after the checks: the households to write, what the database already holds for
@@ -130,10 +134,12 @@ class BatchChecker:
 
         out = CheckedBatch(existing=existing_hh, people=by_id)
         for key, hh in chunk:
-            if hh.errors:
+            if hh.errors or key in out_of_scope:
                 for row in hh.rows:  # later rows with these ID numbers are still duplicates
                     self.seen_ids.setdefault(row.id_number, key)
-                self._reject(out, hh, [])
+                # A household outside the officer's scope gets one error whatever its rows
+                # say, so that nothing (who its members are, where it is) can be learnt.
+                self._reject(out, hh, [] if hh.errors else [_household_conflict(hh.lines[0])])
                 continue
             errors: list[RowError] = []
             current = existing_hh.get(key)
@@ -175,15 +181,6 @@ class BatchChecker:
                         RowError(row.line, "id_number", "duplicate_id", _("证件号码已登记在其他户"))
                     )
                 local_ids.add(row.id_number)
-            if key in out_of_scope:
-                errors.append(
-                    RowError(
-                        hh.lines[0],
-                        "household_no",
-                        "household_conflict",
-                        _("户编号冲突：%(h)s") % {"h": key},
-                    )
-                )
             if current is not None:
                 errors.extend(self._transition_errors(current, hh))
             file_ids = {r.id_number for r in hh.rows}
