@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .tabular import neutralise_row
+
 
 @dataclass(frozen=True, slots=True)
 class RowError:
@@ -28,7 +30,7 @@ def write_errors(path: str | Path, errors: Iterable[RowError]) -> int:
         writer = csv.writer(fh)
         writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
         for err in errors:
-            writer.writerow([err.line, err.column, err.code, err.message])
+            writer.writerow(neutralise_row([err.line, err.column, err.code, err.message]))
             n += 1
     return n
 

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -327,6 +327,25 @@ def file_too_large(size: int, limit: int) -> TableTooLarge:
         code="file_too_large",
         detail={"limit": limit},
     )
+
+
+# A cell starting with one of these is run as a formula by Excel, WPS or LibreOffice (a
+# leading tab or carriage return is dropped first), so a written cell never starts with one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """The cell as text a spreadsheet shows rather than runs: an apostrophe before a leading
+    ``= + - @``, tab or CR (OWASP CSV injection). Numbers and other values pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise_row(values: Iterable[object]) -> list[object]:
+    """Every cell of a row through :func:`neutralise`: call it on every row written to a CSV
+    or XLSX that people will open (exports, reports of rejected rows)."""
+    return [neutralise(v) for v in values]
 
 
 class RowSpool:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.core import idcard
-from tuopin.core.tabular import Limits
+from tuopin.core.tabular import Limits, neutralise_row
 
 from . import selectors
 from .choices import STATUS_TRANSITIONS, MemberStatus, PovertyStatus
@@ -171,7 +171,7 @@ def export_registry(*, user: User, path: str | Path, area: str | None = None) ->
         ws = wb.create_sheet("建档立卡")
         ws.append(EXPORT_HEADER)
         for row in export_rows(user=user, area=area):
-            ws.append(row)
+            ws.append(neutralise_row(row))
             n += 1
         wb.save(path)
         return n
@@ -179,6 +179,6 @@ def export_registry(*, user: User, path: str | Path, area: str | None = None) ->
         writer = csv.writer(fh)
         writer.writerow(EXPORT_HEADER)
         for row in export_rows(user=user, area=area):
-            writer.writerow(row)
+            writer.writerow(neutralise_row(row))
             n += 1
     return n

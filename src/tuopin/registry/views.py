@@ -29,6 +29,7 @@ from tuopin.accounts.selectors import acting_user
 from tuopin.core import idcard
 from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.imports import read_errors
+from tuopin.core.tabular import neutralise_row
 from tuopin.core.uploads import uploaded_file
 
 from . import selectors, services
@@ -150,7 +151,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     def lines():  # type: ignore[no-untyped-def]
         yield "\ufeff" + writer.writerow(services.EXPORT_HEADER)
         for row in services.export_rows(user=acting_user(request), area=area):
-            yield writer.writerow(row)
+            yield writer.writerow(neutralise_row(row))
 
     name = f"tuopin-registry-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -1,5 +1,6 @@
 """Reading CSV in every encoding people send, and XLSX; refusing hostile files."""
 
+import csv
 import re
 import zipfile
 from collections.abc import Callable
@@ -8,11 +9,14 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from tuopin.core.imports import RowError, write_errors
 from tuopin.core.tabular import (
     Limits,
     TableTooLarge,
     UnreadableFile,
     detect_encoding,
+    neutralise,
+    neutralise_row,
     open_table,
 )
 
@@ -210,3 +214,22 @@ def test_the_command_line_limits_drop_only_the_size_limits() -> None:
     cli = Limits(max_bytes=10, max_rows=10).for_command_line()
     assert (cli.max_bytes, cli.max_rows, cli.max_unzipped_bytes) == (None, None, None)
     assert (cli.max_columns, cli.max_cell_chars) == (Limits().max_columns, Limits().max_cell_chars)
+
+
+# -- writing: no exported cell is run as a formula -------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"])
+def test_a_cell_a_spreadsheet_would_run_is_written_as_text(text: str) -> None:
+    assert neutralise(text) == "'" + text
+
+
+def test_ordinary_cells_and_numbers_are_written_unchanged() -> None:
+    assert neutralise_row(["唐俊", "a=b", 12, -5, None]) == ["唐俊", "a=b", 12, -5, None]
+
+
+def test_a_report_of_rejected_rows_neutralises_what_the_file_said(tmp_path: Path) -> None:
+    path = tmp_path / "errors.csv"
+    write_errors(path, [RowError(2, "sex", "bad_choice", '=HYPERLINK("http://x")')])
+    rows = list(csv.reader(path.open(encoding="utf-8-sig")))
+    assert rows[1] == ["2", "sex", "bad_choice", '\'=HYPERLINK("http://x")']
