@@ -233,3 +233,13 @@ def test_a_report_of_rejected_rows_neutralises_what_the_file_said(tmp_path: Path
     write_errors(path, [RowError(2, "sex", "bad_choice", '=HYPERLINK("http://x")')])
     rows = list(csv.reader(path.open(encoding="utf-8-sig")))
     assert rows[1] == ["2", "sex", "bad_choice", '\'=HYPERLINK("http://x")']
+
+
+def test_a_refusal_reads_in_english_on_english_pages(tmp_path: Path) -> None:
+    from django.utils import translation
+
+    path = tmp_path / "big.csv"
+    path.write_text("户编号\n" + "A001\n" * 1000, encoding="utf-8")
+    with translation.override("en"), pytest.raises(TableTooLarge) as exc:
+        open_table(path, Limits(max_bytes=1000))
+    assert exc.value.message.startswith("The file is too large")
