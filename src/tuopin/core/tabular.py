@@ -28,6 +28,10 @@ SAMPLE_BYTES = 256 * 1024
 # Python's csv module refuses a field past this many characters; a cell limit above it would
 # never be reached, so it is also the largest cell limit the settings may ask for.
 CSV_FIELD_LIMIT = 131_072
+# Spreadsheet XML deflates 5–20×, at most ~100× for sheets of empty styled cells; a member
+# of more than 16 MiB that deflates past 200× is a zip bomb.
+BOMB_MIN_BYTES = 16 * 1024 * 1024
+BOMB_RATIO = 200
 EXCEL_MAX_LINES = 1_048_576  # no spreadsheet program writes more lines than this
 SHARED_STRINGS = "sharedstrings.xml"  # the part openpyxl loads whole, wherever it sits
 
@@ -59,7 +63,7 @@ class Limits:
     max_cell_chars: int = 4096
     max_line_chars: int = 1024 * 1024
     max_unzipped_bytes: int | None = 512 * 1024 * 1024
-    max_shared_strings_bytes: int | None = 64 * 1024 * 1024
+    max_shared_strings_bytes: int | None = 16 * 1024 * 1024
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -227,6 +231,17 @@ def _check_zip(path: Path, limits: Limits) -> None:
             code="xlsx_too_large",
             detail={"limit": limits.max_unzipped_bytes},
         )
+    # One cell can be a whole member (an inline string), parsed into memory at once: a member
+    # that inflates far more than spreadsheet XML does is a bomb, whatever the total.
+    for info in infos:
+        if info.file_size > BOMB_MIN_BYTES and info.file_size > BOMB_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise TableTooLarge(
+                _("XLSX 文件中的 %(name)s 压缩比异常，拒绝读取") % {"name": info.filename},
+                code="xlsx_too_large",
+                detail={"member": info.filename},
+            )
     strings = sum(i.file_size for i in infos if i.filename.lower().endswith(SHARED_STRINGS))
     # openpyxl keeps every shared string in memory for the whole read.
     if limits.max_shared_strings_bytes is not None and strings > limits.max_shared_strings_bytes:

@@ -243,3 +243,14 @@ def test_a_refusal_reads_in_english_on_english_pages(tmp_path: Path) -> None:
     with translation.override("en"), pytest.raises(TableTooLarge) as exc:
         open_table(path, Limits(max_bytes=1000))
     assert exc.value.message.startswith("The file is too large")
+
+
+def test_a_member_that_inflates_like_a_bomb_is_refused_whatever_the_total(
+    tmp_path: Path,
+) -> None:
+    path = _xlsx(tmp_path / "b.xlsx", ROWS)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("xl/media/one-cell.xml", b"A" * 40_000_000)  # ~40 KB deflated: 1000x
+    with pytest.raises(TableTooLarge) as exc:
+        open_table(path, Limits(max_unzipped_bytes=None))
+    assert exc.value.detail == {"member": "xl/media/one-cell.xml"}
