@@ -122,3 +122,24 @@ def test_an_import_may_move_a_household_along_an_allowed_transition(
     )
     assert report.errors == []
     assert Household.objects.get().status == "returned"
+
+
+def test_the_command_line_reports_what_was_written_when_a_run_stops(
+    write_csv: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from tuopin.registry.importing import writing
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")  # the database is the outside boundary
+
+    monkeypatch.setattr(writing, "insert_rows", broken)
+    path = write_csv([person_row("H1", "甲", seq=11)])
+    with pytest.raises(CommandError) as exc:
+        call_command("registry", "import", str(path), "--json", "--no-progress")
+    assert exc.value.returncode == 1
+    assert '"failed"' in capsys.readouterr().out
