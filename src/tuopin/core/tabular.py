@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
@@ -91,11 +91,20 @@ class Limits:
 
 @dataclass
 class Table:
-    """A header and a row iterator; ``rows`` yields ``(line_number, values)``."""
+    """A header and a row iterator; ``rows`` yields ``(line_number, values)``. Reading every
+    row releases the file; a caller that stops early calls :meth:`close`."""
 
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
     encoding: str
+    release: Callable[[], None] | None = None  # what holds the file open, if anything
+
+    def close(self) -> None:
+        close = getattr(self.rows, "close", None)
+        if close is not None:
+            close()
+        if self.release is not None:
+            self.release()
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -297,7 +306,7 @@ def _xlsx_table(path: Path, limits: Limits) -> Table:
         finally:
             wb.close()
 
-    return Table(header, rows(), "xlsx")
+    return Table(header, rows(), "xlsx", release=wb.close)
 
 
 def open_table(path: str | Path, limits: Limits | None = None) -> Table:

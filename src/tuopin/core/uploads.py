@@ -79,6 +79,8 @@ def purge_uploads(*, older_than: dt.timedelta | None = None, folder: str | None 
         older_than = dt.timedelta(days=settings.TUOPIN_UPLOAD_RETENTION_DAYS)
     cutoff = (timezone.now() - older_than).timestamp()
     root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return 0
     folders = [root / folder] if folder else [p for p in root.iterdir() if p.is_dir()]
     n = 0
     for base in folders:

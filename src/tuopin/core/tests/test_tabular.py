@@ -254,3 +254,10 @@ def test_a_member_that_inflates_like_a_bomb_is_refused_whatever_the_total(
     with pytest.raises(TableTooLarge) as exc:
         open_table(path, Limits(max_unzipped_bytes=None))
     assert exc.value.detail == {"member": "xl/media/one-cell.xml"}
+
+
+def test_purging_with_no_uploads_yet_deletes_nothing(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.core.uploads import purge_uploads
+
+    settings.MEDIA_ROOT = tmp_path / "never-created"
+    assert purge_uploads() == 0

@@ -46,6 +46,7 @@ def start_import(*, upload: UploadedFile, by: User) -> ImportJob:
     permissions.require(by, PERMISSION)
     path = store_upload(upload)
     table = open_table(path, Limits.from_settings())
+    table.close()  # only the header now; the task reads the rows
     missing = [c for c in REQUIRED if c not in map_columns(table.header)]
     if missing:
         raise BadRegistryFile(_("缺少必需的列：%(cols)s") % {"cols": ", ".join(missing)})
