@@ -206,6 +206,25 @@ with contextlib.suppress(OSError):  # whitenoise warns on every start if it is m
 MEDIA_ROOT = Path(os.environ.get("TUOPIN_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
+# Uploads and imports (docs/operations.md): what one uploaded file may hold, and how long the
+# uploaded files are kept. The command line imports without the size limits.
+TUOPIN_UPLOAD_MAX_BYTES = env_int("TUOPIN_UPLOAD_MAX_BYTES", 64 * 1024 * 1024)
+TUOPIN_IMPORT_MAX_ROWS = env_int("TUOPIN_IMPORT_MAX_ROWS", 500_000)
+TUOPIN_IMPORT_MAX_COLUMNS = env_int("TUOPIN_IMPORT_MAX_COLUMNS", 256)
+TUOPIN_IMPORT_MAX_CELL_CHARS = env_int("TUOPIN_IMPORT_MAX_CELL_CHARS", 4096)
+TUOPIN_IMPORT_MAX_UNZIPPED_BYTES = env_int("TUOPIN_IMPORT_MAX_UNZIPPED_BYTES", 512 * 1024 * 1024)
+TUOPIN_IMPORT_MAX_SHARED_STRINGS_BYTES = env_int(
+    "TUOPIN_IMPORT_MAX_SHARED_STRINGS_BYTES", 16 * 1024 * 1024
+)
+TUOPIN_UPLOAD_RETENTION_DAYS = env_int("TUOPIN_UPLOAD_RETENTION_DAYS", 30)
+# The first handler stops storing a file past TUOPIN_UPLOAD_MAX_BYTES (the rest of the body
+# is read and discarded); the page then says the file is too large.
+FILE_UPLOAD_HANDLERS = [
+    "tuopin.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # Errors go to standard error with their traceback whatever DEBUG says (Django's own default
 # sends request errors only to the admins' mail when DEBUG is off, which nobody reads here).
 LOGGING = {

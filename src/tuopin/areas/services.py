@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tuopin.core.imports import RowError, map_header
-from tuopin.core.tabular import open_table
+from tuopin.core.tabular import Limits, open_table
 
 from . import codes
 from .models import Area, Level
@@ -122,8 +122,10 @@ def import_areas(path: str | Path) -> AreaImportReport:
 
     The parent follows from the code (nearest existing ancestor, in the database or the file).
     Idempotent. Bad rows are reported with their line and reason; the others are applied.
+    Only the command line imports areas (a national file has ~700,000 villages): the file is
+    held to the shape limits, not the upload size limits.
     """
-    table = open_table(path)
+    table = open_table(path, Limits.from_settings().for_command_line())
     cols = map_header(table.header, AREA_COLUMNS)
     report = AreaImportReport()
     missing = [c for c in ("code", "name") if c not in cols]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.imports import RowError
-from tuopin.core.uploads import store_upload
+from tuopin.core.uploads import store_upload, uploaded_file
 
 from . import selectors, services
 from .models import Campaign, Channel, Outcome, Statement
@@ -44,11 +44,16 @@ def statements(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.has_perm("charity.add_statement"):
             raise PermissionDenied
-        upload = request.FILES.get("file")
         channel = request.POST.get("channel", Channel.ONLINE)
-        if upload is None:
-            messages.error(request, _("请选择对账单文件"))
+        try:
+            upload = uploaded_file(request)  # refused past the byte limit
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            upload = None
         else:
+            if upload is None:
+                messages.error(request, _("请选择对账单文件"))
+        if upload is not None:
             try:
                 result = services.reconcile_statement(
                     campaign_slug=campaign.slug,

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .tabular import neutralise_row
+
 
 @dataclass(frozen=True, slots=True)
 class RowError:
@@ -28,7 +30,7 @@ def write_errors(path: str | Path, errors: Iterable[RowError]) -> int:
         writer = csv.writer(fh)
         writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
         for err in errors:
-            writer.writerow([err.line, err.column, err.code, err.message])
+            writer.writerow(neutralise_row([err.line, err.column, err.code, err.message]))
             n += 1
     return n
 
@@ -45,3 +47,19 @@ def map_header(header: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[s
         if found and found not in positions:
             positions[found] = i
     return positions
+
+
+def read_errors(path: str | Path, *, limit: int) -> list[RowError]:
+    """The first ``limit`` rows of a report written by :func:`write_errors` (for a page)."""
+    out: list[RowError] = []
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader, None)
+            for line, column, code, message in reader:
+                out.append(RowError(int(line), column, code, message))
+                if len(out) >= limit:
+                    break
+    except FileNotFoundError:
+        return []  # deleted after the retention period
+    return out

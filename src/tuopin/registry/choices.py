@@ -84,9 +84,22 @@ class StudentStatus(models.TextChoices):
     COLLEGE = "college", _("大专及以上")
 
 
-# Allowed status transitions, as data (checked in one place: services.change_status).
+# Allowed status transitions, as data: the one definition, read by services.change_status
+# and by the importer (importing.checks), through transition_allowed.
 STATUS_TRANSITIONS: dict[str, set[str]] = {
     PovertyStatus.POOR: {PovertyStatus.LIFTED},
     PovertyStatus.LIFTED: {PovertyStatus.RETURNED},
     PovertyStatus.RETURNED: {PovertyStatus.LIFTED},
 }
+
+
+def transition_allowed(from_status: str, to_status: str) -> bool:
+    """Whether a household may go from ``from_status`` to ``to_status``."""
+    return to_status in STATUS_TRANSITIONS.get(from_status, set())
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("导入中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")

@@ -1,5 +1,7 @@
 """Errors of the registry app (stable codes; messages in the user's language)."""
 
+from typing import Any
+
 from tuopin.core.errors import DomainError, NotFound
 
 
@@ -17,3 +19,19 @@ class BadStatusChange(DomainError):
 
 class BadRegistryFile(DomainError):
     code = "bad_registry_file"
+
+
+class ImportFailed(DomainError):
+    """An import stopped part-way for a reason no row explains. ``report`` holds what was
+    written before (committed batch by batch) and the rows rejected so far."""
+
+    code = "import_failed"
+    status = 500
+
+    def __init__(self, message: str, *, report: Any, detail: Any = None) -> None:
+        super().__init__(message, detail=detail)
+        self.report = report
+
+
+class ImportJobNotFound(NotFound):
+    code = "import_job_not_found"

@@ -14,6 +14,7 @@ from .choices import (
     Education,
     Health,
     HouseholdType,
+    ImportStatus,
     MemberStatus,
     PovertyCause,
     PovertyStatus,
@@ -189,3 +190,47 @@ class StatusChange(models.Model):
         if self.pk is not None:
             raise ValueError("StatusChange rows are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class ImportJob(models.Model):
+    """One upload of the national export, imported in the background with its progress, its
+    counts and the report of rejected rows (a CSV under MEDIA_ROOT, kept like the upload)."""
+
+    file_path = models.CharField(max_length=300)
+    file_name = models.CharField(_("文件名"), max_length=200, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_read = models.PositiveIntegerField(default=0)
+    households_created = models.PositiveIntegerField(default=0)
+    households_updated = models.PositiveIntegerField(default=0)
+    people_created = models.PositiveIntegerField(default=0)
+    people_updated = models.PositiveIntegerField(default=0)
+    rejected_households = models.PositiveIntegerField(default=0)
+    rejected_rows = models.PositiveIntegerField(default=0)
+    errors_path = models.CharField(max_length=300, blank=True)
+    error = models.CharField(_("失败原因"), max_length=1000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(99, 100 * self.rows_read // self.rows_total) if self.rows_total else 0
+
+    @property
+    def going(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

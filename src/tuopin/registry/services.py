@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import permissions, scoping
 from tuopin.accounts import services as account_services
 from tuopin.core import idcard, masking
+from tuopin.core.tabular import Limits, neutralise_row
 
 from . import selectors
 from .choices import STATUS_TRANSITIONS, MemberStatus, PovertyStatus
 from .errors import BadStatusChange, HouseholdNotFound, PersonNotFound
-from .importer import ImportReport, RegistryImport
+from .importing import ImportReport, RegistryImport
 from .models import Household, Person, StatusChange
 
 if TYPE_CHECKING:
@@ -33,14 +34,22 @@ def import_registry(
     by: User | None = None,
     progress: Callable[[int], None] | None = None,
     parallel: bool = False,
+    limits: Limits | None = None,
 ) -> ImportReport:
-    """Import a household export file. See :mod:`tuopin.registry.importer` for the rules.
+    """Import a household export file. See :mod:`tuopin.registry.importing` for the rules.
 
-    ``by`` (an officer importing through a page) restricts the import to the officer's scope;
-    the command line runs with no user and may write anywhere. ``parallel`` lets a big file
-    be read in a forked child: for command-line processes only, never in a web server.
+    ``by`` (an officer importing through a page) restricts the import to the officer's scope
+    and holds the file to the upload limits; the command line runs with no user, may write
+    anywhere and is held only to the shape limits (columns, cell length). ``parallel`` lets a
+    big file be read in a forked child: for command-line processes only, never in a web
+    server. Raises :class:`~tuopin.registry.errors.ImportFailed` (with what was written) if
+    the run stops part-way.
     """
-    return RegistryImport(path, by=by, progress=progress, parallel=parallel).run()
+    if limits is None:
+        limits = Limits.from_settings()
+        if by is None:
+            limits = limits.for_command_line()
+    return RegistryImport(path, by=by, progress=progress, parallel=parallel, limits=limits).run()
 
 
 FIRST_STATUS_YEAR = 1949  # a poverty status year before the People's Republic is a typo
@@ -210,7 +219,7 @@ def export_registry(*, user: User, path: str | Path, area: str | None = None) ->
         ws = wb.create_sheet("建档立卡")
         ws.append(export_header(user=user))
         for row in rows:
-            ws.append(row)
+            ws.append(neutralise_row(row))
             n += 1
         wb.save(path)
         return n
@@ -218,6 +227,6 @@ def export_registry(*, user: User, path: str | Path, area: str | None = None) ->
         writer = csv.writer(fh)
         writer.writerow(export_header(user=user))
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(neutralise_row(row))
             n += 1
     return n

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +28,9 @@ from tuopin.accounts import services as account_services
 from tuopin.accounts.selectors import acting_user
 from tuopin.core import idcard
 from tuopin.core.errors import DomainError, NotFound
-from tuopin.core.uploads import store_upload
+from tuopin.core.imports import read_errors
+from tuopin.core.tabular import neutralise_row
+from tuopin.core.uploads import uploaded_file
 
 from . import selectors, services
 from .choices import (
@@ -30,7 +40,9 @@ from .choices import (
     PovertyCause,
     PovertyStatus,
 )
-from .models import Household
+from .errors import BadRegistryFile
+from .importing import jobs
+from .models import Household, ImportJob
 
 
 def _household_or_404(request: HttpRequest, household_no: str) -> Household:
@@ -141,7 +153,7 @@ def household_export(request: HttpRequest) -> StreamingHttpResponse:
     def lines():  # type: ignore[no-untyped-def]
         yield "\ufeff" + writer.writerow(services.export_header(user=user))
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow(neutralise_row(row))
 
     name = f"tuopin-registry-{timezone.localdate():%Y%m%d}.csv"
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -210,37 +222,64 @@ def member_status(request: HttpRequest, household_no: str) -> HttpResponse:
 @login_required
 @permission_required("registry.import_registry", raise_exception=True)
 def registry_import(request: HttpRequest) -> HttpResponse:
-    """Upload the national system's export; rows outside the officer's scope are refused."""
-    report = None
-    if request.method == "POST" and request.FILES.get("file"):
-        upload = request.FILES["file"]
-        assert isinstance(upload, UploadedFile)
-        stored = store_upload(upload)
+    """Upload the national export: the file is stored and imported in the background, and the
+    page moves on to the job's progress. Rows outside the officer's scope are refused."""
+    if request.method == "POST":
         try:
-            report = services.import_registry(path=stored, by=acting_user(request))
+            upload = uploaded_file(request)
+            if upload is None:
+                raise BadRegistryFile(_("请选择要导入的文件"), code="no_file")
+            job = jobs.start_import(upload=upload, by=acting_user(request))
         except DomainError as exc:
             messages.error(request, exc.message)
-        except UnicodeDecodeError:
-            messages.error(
-                request, _("文件编码无法识别，请保存为 UTF-8 或 GBK 编码的 CSV，或 XLSX")
-            )
-        if report is not None:
-            request.session["last_import_errors"] = [
-                [e.line, e.column, e.code, e.message] for e in report.errors[:5000]
-            ]
-    return render(request, "registry/import.html", {"report": report})
+        else:
+            return redirect("registry:import_job", job_id=job.pk)
+    return render(
+        request,
+        "registry/import.html",
+        {
+            "jobs": jobs.import_jobs_for(request.user),
+            "max_mb": round(settings.TUOPIN_UPLOAD_MAX_BYTES / (1024 * 1024), 1),
+            "days": settings.TUOPIN_UPLOAD_RETENTION_DAYS,
+        },
+    )
+
+
+def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
+    try:
+        return jobs.get_import_job_for(request.user, job_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
 
 
 @login_required
 @permission_required("registry.import_registry", raise_exception=True)
-def registry_import_errors(request: HttpRequest) -> HttpResponse:
-    """The rejected rows of the user's last import, as CSV."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="import-errors.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
-    writer.writerows(request.session.get("last_import_errors", []))
+def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    """An import's progress (polled while it runs), its counts and its rejected rows."""
+    job = _job_or_404(request, job_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "percent": job.percent,
+                "rows_read": job.rows_read,
+                "rows_total": job.rows_total,
+            }
+        )
+    errors = read_errors(job.errors_path, limit=200) if job.errors_path else []
+    return render(request, "registry/import_job.html", {"job": job, "errors": errors})
+
+
+@login_required
+@permission_required("registry.import_registry", raise_exception=True)
+def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
+    """The rejected rows of one import, as CSV (kept as long as the upload)."""
+    job = _job_or_404(request, job_id)
+    path = Path(job.errors_path) if job.errors_path else None
+    if path is None or not path.is_file():
+        raise Http404(_("报告不存在或已过保存期"))
+    response = FileResponse(path.open("rb"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
     return response
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -29,7 +30,7 @@ from django.utils import timezone
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
 from tuopin.api import api
-from tuopin.conftest import COUNTY, TOWNSHIP, VILLAGE_A
+from tuopin.conftest import COUNTY, TOWNSHIP, VILLAGE_A, person_row
 
 ANONYMOUS = "anonymous"
 ROLES = [
@@ -68,7 +69,10 @@ PAGES: dict[str, frozenset[str]] = {
     "registry:export": EXPORTERS,
     "registry:people": REGISTRY_READERS,
     "registry:import": REGISTRY_EDITORS,
-    "registry:import_errors": REGISTRY_EDITORS,
+    # An import job and its report: only the officer who uploaded it (the fixture's county
+    # officer); anyone else's job is not found.
+    "registry:import_job": frozenset({roles.COUNTY_OFFICER}),
+    "registry:import_job_errors": frozenset({roles.COUNTY_OFFICER}),
     "registry:household": REGISTRY_READERS,
     "registry:status": REGISTRY_EDITORS,  # GET redirects to the household page
     "registry:member_status": REGISTRY_EDITORS,
@@ -224,6 +228,7 @@ class Objects:
     statement_pk: int
     size: int  # of the signed tree
     index: int  # a ledger entry within it
+    job_id: int  # the county officer's registry import, with a rejected row
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -236,17 +241,19 @@ class Objects:
             "run_id": self.run_id,
             "token": self.token,
             "pk": self.statement_pk,
+            "job_id": self.job_id,
         }
         return {k: values[k] for k in params}
 
 
 @pytest.fixture
-def objects(households: None, settings: Any, tmp_path: Path) -> Objects:  # type: ignore[no-untyped-def]
+def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objects:  # type: ignore[no-untyped-def]
     from tuopin.charity import services as charity
     from tuopin.charity.models import Campaign
     from tuopin.insurance import services as insurance
     from tuopin.insurance.models import CoverageItem, EnrollmentRun, Programme, RunStatus
     from tuopin.ledger import services as ledger
+    from tuopin.registry.importing.jobs import execute_import, start_import
     from tuopin.registry.models import Person
 
     operator = accounts.create_user(username="m_operator", role=roles.OPERATOR)
@@ -301,6 +308,13 @@ def objects(households: None, settings: Any, tmp_path: Path) -> Objects:  # type
     checkpoint = ledger.integrate(signer=signer)
     assert checkpoint is not None
     head = Person.objects.get(name="唐俊")
+    settings.MEDIA_ROOT = tmp_path / "media"
+    upload = SimpleUploadedFile(
+        "import.csv",
+        write_csv([person_row("A009", "坏行", seq=81, village="422823101299")]).read_bytes(),
+    )
+    job = start_import(upload=upload, by=_user(roles.COUNTY_OFFICER))
+    execute_import(job.pk)
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -313,6 +327,7 @@ def objects(households: None, settings: Any, tmp_path: Path) -> Objects:  # type
         statement_pk=statement.pk,
         size=checkpoint.size,
         index=donation.ledger_index,
+        job_id=job.pk,
     )
 
 

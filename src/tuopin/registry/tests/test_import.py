@@ -14,7 +14,9 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from tuopin.conftest import ENGLISH_HEADER, VILLAGE_A, VILLAGE_B, make_id, person_row
+from tuopin.core.tabular import UnreadableFile
 from tuopin.registry import services
+from tuopin.registry.errors import ImportFailed
 from tuopin.registry.models import Household, Person, StatusChange
 
 pytestmark = pytest.mark.usefixtures("area_tree")
@@ -323,7 +325,7 @@ def test_an_officers_import_cannot_write_outside_scope(
 def test_big_files_are_read_in_a_child_process_with_the_same_result(
     write_csv: Callable[..., Path],
 ) -> None:
-    from tuopin.registry.importer import RegistryImport
+    from tuopin.registry.importing import RegistryImport
 
     rows = [person_row(f"T{i:03d}", "甲", seq=11 + 2 * i) for i in range(30)]
     bad = person_row("T999", "乙", seq=901)
@@ -339,22 +341,23 @@ def test_big_files_are_read_in_a_child_process_with_the_same_result(
 def test_an_error_while_writing_stops_the_reading_child(
     write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tuopin.registry import importer
+    from tuopin.registry.importing import RegistryImport, writing
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "insert_rows", broken)  # the database is the outside boundary
-    run_ = importer.RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
+    monkeypatch.setattr(writing, "insert_rows", broken)  # the database is the outside boundary
+    run_ = RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
     run_.process_threshold = 1
-    with pytest.raises(RuntimeError, match="disk full"):
+    with pytest.raises(ImportFailed) as failed:
         run_.run()
+    assert isinstance(failed.value.__cause__, RuntimeError)
     assert Household.objects.count() == 0  # the batch's transaction rolled back
 
 
 @pytest.mark.django_db(transaction=True)
 def test_an_unreadable_row_in_the_child_reaches_the_caller(tmp_path: Path) -> None:
-    from tuopin.registry.importer import RegistryImport
+    from tuopin.registry.importing import RegistryImport
 
     path = tmp_path / "mixed.csv"
     good = ",".join(person_row("T1", "甲", seq=11)).encode("utf-8")
@@ -363,8 +366,9 @@ def test_an_unreadable_row_in_the_child_reaches_the_caller(tmp_path: Path) -> No
     path.write_bytes(header + b"\n" + (good + b"\n") * 20000 + b"\xff\xfe\xfa,x\n")
     run_ = RegistryImport(path, parallel=True)
     run_.process_threshold = 1
-    with pytest.raises(UnicodeDecodeError):
+    with pytest.raises(UnreadableFile) as exc:
         run_.run()
+    assert exc.value.code == "bad_encoding"
 
 
 def test_awkward_characters_survive_the_bulk_write(write_csv: Callable[..., Path]) -> None:

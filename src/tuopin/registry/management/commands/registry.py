@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -10,8 +11,11 @@ from tuopin.accounts import selectors as account_selectors
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.management import dump_json, progress_bar
+from tuopin.core.tabular import Limits
+from tuopin.core.uploads import purge_uploads
 from tuopin.registry import services
-from tuopin.registry.importer import RegistryImport
+from tuopin.registry.errors import ImportFailed
+from tuopin.registry.importing import RegistryImport
 
 
 class Command(BaseCommand):
@@ -24,6 +28,10 @@ class Command(BaseCommand):
         imp.add_argument("--errors", metavar="OUT.csv", help="Write every rejected row here")
         imp.add_argument("--json", action="store_true", help="Print the counts as JSON")
         imp.add_argument("--no-progress", action="store_true")
+        purge = sub.add_parser(
+            "purge-uploads", help="Delete uploads and import reports past the retention period"
+        )
+        purge.add_argument("--days", type=int, help="Keep this many days (default: the setting)")
         exp = sub.add_parser("export", help="Export a user's scope to CSV or XLSX (by suffix)")
         exp.add_argument("file")
         exp.add_argument("--user", required=True, help="Export as this user (scope, masking)")
@@ -33,8 +41,15 @@ class Command(BaseCommand):
         if opts["action"] == "export":
             self.export(opts)
             return
+        if opts["action"] == "purge-uploads":
+            days = opts.get("days")
+            n = purge_uploads(older_than=dt.timedelta(days=days) if days is not None else None)
+            self.stdout.write(f"删除 {n} 个过期文件")
+            return
         try:
-            run = RegistryImport(opts["file"], parallel=True)
+            run = RegistryImport(
+                opts["file"], parallel=True, limits=Limits.from_settings().for_command_line()
+            )
             counts, total = run.count_households()
             del counts
             with progress_bar(total, "导入", enabled=not opts["no_progress"]) as bar:
@@ -44,6 +59,13 @@ class Command(BaseCommand):
 
                 run.progress = advance
                 report = run.run()
+        except ImportFailed as exc:
+            # What was written before the failure stays written: list it, exit non-zero.
+            if opts["errors"]:
+                write_errors(opts["errors"], exc.report.errors)
+            if opts["json"]:
+                self.stdout.write(dump_json({**exc.report.as_dict(), "failed": exc.message}))
+            raise CommandError(exc.message, returncode=1) from exc
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         except UnicodeDecodeError as exc:
