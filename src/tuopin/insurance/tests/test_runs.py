@@ -19,21 +19,12 @@ from tuopin.insurance import runs, services
 from tuopin.insurance.errors import BadProgramme
 from tuopin.insurance.models import EnrollmentRun, Policy, PremiumPayment, Programme, RunStatus
 from tuopin.insurance.tests.test_cover import PERIOD
+from tuopin.insurance.tests.test_enroll import programme as make_programme
 
 
 @pytest.fixture
 def programme(households: None) -> Programme:
-    return Programme.objects.create(
-        slug="dlz",
-        name="顶梁柱",
-        sponsor="中国扶贫基金会",
-        insurer="某保险",
-        premium_fen=10_000,
-        min_age=18,
-        max_age=60,
-        starts_on=PERIOD,
-        ends_on=PERIOD.replace(month=12, day=31),
-    )
+    return make_programme(starts_on=PERIOD, ends_on=PERIOD.replace(month=12, day=31))
 
 
 def _run(programme: Programme, **fields: object) -> EnrollmentRun:
