@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.jobs import TracedJob
+
 
 class Benefit(models.TextChoices):
     HOSPITALISATION = "hospitalisation", _("住院医疗")
@@ -246,7 +248,7 @@ class RunStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("已中断")
 
 
-class EnrollmentRun(models.Model):
+class EnrollmentRun(TracedJob):
     """One enrollment run, county by county, with its progress (for the operator's page)."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
@@ -267,10 +269,6 @@ class EnrollmentRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # Which process carries the run ("host:pid") and when it last reported: how start-up
-    # tells a run whose worker was killed from one that is still going.
-    worker = models.CharField(max_length=100, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("参保批次")

@@ -1,7 +1,7 @@
 """The life of an enrollment run queued from the operator's page: carry it out, notice when
 its worker was killed, and resume it.
 
-A run records which process carries it (``host:pid``) and a heartbeat at every county. Any
+A run records which process carries it and a heartbeat at every county (:mod:`core.jobs`). Any
 failure, expected or not, ends the run as failed with the reason; a run whose process died
 (found at start-up by ``tuopin serve``, or by ``tuopin insurance recover-runs``) is marked
 interrupted. Resuming queues the same run again: enrollment is idempotent, so the counties
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions
+from tuopin.core import jobs
 from tuopin.core.errors import DomainError
 
 from .errors import BadProgramme, RunNotFound
@@ -31,14 +30,6 @@ if TYPE_CHECKING:
     from tuopin.accounts.models import User
 
 log = logging.getLogger(__name__)
-
-# A run on another host that has not reported for this long is taken for dead. A county batch
-# reports when it is done; the largest county of the national registry takes well under this.
-STALE_AFTER = dt.timedelta(hours=1)
-
-
-def _this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def summary(run: EnrollmentRun) -> dict[str, object]:
@@ -66,9 +57,7 @@ def execute_run(run_id: int) -> None:
     (an unexpected one is logged with its traceback).
     """
     run = EnrollmentRun.objects.select_related("programme").get(pk=run_id)
-    EnrollmentRun.objects.filter(pk=run.pk).update(
-        worker=_this_process(), heartbeat_at=timezone.now()
-    )
+    EnrollmentRun.objects.filter(pk=run.pk).update(**jobs.taken())
     try:
         enroll(
             programme_slug=run.programme.slug,
@@ -92,42 +81,18 @@ def _finish(run: EnrollmentRun, status: str, error: str) -> None:
     )
 
 
-def _alive(worker: str, host: str) -> bool:
-    """Whether ``worker`` ("host:pid") is a live process on this host (``host``)."""
-    worker_host, _sep, pid = worker.rpartition(":")
-    if worker_host != host or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, owned by another user
-        return True
-    return True
-
-
 def mark_interrupted_runs(*, now: dt.datetime | None = None) -> int:
-    """Mark as interrupted every running run whose process is gone: on this host, a process
-    that no longer exists; elsewhere, no heartbeat for :data:`STALE_AFTER`. Returns the count."""
-    now = now or timezone.now()
-    host = socket.gethostname()
-    dead: list[int] = []
-    for pk, worker, heartbeat in EnrollmentRun.objects.filter(status=RunStatus.RUNNING).values_list(
-        "pk", "worker", "heartbeat_at"
-    ):
-        worker_host = worker.rpartition(":")[0]
-        if worker_host == host or not worker:
-            if not _alive(worker, host):
-                dead.append(pk)
-        elif heartbeat is None or now - heartbeat > STALE_AFTER:
-            dead.append(pk)
-    if dead:
-        EnrollmentRun.objects.filter(pk__in=dead, status=RunStatus.RUNNING).update(
+    """Mark as interrupted every running run whose process is gone (:func:`core.jobs.dead`).
+    Returns the count."""
+    running = EnrollmentRun.objects.filter(status=RunStatus.RUNNING)
+    gone = jobs.dead(running.values_list("pk", "worker", "heartbeat_at"), now=now)
+    if gone:
+        EnrollmentRun.objects.filter(pk__in=gone, status=RunStatus.RUNNING).update(
             status=RunStatus.INTERRUPTED,
             error=_("处理进程中断（服务重启或进程被终止）；可以继续执行"),
-            finished_at=now,
+            finished_at=now or timezone.now(),
         )
-    return len(dead)
+    return len(gone)
 
 
 RESUMABLE = (RunStatus.INTERRUPTED, RunStatus.FAILED)

@@ -398,7 +398,7 @@ def enroll(
             counties_total=len(by_county),
             eligible=eligible,
             exited=exited,
-            heartbeat_at=timezone.now(),
+            heartbeat_at=timezone.now(),  # core.jobs: the run is alive
         )
     enrolled = 0
     indexes: list[int] = []

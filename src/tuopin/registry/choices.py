@@ -103,3 +103,4 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("导入中")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
+    INTERRUPTED = "interrupted", _("已中断")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core import idcard, masking
+from tuopin.core.jobs import TracedJob
 
 from .choices import (
     Education,
@@ -192,14 +193,14 @@ class StatusChange(models.Model):
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class ImportJob(models.Model):
+class ImportJob(TracedJob):
     """One upload of the national export, imported in the background with its progress, its
     counts and the report of rejected rows (a CSV under MEDIA_ROOT, kept like the upload)."""
 
     file_path = models.CharField(max_length=300)
     file_name = models.CharField(_("文件名"), max_length=200, blank=True)
     status = models.CharField(
-        _("状态"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+        _("状态"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     rows_total = models.PositiveIntegerField(default=0)
     rows_read = models.PositiveIntegerField(default=0)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views.registry_import, name="import"),
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("import/<int:job_id>/errors.csv", views.import_job_errors, name="import_job_errors"),
+    path("import/<int:job_id>/resume", views.import_job_resume, name="import_job_resume"),
     path("households/<str:household_no>/", views.household_detail, name="household"),
     path("households/<str:household_no>/status/", views.household_status, name="status"),
     path("households/<str:household_no>/members/", views.member_status, name="member_status"),

@@ -22,12 +22,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.accounts.selectors import acting_user
 from tuopin.core import idcard
 from tuopin.core.errors import DomainError, NotFound
+from tuopin.core.errors import PermissionDenied as CorePermissionDenied
 from tuopin.core.imports import read_errors
 from tuopin.core.tabular import neutralise_row
 from tuopin.core.uploads import uploaded_file
@@ -267,7 +269,22 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
             }
         )
     errors = read_errors(job.errors_path, limit=200) if job.errors_path else []
-    return render(request, "registry/import_job.html", {"job": job, "errors": errors})
+    may_resume = job.status in jobs.RESUMABLE
+    context = {"job": job, "errors": errors, "may_resume": may_resume}
+    return render(request, "registry/import_job.html", context)
+
+
+@login_required
+@require_POST
+def import_job_resume(request: HttpRequest, job_id: int) -> HttpResponse:
+    """Queue an interrupted or failed import again (the import is idempotent)."""
+    try:
+        jobs.resume_import(by=acting_user(request), job_id=job_id)
+    except (NotFound, CorePermissionDenied):
+        raise  # a 404 or 403 page (core.middleware)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:import_job", job_id=job_id)
 
 
 @login_required

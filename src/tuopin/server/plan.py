@@ -8,6 +8,7 @@ import sys
 from django.utils.translation import gettext as _
 
 from tuopin.insurance import runs
+from tuopin.registry.importing import jobs as imports
 
 from .supervisor import Child
 
@@ -79,8 +80,11 @@ def children(
 
 
 def recover() -> list[str]:
-    """Repairs at start-up, before any worker runs: runs a killed worker left "running"."""
-    interrupted = runs.mark_interrupted_runs()
-    if not interrupted:
-        return []
-    return [_("%(n)s 个参保批次因进程中断而停止，可在批次页面继续") % {"n": interrupted}]
+    """Repairs at start-up, before any worker runs: the background jobs (enrollment runs,
+    registry imports) that a killed worker left "running" are marked interrupted."""
+    said = []
+    if n := runs.mark_interrupted_runs():
+        said.append(_("%(n)s 个参保批次因进程中断而停止，可在批次页面继续") % {"n": n})
+    if n := imports.mark_interrupted_imports():
+        said.append(_("%(n)s 个导入任务因进程中断而停止，可在导入页面继续") % {"n": n})
+    return said

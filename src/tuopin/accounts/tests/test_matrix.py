@@ -73,6 +73,7 @@ PAGES: dict[str, frozenset[str]] = {
     # officer); anyone else's job is not found.
     "registry:import_job": frozenset({roles.COUNTY_OFFICER}),
     "registry:import_job_errors": frozenset({roles.COUNTY_OFFICER}),
+    "registry:import_job_resume": frozenset({roles.COUNTY_OFFICER}),  # POST
     "registry:household": REGISTRY_READERS,
     "registry:status": REGISTRY_EDITORS,  # GET redirects to the household page
     "registry:member_status": REGISTRY_EDITORS,
@@ -91,7 +92,11 @@ PAGES: dict[str, frozenset[str]] = {
     "ledger:explorer": EVERYONE,
     "ledger:verify": EVERYONE,
 }
-PAGE_METHODS = {"logout": "POST", "insurance:resume_run": "POST"}
+PAGE_METHODS = {
+    "logout": "POST",
+    "insurance:resume_run": "POST",
+    "registry:import_job_resume": "POST",
+}
 
 # URL-conf entries left out, each with its reason.
 EXCLUDED_NAMESPACES = {

@@ -14,6 +14,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tuopin.core import jobs
 from tuopin.core.errors import PermissionDenied
 from tuopin.insurance import runs, services
 from tuopin.insurance.errors import BadProgramme
@@ -82,8 +83,8 @@ def test_a_run_on_another_host_is_interrupted_only_when_its_heartbeat_is_stale(
 ) -> None:
     now = timezone.now()
     run = _run(programme, status=RunStatus.RUNNING, worker="elsewhere:1", heartbeat_at=now)
-    assert runs.mark_interrupted_runs(now=now + runs.STALE_AFTER / 2) == 0
-    assert runs.mark_interrupted_runs(now=now + runs.STALE_AFTER * 2) == 1
+    assert runs.mark_interrupted_runs(now=now + jobs.STALE_AFTER / 2) == 0
+    assert runs.mark_interrupted_runs(now=now + jobs.STALE_AFTER * 2) == 1
     run.refresh_from_db()
     assert run.status == RunStatus.INTERRUPTED
 

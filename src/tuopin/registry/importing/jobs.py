@@ -5,6 +5,7 @@ transaction commits. Reads of jobs are here too: an officer sees only the office
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 from pathlib import Path
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions
+from tuopin.core import jobs
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.tabular import Limits, open_table
@@ -64,7 +66,7 @@ def execute_import(job_id: int) -> None:
     job = ImportJob.objects.select_related("by").get(pk=job_id)
     if job.status != ImportStatus.QUEUED:
         return  # a task delivered twice
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    ImportJob.objects.filter(pk=job.pk).update(**jobs.taken(status=ImportStatus.RUNNING))
     report = ImportReport()
     status, error = ImportStatus.DONE, ""
     try:
@@ -75,7 +77,7 @@ def execute_import(job_id: int) -> None:
         report = run.report
 
         def progress(rows_read: int) -> None:
-            ImportJob.objects.filter(pk=job.pk).update(rows_read=rows_read)
+            ImportJob.objects.filter(pk=job.pk).update(**jobs.beat(rows_read=rows_read))
 
         run.progress = progress
         _counts, total = run.count_households()
@@ -104,6 +106,47 @@ def execute_import(job_id: int) -> None:
         **report.as_dict(),
     )
     purge_uploads()
+
+
+def mark_interrupted_imports(*, now: dt.datetime | None = None) -> int:
+    """Mark as interrupted every running import whose process is gone (:func:`core.jobs.dead`).
+    Returns the count."""
+    running = ImportJob.objects.filter(status=ImportStatus.RUNNING)
+    gone = jobs.dead(running.values_list("pk", "worker", "heartbeat_at"), now=now)
+    if gone:
+        ImportJob.objects.filter(pk__in=gone, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.INTERRUPTED,
+            error=_("处理进程中断（服务重启或进程被终止）；可以继续导入"),
+            finished_at=now or timezone.now(),
+        )
+    return len(gone)
+
+
+RESUMABLE = (ImportStatus.INTERRUPTED, ImportStatus.FAILED)
+
+
+def resume_import(*, by: User, job_id: int) -> ImportJob:
+    """Queue one of the officer's interrupted or failed imports again. The import is
+    idempotent: households already written are found and left as they are."""
+    from ..tasks import run_import
+
+    job = get_import_job_for(by, job_id)
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status not in RESUMABLE:
+            raise BadRegistryFile(
+                _("只有已中断或失败的导入可以继续（当前：%(s)s）")
+                % {"s": job.get_status_display()},
+                code="import_not_resumable",
+            )
+        if not Path(job.file_path).is_file():
+            raise BadRegistryFile(_("上传的文件已过保存期，请重新上传"), code="upload_expired")
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.QUEUED, error="", finished_at=None, worker=""
+        )
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    job.refresh_from_db()
+    return job
 
 
 def import_jobs_for(user: User | AnonymousUser) -> list[ImportJob]:

@@ -1,0 +1,78 @@
+"""Background jobs (an enrollment run, a registry import) that a killed worker could leave
+"running" for ever: which process carries a job, its heartbeat, and how start-up tells the
+dead from the living.
+
+A job records ``host:pid`` when a worker takes it and a heartbeat as it makes progress. On
+the job's own host, a pid that no longer exists means the worker was killed; a job of another
+host is taken for dead after :data:`STALE_AFTER` without a heartbeat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+# A job on another host that has not reported for this long is taken for dead. Jobs report
+# after each county or batch of rows, which takes well under this even nationally.
+STALE_AFTER = dt.timedelta(hours=1)
+
+
+class TracedJob(models.Model):
+    """The fields that let start-up find a job whose process died."""
+
+    worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def taken(**fields: Any) -> dict[str, Any]:
+    """The fields to write when this process takes a job (plus ``fields``)."""
+    return {"worker": this_process(), "heartbeat_at": timezone.now(), **fields}
+
+
+def beat(**fields: Any) -> dict[str, Any]:
+    """The fields to write when a job makes progress (plus ``fields``)."""
+    return {"heartbeat_at": timezone.now(), **fields}
+
+
+def _alive(worker: str, host: str) -> bool:
+    worker_host, _sep, pid = worker.rpartition(":")
+    if worker_host != host or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by another user
+        return True
+    return True
+
+
+def dead(
+    rows: Iterable[tuple[Any, str, dt.datetime | None]], *, now: dt.datetime | None = None
+) -> list[Any]:
+    """The keys of the ``(pk, worker, heartbeat_at)`` rows of running jobs whose process is
+    gone: on this host a pid that does not exist (or no worker recorded), elsewhere no
+    heartbeat for :data:`STALE_AFTER`."""
+    now = now or timezone.now()
+    host = socket.gethostname()
+    found = []
+    for pk, worker, heartbeat in rows:
+        if not worker or worker.rpartition(":")[0] == host:
+            if not _alive(worker, host):
+                found.append(pk)
+        elif heartbeat is None or now - heartbeat > STALE_AFTER:
+            found.append(pk)
+    return found
