@@ -218,3 +218,14 @@ def test_audit_finds_a_dropped_last_entry_through_the_log_head() -> None:
     result = services.audit()
     assert any("log head" in p for p in result.problems)
     assert result.first_bad_index == 2
+
+
+@pytest.mark.usefixtures("empty_the_log_afterwards")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("run", [1, 2])
+def test_transactional_tests_can_still_empty_the_log(run: int, signer: note.Signer) -> None:
+    """The suite's flush must get past the triggers (conftest's fixture), and each run
+    starts from an empty log."""
+    append(3)
+    services.integrate(signer=signer)
+    assert list(Entry.objects.values_list("index", flat=True)) == [0, 1, 2]
