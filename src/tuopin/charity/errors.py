@@ -21,3 +21,10 @@ class CampaignClosed(DomainError):
 
 class BadRefund(DomainError):
     code = "bad_refund"
+
+
+class RefundRefReused(DomainError):
+    """A refund reference already names a different refund (another donation or amount)."""
+
+    code = "refund_ref_reused"
+    status = 409

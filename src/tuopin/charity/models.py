@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.money import MAX_FEN
+
 
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
@@ -79,7 +81,8 @@ class Donation(models.Model):
         ordering = ["-donated_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount_fen__gt=0), name="donation_amount_positive"
+                condition=models.Q(amount_fen__gt=0, amount_fen__lte=MAX_FEN),
+                name="donation_amount_in_range",
             )
         ]
 
@@ -103,7 +106,8 @@ class Refund(models.Model):
         ordering = ["-refunded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount_fen__gt=0), name="refund_amount_positive"
+                condition=models.Q(amount_fen__gt=0, amount_fen__lte=MAX_FEN),
+                name="refund_amount_in_range",
             )
         ]
 

@@ -51,11 +51,11 @@ def statements(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             try:
                 result = services.reconcile_statement(
+                    by=acting_user(request),
                     campaign_slug=campaign.slug,
                     channel=channel,
                     path=store_upload(upload, "statements"),
                     filename=upload.name or "",
-                    user=acting_user(request),
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)

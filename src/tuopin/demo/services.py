@@ -245,6 +245,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     from django.db.models.functions import Mod
     from django.utils import timezone
 
+    from tuopin.accounts.selectors import get_user
     from tuopin.areas.models import Area, Level
     from tuopin.charity import services as charity
     from tuopin.charity.models import Campaign, CampaignStatus
@@ -254,6 +255,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     from tuopin.ledger import services as ledger
 
     rng = random.Random(seed)
+    platform = get_user("operator")  # the demo's payment platform account (create_users)
     year = timezone.localdate().year
     period = dt.date(year, 1, 1)
     start, end = dt.date(2017, 1, 1), dt.date(2030, 12, 31)
@@ -319,6 +321,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
             if fen <= 0:
                 continue
             charity.record_donation(
+                by=platform,
                 campaign_slug=campaign.slug,
                 amount_fen=fen,
                 channel=channel,
