@@ -28,8 +28,8 @@ def parse_yuan(text: str) -> int:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(text) from None
-    # Bound before scaling: "1e999999999" is a valid Decimal that int() would try to expand.
-    if not value.is_finite() or abs(value) > Decimal(MAX_FEN) / 100:
+    # Bound before scaling (copy_abs: no context rounding, which would overflow on "1e999999999").
+    if not value.is_finite() or value.copy_abs() > Decimal(MAX_FEN) / 100:
         raise ValueError(text)
     fen = value * 100
     if fen != fen.to_integral_value():
