@@ -52,8 +52,7 @@ def request_holds_nul(request: HttpRequest) -> bool:
                     return False  # not JSON: the endpoint's own parser answers 4xx
         elif content_type == "application/x-www-form-urlencoded" or hasattr(request, "_post"):
             # (Django's parser already drops unprintable characters from file names.)
-            if _holds_nul(dict(request.POST.lists())):
-                return True
+            return _holds_nul(dict(request.POST.lists()))
     return False
 
 
