@@ -245,3 +245,28 @@ def test_a_refund_beyond_the_bounds_is_refused_by_the_service(
             by=operator, donation=d, amount_fen=MAX_FEN + 1, refund_ref="R1", reason="x"
         )
     assert exc.value.code == "bad_amount"
+
+
+def test_huge_donations_cannot_take_the_public_pages_down(campaign: Campaign, api: Client) -> None:
+    """Two gifts of 9e18 fen once overflowed SQLite's SUM on every public campaign page."""
+    for ref in ("BIG-1", "BIG-2"):
+        body = DONATION | {"payment_ref": ref, "amount_fen": 9 * 10**18}
+        assert post(api, "/api/v1/charity/donations", body).status_code == 422
+    assert Client().get("/campaigns/dlz/").status_code == 200
+    assert Client().get("/api/v1/public/campaigns/dlz").status_code == 200
+    assert nothing_written()
+
+
+def test_the_database_refuses_an_amount_beyond_the_bound(campaign: Campaign) -> None:
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Donation.objects.create(
+            campaign=campaign,
+            amount_fen=MAX_FEN + 1,
+            channel="online",
+            payment_ref="RAW",
+            donated_at=T0,
+            ledger_index=0,
+        )
+    assert not Donation.objects.exists()

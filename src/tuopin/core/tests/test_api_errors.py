@@ -1,0 +1,29 @@
+"""The API's error answers: an unexpected exception is logged with its traceback and answers
+JSON 500 in the error shape, never Django's HTML page."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from django.test import RequestFactory
+
+from tuopin.api import api
+
+
+def test_an_unexpected_exception_answers_json_500_and_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    request = RequestFactory().get("/api/v1/areas/1")
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError as exc:
+        with caplog.at_level(logging.ERROR, logger="django.request"):
+            response = api.on_exception(request, exc)
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    body = response.content.decode()
+    assert '"code": "server_error"' in body or '"code":"server_error"' in body
+    assert "a bug" not in body  # the cause stays in the log
+    record = caplog.records[-1]
+    assert record.exc_info is not None and "a bug" in str(record.exc_info[1])
