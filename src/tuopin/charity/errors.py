@@ -15,6 +15,10 @@ class BadDonation(DomainError):
     code = "bad_donation"
 
 
+class BadCampaign(DomainError):
+    code = "bad_campaign"
+
+
 class CampaignClosed(DomainError):
     code = "campaign_closed"
 

@@ -23,7 +23,14 @@ from tuopin.core.money import MAX_FEN, is_amount, parse_yuan
 from tuopin.core.tabular import UnreadableFile, open_table
 from tuopin.ledger import services as ledger
 
-from .errors import BadDonation, BadRefund, CampaignClosed, CampaignNotFound, RefundRefReused
+from .errors import (
+    BadCampaign,
+    BadDonation,
+    BadRefund,
+    CampaignClosed,
+    CampaignNotFound,
+    RefundRefReused,
+)
 from .models import (
     Campaign,
     CampaignStatus,
@@ -36,7 +43,10 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from tuopin.accounts.models import User
+    from tuopin.areas.models import Area
 
 # As the model's fields hold them (PostgreSQL refuses a longer value with an error).
 REF_MAX_LENGTH = 64
@@ -52,6 +62,30 @@ class Recorded:
 class RefundRecorded:
     refund: Refund
     created: bool  # False when the refund reference was already recorded
+
+
+def save_campaign(
+    *, by: User, campaign: Campaign, counties: Iterable[Area] | None = None
+) -> Campaign:
+    """Create ``campaign`` (unsaved) or save the changes made to it, and set its counties
+    when given. ``by`` needs ``charity.add_campaign`` or ``charity.change_campaign``."""
+    if campaign.pk is None:
+        permissions.require(by, "charity.add_campaign", _("没有创建募捐活动的权限"))
+    else:
+        permissions.require(by, "charity.change_campaign", _("没有修改募捐活动的权限"))
+    if not is_amount(campaign.goal_fen):
+        raise BadCampaign(
+            _("目标金额必须是 1 到 %(max)s 之间的整数（分）") % {"max": MAX_FEN}, code="bad_goal"
+        )
+    if campaign.ends_on < campaign.starts_on:
+        raise BadCampaign(_("结束日期早于开始日期"), code="bad_dates")
+    if campaign.status not in CampaignStatus.values:
+        raise BadCampaign(_("未知的活动状态：%(s)s") % {"s": campaign.status}, code="bad_status")
+    with transaction.atomic():
+        campaign.save()
+        if counties is not None:
+            campaign.counties.set(counties)
+    return campaign
 
 
 def _check_time(at: dt.datetime | None, error: type[BadDonation | BadRefund]) -> dt.datetime:

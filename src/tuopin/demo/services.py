@@ -262,20 +262,24 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     poor = list(Area.objects.filter(level=Level.COUNTY, national_poor=True))
     for spec in PROGRAMMES:
         slug, title, goal = spec["campaign"]
-        campaign, new_campaign = Campaign.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "programme_name": spec["name"],
-                "story": spec["story"],
-                "goal_fen": goal,
-                "starts_on": start,
-                "ends_on": end,
-                "status": CampaignStatus.OPEN,
-            },
-        )
         counties = [a for a in poor if not spec["provinces"] or a.code[:2] in spec["provinces"]]
-        campaign.counties.set(counties)
+        found = Campaign.objects.filter(slug=slug).first()
+        new_campaign = found is None
+        campaign = charity.save_campaign(
+            by=platform,
+            campaign=found
+            or Campaign(
+                slug=slug,
+                title=title,
+                programme_name=spec["name"],
+                story=spec["story"],
+                goal_fen=goal,
+                starts_on=start,
+                ends_on=end,
+                status=CampaignStatus.OPEN,
+            ),
+            counties=counties,
+        )
         programme, _new = Programme.objects.get_or_create(
             slug=spec["slug"],
             defaults={
@@ -304,7 +308,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
         need = max(0, plan.premium_fen - (plan.available_fen or 0)) * 21 // 20
         if new_campaign and need:  # a goal the demo's scale can reach (the report's was 7,500 万元)
             campaign.goal_fen = -(-need * 5 // 4 // 1_000_000) * 1_000_000
-            campaign.save(update_fields=["goal_fen"])
+            charity.save_campaign(by=platform, campaign=campaign)
         at = timezone.make_aware(dt.datetime(year, 1, 1, 8, 0))  # noqa: DTZ001 - made aware
         gifts = [
             (rng.choice([1_000, 2_000, 5_000, 10_000, 20_000, 52_000]), "online")
