@@ -27,3 +27,11 @@ def test_an_unexpected_exception_answers_json_500_and_is_logged(
     assert "a bug" not in body  # the cause stays in the log
     record = caplog.records[-1]
     assert record.exc_info is not None and "a bug" in str(record.exc_info[1])
+
+
+def test_a_django_404_answers_the_error_shape() -> None:
+    from django.http import Http404
+
+    response = api.on_exception(RequestFactory().get("/api/v1/x"), Http404("gone"))
+    assert response.status_code == 404
+    assert b'"not_found"' in response.content and b"detail" in response.content
