@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
@@ -72,8 +73,11 @@ class RefuseNulBytes:
     def process_view(
         self, request: HttpRequest, view: Any, args: Any, kwargs: Any
     ) -> HttpResponse | None:
-        if not request_holds_nul(request):
-            return None
+        try:
+            if not request_holds_nul(request):
+                return None
+        except SuspiciousOperation:
+            return None  # a body too large or too many fields: parsing it again answers 400
         message = _("请求中含有空字符（NUL），无法处理")
         if request.path_info.startswith("/api/"):
             return JsonResponse(

@@ -35,3 +35,16 @@ def test_a_django_404_answers_the_error_shape() -> None:
     response = api.on_exception(RequestFactory().get("/api/v1/x"), Http404("gone"))
     assert response.status_code == 404
     assert b'"not_found"' in response.content and b"detail" in response.content
+
+
+@pytest.mark.django_db
+def test_a_json_body_over_the_upload_limit_answers_400_json(settings, operator) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    client = Client()
+    client.force_login(operator)
+    body = {"campaign": "x" * 2_000, "amount_fen": 1, "channel": "online", "payment_ref": "P"}
+    response = client.post("/api/v1/charity/donations", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
