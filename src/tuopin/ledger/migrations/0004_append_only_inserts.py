@@ -5,7 +5,7 @@ only advances with the entries, a replace cannot rewrite a row, and TRUNCATE is 
   no UPDATE and no DELETE (0002) the log stays 0..n-1, gapless, and SQLite's
   ``INSERT OR REPLACE`` of an existing index is refused before its implicit delete.
 - ``ledger_tileversion``, ``ledger_checkpoint``: an INSERT that collides with an existing row
-  is refused (a checkpoint) or ignored (a tile, which integration writes with
+  is refused (a tile with the very same hashes is skipped: integration writes tiles with
   ``ignore_conflicts``), so a replace cannot rewrite them even on a connection without
   ``PRAGMA recursive_triggers`` (Django's connections set it: ``ledger.apps``).
 - ``ledger_loghead``: its one row may only hold next_index = (largest index + 1), which is
@@ -26,7 +26,12 @@ SQLITE_CREATE = [
     """CREATE TRIGGER ledger_tileversion_no_replace BEFORE INSERT ON ledger_tileversion
     WHEN EXISTS (SELECT 1 FROM ledger_tileversion WHERE level = NEW.level
                  AND "index" = NEW."index" AND width = NEW.width)
-    BEGIN SELECT RAISE(IGNORE); END""",
+    BEGIN
+      SELECT RAISE(ABORT, 'ledger rows are append-only (ledger_tileversion)')
+      WHERE NOT EXISTS (SELECT 1 FROM ledger_tileversion WHERE level = NEW.level
+                        AND "index" = NEW."index" AND width = NEW.width AND hashes = NEW.hashes);
+      SELECT RAISE(IGNORE);
+    END""",
     """CREATE TRIGGER ledger_checkpoint_no_replace BEFORE INSERT ON ledger_checkpoint
     WHEN EXISTS (SELECT 1 FROM ledger_checkpoint WHERE size = NEW.size OR id = NEW.id)
     BEGIN SELECT RAISE(ABORT, 'ledger rows are append-only (ledger_checkpoint)'); END""",

@@ -84,6 +84,40 @@ def test_django_connections_fire_delete_triggers_on_replace() -> None:
         assert cur.fetchone() == (1,)
 
 
+@pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's pragma")
+@pytest.mark.parametrize(
+    ("sql", "params"),
+    [
+        (INSERT.replace("INSERT", "INSERT OR REPLACE"), forged_entry(1, 9102)),
+        ("INSERT OR REPLACE INTO ledger_loghead (id, next_index) VALUES (1, 1)", None),
+        (
+            "INSERT OR REPLACE INTO ledger_checkpoint (size, root, note, created_at) "
+            "VALUES (3, x'00', 'forged', '2026-12-01 02:00:00')",
+            None,
+        ),
+        (
+            'INSERT OR REPLACE INTO ledger_tileversion (level, "index", width, hashes) '
+            "VALUES (0, 0, 3, x'01')",
+            None,
+        ),
+    ],
+    ids=["entry", "head", "checkpoint", "tile"],
+)
+def test_sqlite_refuses_a_replace_from_a_connection_without_the_pragma(
+    sql: str, params: list[Any] | None, signer: note.Signer
+) -> None:
+    """Someone at the sqlite3 shell has recursive triggers off: the INSERT triggers hold."""
+    append(3)
+    services.integrate(signer=signer)
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA recursive_triggers = OFF")
+    try:
+        assert_refused(sql, params)
+    finally:
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA recursive_triggers = ON")
+
+
 def test_an_entry_cannot_be_inserted_beyond_the_next_index() -> None:
     append(3)
     assert_refused(INSERT, forged_entry(5, 100))
@@ -127,7 +161,6 @@ def test_a_checkpoint_cannot_be_replaced(signer: note.Signer) -> None:
 def test_a_tile_cannot_be_replaced(signer: note.Signer) -> None:
     append(3)
     services.integrate(signer=signer)
-    before = snapshot()
     sql = (
         'INSERT OR REPLACE INTO ledger_tileversion (level, "index", width, hashes) '
         "VALUES (0, 0, 3, %s)"
@@ -136,13 +169,18 @@ def test_a_tile_cannot_be_replaced(signer: note.Signer) -> None:
         sql = sql.replace("OR REPLACE ", "") + (
             ' ON CONFLICT (level, "index", width) DO UPDATE SET hashes = EXCLUDED.hashes'
         )
-    # SQLite ignores the colliding row (integration writes tiles with ignore_conflicts);
-    # PostgreSQL refuses the update. Either way the tile is unchanged.
-    try:
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.execute(sql, [b"\1" * 96])
-    except DatabaseError:
-        pass
+    assert_refused(sql, [b"\1" * 96])
+
+
+def test_a_tile_written_again_with_the_same_hashes_is_skipped(signer: note.Signer) -> None:
+    """Integration writes tiles with ignore_conflicts: an identical row is no attack."""
+    append(3)
+    services.integrate(signer=signer)
+    before = snapshot()
+    tile = TileVersion.objects.get(level=0, index=0, width=3)
+    TileVersion.objects.bulk_create(
+        [TileVersion(level=0, index=0, width=3, hashes=bytes(tile.hashes))], ignore_conflicts=True
+    )
     assert snapshot() == before
 
 
