@@ -14,7 +14,7 @@ from tuopin.core.money import MAX_FEN
 
 from . import services
 from .errors import DonationNotFound
-from .models import Donation
+from .models import Channel, Donation
 
 router = Router(tags=["charity"])
 
@@ -27,7 +27,7 @@ Amount = Field(gt=0, le=MAX_FEN, description="分 (fen), at most MAX_FEN")
 class DonationIn(Schema):
     campaign: str = Field(max_length=50)
     amount_fen: int = Amount
-    channel: str = Field(max_length=16)
+    channel: Channel
     payment_ref: str = Ref
     display_name: str = Field("", max_length=50)
     message: str = Field("", max_length=200)
@@ -53,7 +53,7 @@ def record_donation(request: HttpRequest, body: DonationIn) -> Status:  # type: 
         by=acting_user(request),
         campaign_slug=body.campaign,
         amount_fen=body.amount_fen,
-        channel=body.channel,
+        channel=str(body.channel),
         payment_ref=body.payment_ref,
         display_name=body.display_name,
         message=body.message,
