@@ -87,7 +87,10 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Anything else is a bug: log it with its traceback, answer JSON (never Django's HTML
     page), and say nothing about the cause."""
     logger.error(
-        "Internal Server Error: %s", request.path, exc_info=exc, extra={"status_code": 500}
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
     )
     return _error(request, 500, "server_error", "服务器内部错误，已记录，请稍后再试")
 
