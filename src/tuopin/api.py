@@ -1,14 +1,17 @@
 """The JSON API at /api/v1/ (django-ninja). OpenAPI at /api/v1/docs.
 
 Authentication: ``Authorization: Bearer <token>`` (``tuopin accounts token USER``) or the
-session of a logged-in user. Errors answer ``{"code", "message", "detail"}`` with a 4xx.
+session of a logged-in user. Errors answer ``{"code", "message", "detail"}`` with a 4xx; an
+unexpected exception answers the same shape with 500 and code ``server_error``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,6 +20,8 @@ from ninja.security import HttpBearer, SessionAuth
 from tuopin.accounts import services as account_services
 from tuopin.accounts.errors import BadToken
 from tuopin.core.errors import DomainError
+
+logger = logging.getLogger("django.request")
 
 
 class BearerToken(HttpBearer):
@@ -64,6 +69,30 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "未找到")
+
+
+@api.exception_handler(SuspiciousOperation)
+def bad_request(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields, a bad Host: the client's fault.
+    return _error(request, 400, "bad_request", "请求无效或过大")
+
+
+@api.exception_handler(Exception)
+def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything else is a bug: log it with its traceback, answer JSON (never Django's HTML
+    page), and say nothing about the cause."""
+    logger.error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    return _error(request, 500, "server_error", "服务器内部错误，已记录，请稍后再试")
 
 
 api.add_router("/areas", "tuopin.areas.api.router")

@@ -186,7 +186,9 @@ def observer(area_tree: None):  # type: ignore[no-untyped-def]
 def empty_the_log_afterwards():  # type: ignore[no-untyped-def]
     """A transactional test ends with a flush, which the append-only triggers refuse: empty
     the log as its owner would, with the triggers off, then put them back. A flush also
-    removes the log's head row, which the migration made: make sure it is there first."""
+    removes the log's head row, which the migration made: make sure it is there first. (The
+    head's own triggers and PostgreSQL's TRUNCATE trigger let the flush through once the log
+    is empty: migration ``ledger/0004``.)"""
     from tuopin.ledger.models import LogHead
 
     LogHead.objects.get_or_create(pk=1)

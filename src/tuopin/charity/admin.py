@@ -1,14 +1,21 @@
 from django.contrib import admin
 
+from . import services
 from .models import Campaign, Donation, Refund, Statement, StatementLine
 
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
+    """Campaigns are written through ``services.save_campaign``, which checks the actor; the
+    form's own validation (the goal's bounds are field validators) runs first."""
+
     list_display = ["title", "programme_name", "goal_fen", "starts_on", "ends_on", "status"]
     list_filter = ["status"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["counties"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        services.save_campaign(by=request.user, campaign=obj)
 
 
 @admin.register(Donation)

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
 
-from tuopin.core.errors import PermissionDenied
+from tuopin.accounts import permissions
+from tuopin.accounts.selectors import acting_user
+from tuopin.core.money import MAX_FEN
 
 from . import services
 from .errors import DonationNotFound
-from .models import Donation, Refund
+from .models import Channel, Donation
 
 router = Router(tags=["charity"])
 
 
+# Bounds as the services check them, so that the schema documents them and bad bodies get 422.
+Ref = Field(min_length=1, max_length=services.REF_MAX_LENGTH)
+Amount = Field(gt=0, le=MAX_FEN, description="分 (fen), at most MAX_FEN")
+
+
 class DonationIn(Schema):
-    campaign: str
-    amount_fen: int
-    channel: str
-    payment_ref: str
-    display_name: str = ""
-    message: str = ""
-    donated_at: dt.datetime | None = None
+    campaign: str = Field(max_length=50)
+    amount_fen: int = Amount
+    channel: Channel
+    payment_ref: str = Ref
+    display_name: str = Field("", max_length=50)
+    message: str = Field("", max_length=200)
+    donated_at: AwareDatetime | None = None
 
 
 class DonationOut(Schema):
@@ -43,12 +49,11 @@ class DonationOut(Schema):
     summary="Record a donation (a retried notification answers with the first)",
 )
 def record_donation(request: HttpRequest, body: DonationIn) -> Status:  # type: ignore[type-arg]
-    if not request.user.has_perm("charity.add_donation"):
-        raise PermissionDenied(_("没有记录捐赠的权限"))
     recorded = services.record_donation(
+        by=acting_user(request),
         campaign_slug=body.campaign,
         amount_fen=body.amount_fen,
-        channel=body.channel,
+        channel=str(body.channel),
         payment_ref=body.payment_ref,
         display_name=body.display_name,
         message=body.message,
@@ -71,11 +76,11 @@ def record_donation(request: HttpRequest, body: DonationIn) -> Status:  # type: 
 
 
 class RefundIn(Schema):
-    payment_ref: str  # the donation's
-    refund_ref: str
-    amount_fen: int
-    reason: str
-    refunded_at: dt.datetime | None = None
+    payment_ref: str = Ref  # the donation's
+    refund_ref: str = Ref
+    amount_fen: int = Amount
+    reason: str = Field(min_length=1, max_length=200)
+    refunded_at: AwareDatetime | None = None
 
 
 class RefundOut(Schema):
@@ -91,21 +96,24 @@ class RefundOut(Schema):
     summary="Record a refund on a donation (idempotent on refund_ref; never edits the donation)",
 )
 def record_refund(request: HttpRequest, body: RefundIn) -> Status:  # type: ignore[type-arg]
-    if not request.user.has_perm("charity.add_refund"):
-        raise PermissionDenied(_("没有登记退款的权限"))
-    existed = Refund.objects.filter(refund_ref=body.refund_ref.strip()).exists()
+    by = acting_user(request)
+    # Before the lookup too: a caller without the permission must not learn which payment
+    # references exist (the service checks again for its other callers).
+    permissions.require(by, "charity.add_refund", _("没有登记退款的权限"))
     donation = Donation.objects.filter(payment_ref=body.payment_ref.strip()).first()
     if donation is None:
         raise DonationNotFound(_("捐赠不存在：%(r)s") % {"r": body.payment_ref})
-    refund = services.refund_donation(
+    recorded = services.refund_donation(
+        by=by,
         donation=donation,
         amount_fen=body.amount_fen,
         refund_ref=body.refund_ref,
         reason=body.reason,
         at=body.refunded_at,
     )
+    refund = recorded.refund
     return Status(
-        200 if existed else 201,
+        201 if recorded.created else 200,
         {
             "refund_ref": refund.refund_ref,
             "payment_ref": refund.donation.payment_ref,

@@ -15,9 +15,20 @@ class BadDonation(DomainError):
     code = "bad_donation"
 
 
+class BadCampaign(DomainError):
+    code = "bad_campaign"
+
+
 class CampaignClosed(DomainError):
     code = "campaign_closed"
 
 
 class BadRefund(DomainError):
     code = "bad_refund"
+
+
+class RefundRefReused(DomainError):
+    """A refund reference already names a different refund (another donation or amount)."""
+
+    code = "refund_ref_reused"
+    status = 409

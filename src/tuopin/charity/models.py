@@ -6,8 +6,11 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tuopin.core.money import MAX_FEN
 
 
 class CampaignStatus(models.TextChoices):
@@ -30,7 +33,9 @@ class Campaign(models.Model):
     title = models.CharField(_("名称"), max_length=100)
     programme_name = models.CharField(_("资助项目"), max_length=100)
     story = models.TextField(_("介绍"), blank=True)
-    goal_fen = models.BigIntegerField(_("目标金额（分）"))
+    goal_fen = models.BigIntegerField(
+        _("目标金额（分）"), validators=[MinValueValidator(1), MaxValueValidator(MAX_FEN)]
+    )
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
     status = models.CharField(
@@ -45,7 +50,8 @@ class Campaign(models.Model):
         verbose_name_plural = _("募捐活动")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(goal_fen__gt=0), name="campaign_goal_positive"
+                condition=models.Q(goal_fen__gt=0, goal_fen__lte=MAX_FEN),
+                name="campaign_goal_in_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
@@ -79,7 +85,8 @@ class Donation(models.Model):
         ordering = ["-donated_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount_fen__gt=0), name="donation_amount_positive"
+                condition=models.Q(amount_fen__gt=0, amount_fen__lte=MAX_FEN),
+                name="donation_amount_in_range",
             )
         ]
 
@@ -103,7 +110,8 @@ class Refund(models.Model):
         ordering = ["-refunded_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount_fen__gt=0), name="refund_amount_positive"
+                condition=models.Q(amount_fen__gt=0, amount_fen__lte=MAX_FEN),
+                name="refund_amount_in_range",
             )
         ]
 

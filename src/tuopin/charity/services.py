@@ -15,13 +15,22 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.accounts import permissions
+from tuopin.core import moments
 from tuopin.core.bulk import select_in
 from tuopin.core.imports import RowError, map_header
-from tuopin.core.money import parse_yuan
+from tuopin.core.money import MAX_FEN, is_amount, parse_yuan
 from tuopin.core.tabular import UnreadableFile, open_table
 from tuopin.ledger import services as ledger
 
-from .errors import BadDonation, BadRefund, CampaignClosed, CampaignNotFound
+from .errors import (
+    BadCampaign,
+    BadDonation,
+    BadRefund,
+    CampaignClosed,
+    CampaignNotFound,
+    RefundRefReused,
+)
 from .models import (
     Campaign,
     CampaignStatus,
@@ -34,7 +43,13 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from tuopin.accounts.models import User
+    from tuopin.areas.models import Area
+
+# As the model's fields hold them (PostgreSQL refuses a longer value with an error).
+REF_MAX_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -43,8 +58,51 @@ class Recorded:
     created: bool  # False when the payment reference was already recorded
 
 
+@dataclass(frozen=True)
+class RefundRecorded:
+    refund: Refund
+    created: bool  # False when the refund reference was already recorded
+
+
+def save_campaign(
+    *, by: User, campaign: Campaign, counties: Iterable[Area] | None = None
+) -> Campaign:
+    """Create ``campaign`` (unsaved) or save the changes made to it, and set its counties
+    when given. ``by`` needs ``charity.add_campaign`` or ``charity.change_campaign``."""
+    if campaign.pk is None:
+        permissions.require(by, "charity.add_campaign", _("没有创建募捐活动的权限"))
+    else:
+        permissions.require(by, "charity.change_campaign", _("没有修改募捐活动的权限"))
+    if not is_amount(campaign.goal_fen):
+        raise BadCampaign(
+            _("目标金额必须是 1 到 %(max)s 之间的整数（分）") % {"max": MAX_FEN}, code="bad_goal"
+        )
+    if campaign.ends_on < campaign.starts_on:
+        raise BadCampaign(_("结束日期早于开始日期"), code="bad_dates")
+    if campaign.status not in CampaignStatus.values:
+        raise BadCampaign(_("未知的活动状态：%(s)s") % {"s": campaign.status}, code="bad_status")
+    with transaction.atomic():
+        campaign.save()
+        if counties is not None:
+            campaign.counties.set(counties)
+    return campaign
+
+
+def _check_time(at: dt.datetime | None, error: type[BadDonation | BadRefund]) -> dt.datetime:
+    if at is None:
+        return timezone.now()
+    if not moments.in_range(at):
+        raise error(
+            _("时间必须带时区，年份在 %(a)s–%(b)s 之间")
+            % {"a": moments.EARLIEST_YEAR, "b": moments.LATEST_YEAR},
+            code="bad_time",
+        )
+    return at
+
+
 def record_donation(
     *,
+    by: User,
     campaign_slug: str,
     amount_fen: int,
     channel: str,
@@ -57,23 +115,31 @@ def record_donation(
     """Record a donation and its ledger entry in one transaction.
 
     Idempotent on ``payment_ref``: a retried payment notification returns the first donation
-    unchanged. The ledger entry holds the amount, channel and campaign, and the donor only as
-    a commitment, whose opening the donor's receipt carries.
+    unchanged, also when retries race (the unique reference decides; the loser re-reads). The
+    ledger entry holds the amount, channel and campaign, and the donor only as a commitment,
+    whose opening the donor's receipt carries. ``by`` needs ``charity.add_donation``.
     """
+    permissions.require(by, "charity.add_donation", _("没有记录捐赠的权限"))
     payment_ref = payment_ref.strip()
+    if not payment_ref:
+        raise BadDonation(_("缺少支付流水号"), code="missing_payment_ref")
+    if len(payment_ref) > REF_MAX_LENGTH:
+        raise BadDonation(
+            _("支付流水号不能超过 %(n)s 个字符") % {"n": REF_MAX_LENGTH}, code="bad_payment_ref"
+        )
     existing = Donation.objects.filter(payment_ref=payment_ref).first()
     if existing is not None:
         return Recorded(existing, created=False)
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise BadDonation(_("捐赠金额必须是正整数（分）"), code="bad_amount")
+    if not is_amount(amount_fen):
+        raise BadDonation(
+            _("捐赠金额必须是 1 到 %(max)s 之间的整数（分）") % {"max": MAX_FEN}, code="bad_amount"
+        )
     if channel not in Channel.values:
         raise BadDonation(_("未知的捐赠渠道：%(c)s") % {"c": channel}, code="bad_channel")
-    if not payment_ref:
-        raise BadDonation(_("缺少支付流水号"), code="missing_payment_ref")
+    at = _check_time(at, BadDonation)
     campaign = Campaign.objects.filter(slug=campaign_slug).first()
     if campaign is None:
         raise CampaignNotFound(_("募捐活动不存在：%(s)s") % {"s": campaign_slug})
-    at = at or timezone.now()
     if campaign.status != CampaignStatus.OPEN or not (
         campaign.starts_on <= timezone.localtime(at).date() <= campaign.ends_on
     ):
@@ -108,55 +174,88 @@ def record_donation(
 
 def refund_donation(
     *,
+    by: User,
     donation: Donation,
     amount_fen: int,
     refund_ref: str,
     reason: str,
     at: dt.datetime | None = None,
-) -> Refund:
+) -> RefundRecorded:
     """Return money on a donation: its own row and ledger entry; the donation never changes.
 
-    Idempotent on ``refund_ref``. Refunds of one donation never add up to more than it.
+    Idempotent on ``refund_ref``: a retry returns the first refund (``created`` False), also
+    when retries race: the donation row is locked, the reference is looked up again under the
+    lock, and a clash on the unique reference (a retry naming another donation) is re-read in
+    a savepoint. A reference reused for another donation or amount is refused. Refunds of one
+    donation never add up to more than it. ``by`` needs ``charity.add_refund``.
     """
+    permissions.require(by, "charity.add_refund", _("没有登记退款的权限"))
     refund_ref = refund_ref.strip()
-    existing = Refund.objects.filter(refund_ref=refund_ref).first() if refund_ref else None
-    if existing is not None:
-        return existing
-    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
-        raise BadRefund(_("退款金额必须是正整数（分）"), code="bad_amount")
     if not refund_ref:
         raise BadRefund(_("缺少退款流水号"), code="missing_refund_ref")
+    if len(refund_ref) > REF_MAX_LENGTH:
+        raise BadRefund(
+            _("退款流水号不能超过 %(n)s 个字符") % {"n": REF_MAX_LENGTH}, code="bad_refund_ref"
+        )
+    existing = Refund.objects.filter(refund_ref=refund_ref).first()
+    if existing is not None:
+        return _replayed(existing, donation, amount_fen)
+    if not is_amount(amount_fen):
+        raise BadRefund(
+            _("退款金额必须是 1 到 %(max)s 之间的整数（分）") % {"max": MAX_FEN}, code="bad_amount"
+        )
     if not reason.strip():
         raise BadRefund(_("请填写退款原因"), code="missing_reason")
-    with transaction.atomic():
-        locked = (
-            Donation.objects.select_for_update(of=("self",))
-            .select_related("campaign")
-            .get(pk=donation.pk)
-        )
-        before = locked.refunds.aggregate(s=Sum("amount_fen"))["s"] or 0
-        if before + amount_fen > locked.amount_fen:
-            raise BadRefund(
-                _("退款合计 %(total)s 分超过捐赠金额 %(amount)s 分")
-                % {"total": before + amount_fen, "amount": locked.amount_fen},
-                code="refund_exceeds_donation",
+    at = _check_time(at, BadRefund)
+    try:
+        with transaction.atomic():
+            locked = (
+                Donation.objects.select_for_update(of=("self",))
+                .select_related("campaign")
+                .get(pk=donation.pk)
             )
-        entry = ledger.append_entry(
-            kind="refund",
-            payload={
-                "campaign": locked.campaign.slug,
-                "amount_fen": amount_fen,
-                "donation": locked.ledger_index,
-            },
+            # A racing retry for this donation held the lock first and has committed by now.
+            existing = Refund.objects.filter(refund_ref=refund_ref).first()
+            if existing is not None:
+                return _replayed(existing, donation, amount_fen)
+            before = locked.refunds.aggregate(s=Sum("amount_fen"))["s"] or 0
+            if before + amount_fen > locked.amount_fen:
+                raise BadRefund(
+                    _("退款合计 %(total)s 分超过捐赠金额 %(amount)s 分")
+                    % {"total": before + amount_fen, "amount": locked.amount_fen},
+                    code="refund_exceeds_donation",
+                )
+            entry = ledger.append_entry(
+                kind="refund",
+                payload={
+                    "campaign": locked.campaign.slug,
+                    "amount_fen": amount_fen,
+                    "donation": locked.ledger_index,
+                },
+            )
+            refund = Refund.objects.create(
+                donation=locked,
+                amount_fen=amount_fen,
+                refund_ref=refund_ref,
+                reason=reason.strip()[:200],
+                refunded_at=at,
+                ledger_index=entry.index,
+            )
+    except IntegrityError:
+        first = Refund.objects.filter(refund_ref=refund_ref).first()
+        if first is None:
+            raise
+        return _replayed(first, donation, amount_fen)
+    return RefundRecorded(refund, created=True)
+
+
+def _replayed(existing: Refund, donation: Donation, amount_fen: int) -> RefundRecorded:
+    if existing.donation_id != donation.pk or existing.amount_fen != amount_fen:
+        raise RefundRefReused(
+            _("退款流水号 %(r)s 已用于另一笔退款") % {"r": existing.refund_ref},
+            detail={"refund_ref": existing.refund_ref},
         )
-        return Refund.objects.create(
-            donation=locked,
-            amount_fen=amount_fen,
-            refund_ref=refund_ref,
-            reason=reason.strip()[:200],
-            refunded_at=at or timezone.now(),
-            ledger_index=entry.index,
-        )
+    return RefundRecorded(existing, created=False)
 
 
 STATEMENT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -173,27 +272,35 @@ class Reconciled:
 
 
 def _parse_time(text: str) -> dt.datetime:
+    """A statement's time; local (Asia/Shanghai) unless it names its zone."""
     value = dt.datetime.fromisoformat(text.strip().replace("/", "-"))
     if value.tzinfo is None:
+        if not moments.EARLIEST_YEAR <= value.year <= moments.LATEST_YEAR:
+            raise ValueError(text)  # before make_aware: year 1 cannot move to UTC
         value = timezone.make_aware(value)
+    if not moments.in_range(value):
+        raise ValueError(text)
     return value
 
 
 def reconcile_statement(
     *,
+    by: User,
     campaign_slug: str,
     channel: str,
     path: str | Path,
     filename: str = "",
-    user: User | None = None,
 ) -> Reconciled:
     """Compare a payment platform's statement (CSV/XLSX) with the donations recorded here.
 
     Each statement line is matched, mismatched (amount differs) or extra (not recorded here);
     each donation of the campaign and channel within the statement's time span that the
     statement lacks is missing. Unreadable lines are reported with their reason and the rest
-    is reconciled. Nothing changes any donation; the outcome is kept as a Statement.
+    is reconciled (an amount beyond ``MAX_FEN`` or a time outside the sane years is such a
+    line). Nothing changes any donation; the outcome is kept as a Statement. ``by`` needs
+    ``charity.add_statement``.
     """
+    permissions.require(by, "charity.add_statement", _("没有导入对账单的权限"))
     campaign = Campaign.objects.filter(slug=campaign_slug).first()
     if campaign is None:
         raise CampaignNotFound(_("募捐活动不存在：%(s)s") % {"s": campaign_slug})
@@ -218,6 +325,16 @@ def reconcile_statement(
         ref = cell("payment_ref")
         if not ref:
             errors.append(RowError(line_no, "payment_ref", "missing_field", _("缺少支付流水号")))
+            continue
+        if len(ref) > REF_MAX_LENGTH:
+            errors.append(
+                RowError(
+                    line_no,
+                    "payment_ref",
+                    "bad_payment_ref",
+                    _("支付流水号不能超过 %(n)s 个字符") % {"n": REF_MAX_LENGTH},
+                )
+            )
             continue
         try:
             amount = parse_yuan(cell("amount"))
@@ -279,7 +396,7 @@ def reconcile_statement(
             sha256=digest,
             period_from=period_from,
             period_to=period_to,
-            uploaded_by=user,
+            uploaded_by=by,
             rejected=len(errors),
         )
         rows = []

@@ -56,11 +56,11 @@ def statements(request: HttpRequest, slug: str) -> HttpResponse:
         if upload is not None:
             try:
                 result = services.reconcile_statement(
+                    by=acting_user(request),
                     campaign_slug=campaign.slug,
                     channel=channel,
                     path=store_upload(upload, "statements"),
                     filename=upload.name or "",
-                    user=acting_user(request),
                 )
             except DomainError as exc:
                 messages.error(request, exc.message)

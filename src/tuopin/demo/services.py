@@ -245,7 +245,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     from django.db.models.functions import Mod
     from django.utils import timezone
 
-    from tuopin.accounts import selectors as account_selectors
+    from tuopin.accounts.selectors import get_user
     from tuopin.areas.models import Area, Level
     from tuopin.charity import services as charity
     from tuopin.charity.models import Campaign, CampaignStatus
@@ -254,7 +254,9 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     from tuopin.insurance.models import CoverageItem, Payout, Policy, Programme
     from tuopin.ledger import services as ledger
 
-    operator = account_selectors.get_user("operator")  # made by create_users
+    # The demo's operator (made by create_users) sets up the programmes and campaigns, and is
+    # the payment platforms' account that reports the donations.
+    operator = get_user("operator")
     rng = random.Random(seed)
     year = timezone.localdate().year
     period = dt.date(year, 1, 1)
@@ -262,20 +264,24 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     poor = list(Area.objects.filter(level=Level.COUNTY, national_poor=True))
     for spec in PROGRAMMES:
         slug, title, goal = spec["campaign"]
-        campaign, new_campaign = Campaign.objects.get_or_create(
-            slug=slug,
-            defaults={
-                "title": title,
-                "programme_name": spec["name"],
-                "story": spec["story"],
-                "goal_fen": goal,
-                "starts_on": start,
-                "ends_on": end,
-                "status": CampaignStatus.OPEN,
-            },
-        )
         counties = [a for a in poor if not spec["provinces"] or a.code[:2] in spec["provinces"]]
-        campaign.counties.set(counties)
+        found = Campaign.objects.filter(slug=slug).first()
+        new_campaign = found is None
+        campaign = charity.save_campaign(
+            by=operator,
+            campaign=found
+            or Campaign(
+                slug=slug,
+                title=title,
+                programme_name=spec["name"],
+                story=spec["story"],
+                goal_fen=goal,
+                starts_on=start,
+                ends_on=end,
+                status=CampaignStatus.OPEN,
+            ),
+            counties=counties,
+        )
         programme = Programme.objects.filter(slug=spec["slug"]).first()
         if programme is None:  # set up once, through the service the operator's page uses
             programme = insurance.save_programme(
@@ -317,7 +323,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
         need = max(0, plan.premium_fen - (plan.available_fen or 0)) * 21 // 20
         if new_campaign and need:  # a goal the demo's scale can reach (the report's was 7,500 万元)
             campaign.goal_fen = -(-need * 5 // 4 // 1_000_000) * 1_000_000
-            campaign.save(update_fields=["goal_fen"])
+            charity.save_campaign(by=operator, campaign=campaign)
         at = timezone.make_aware(dt.datetime(year, 1, 1, 8, 0))  # noqa: DTZ001 - made aware
         gifts = [
             (rng.choice([1_000, 2_000, 5_000, 10_000, 20_000, 52_000]), "online")
@@ -334,6 +340,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
             if fen <= 0:
                 continue
             charity.record_donation(
+                by=operator,
                 campaign_slug=campaign.slug,
                 amount_fen=fen,
                 channel=channel,

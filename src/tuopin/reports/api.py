@@ -20,13 +20,13 @@ class ChannelOut(BaseModel):
     donations: int
 
 
-class CountyOut(BaseModel):
+class CampaignCountyOut(BaseModel):
     code: str
     name: str
     insured: int
 
 
-class EntryOut(BaseModel):
+class CampaignEntryOut(BaseModel):
     index: int
     kind: str
     amount_fen: int | None
@@ -46,8 +46,8 @@ class CampaignOut(BaseModel):
     payouts: int
     claims_percent: float | None
     by_channel: list[ChannelOut]
-    by_county: list[CountyOut]
-    recent_entries: list[EntryOut]
+    by_county: list[CampaignCountyOut]
+    recent_entries: list[CampaignEntryOut]
 
 
 class CampaignNotFound(NotFound):

@@ -262,17 +262,24 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     from tuopin.registry.models import Person
 
     operator = accounts.create_user(username="m_operator", role=roles.OPERATOR)
-    campaign = Campaign.objects.create(
-        slug="dlz",
-        title="顶梁柱健康扶贫公益保险",
-        programme_name="顶梁柱",
-        goal_fen=10_000_000,
-        starts_on=PERIOD,
-        ends_on=PERIOD.replace(month=12, day=31),
-        status="open",
+    campaign = charity.save_campaign(
+        by=operator,
+        campaign=Campaign(
+            slug="dlz",
+            title="顶梁柱健康扶贫公益保险",
+            programme_name="顶梁柱",
+            goal_fen=10_000_000,
+            starts_on=PERIOD,
+            ends_on=PERIOD.replace(month=12, day=31),
+            status="open",
+        ),
     )
     donation = charity.record_donation(
-        campaign_slug="dlz", amount_fen=500_000, channel="online", payment_ref="MATRIX-0"
+        by=operator,
+        campaign_slug="dlz",
+        amount_fen=500_000,
+        channel="online",
+        payment_ref="MATRIX-0",
     ).donation
     statement_file = tmp_path / "statement.csv"
     statement_file.write_text(
@@ -280,7 +287,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         encoding="utf-8",
     )
     statement = charity.reconcile_statement(
-        campaign_slug="dlz", channel="online", path=statement_file, user=operator
+        campaign_slug="dlz", channel="online", path=statement_file, by=operator
     ).statement
     programme = insurance.save_programme(
         by=operator,

@@ -11,6 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from tuopin.accounts.models import User
+from tuopin.accounts.selectors import get_user
 from tuopin.charity import services
 from tuopin.charity.errors import BadRefund
 from tuopin.charity.models import Campaign, Donation, Refund, Statement
@@ -21,7 +23,7 @@ T0 = timezone.make_aware(dt.datetime(2018, 6, 1, 9, 0))  # noqa: DTZ001 - made a
 
 
 @pytest.fixture
-def campaign() -> Campaign:
+def campaign(operator) -> Campaign:  # type: ignore[no-untyped-def]
     return Campaign.objects.create(
         slug="dlz",
         title="顶梁柱",
@@ -33,8 +35,13 @@ def campaign() -> Campaign:
     )
 
 
+def platform_user() -> User:
+    return get_user("operator")
+
+
 def give(ref: str, fen: int, minutes: int, channel: str = "online") -> Donation:
     return services.record_donation(
+        by=platform_user(),
         campaign_slug="dlz",
         amount_fen=fen,
         channel=channel,
@@ -45,9 +52,9 @@ def give(ref: str, fen: int, minutes: int, channel: str = "online") -> Donation:
 
 def test_a_refund_is_its_own_entry_and_never_exceeds_the_donation(campaign: Campaign) -> None:
     d = give("P1", 10_000, 0)
-    r = services.refund_donation(donation=d, amount_fen=4_000, refund_ref="R1", reason="重复支付")
-    again = services.refund_donation(donation=d, amount_fen=4_000, refund_ref="R1", reason="x")
-    assert again.pk == r.pk and Refund.objects.count() == 1
+    r = refund(d, 4_000, "R1", "重复支付").refund
+    again = refund(d, 4_000, "R1", "x")
+    assert not again.created and again.refund.pk == r.pk and Refund.objects.count() == 1
     entry = json.loads(bytes(Entry.objects.get(index=r.ledger_index).data))
     assert entry["kind"] == "refund" and entry["amount_fen"] == 4_000
     assert entry["donation"] == d.ledger_index
@@ -55,11 +62,17 @@ def test_a_refund_is_its_own_entry_and_never_exceeds_the_donation(campaign: Camp
     assert d.amount_fen == 10_000  # the donation is never edited
     entries = Entry.objects.count()
     with pytest.raises(BadRefund) as exc:
-        services.refund_donation(donation=d, amount_fen=6_001, refund_ref="R2", reason="再退")
+        refund(d, 6_001, "R2", "再退")
     assert exc.value.code == "refund_exceeds_donation"
     with pytest.raises(BadRefund):
-        services.refund_donation(donation=d, amount_fen=0, refund_ref="R3", reason="零")
+        refund(d, 0, "R3", "零")
     assert Refund.objects.count() == 1 and Entry.objects.count() == entries
+
+
+def refund(d: Donation, fen: int, ref: str, reason: str) -> services.RefundRecorded:
+    return services.refund_donation(
+        by=platform_user(), donation=d, amount_fen=fen, refund_ref=ref, reason=reason
+    )
 
 
 def write(tmp_path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
@@ -88,7 +101,9 @@ def test_each_line_is_matched_mismatched_or_extra_and_lacking_donations_missing(
         ],
         encoding="gb18030",
     )
-    result = services.reconcile_statement(campaign_slug="dlz", channel="online", path=path)
+    result = services.reconcile_statement(
+        by=platform_user(), campaign_slug="dlz", channel="online", path=path
+    )
     s = result.statement
     assert (s.matched, s.mismatched, s.missing, s.extra) == (1, 1, 1, 1)
     outcomes = dict(s.lines.values_list("payment_ref", "outcome"))
@@ -110,7 +125,9 @@ def test_a_statement_without_its_columns_is_refused_whole(
     path = tmp_path / "bad.csv"
     path.write_text("foo,bar\n1,2\n", encoding="utf-8")
     with pytest.raises(UnreadableFile):
-        services.reconcile_statement(campaign_slug="dlz", channel="online", path=path)
+        services.reconcile_statement(
+            by=platform_user(), campaign_slug="dlz", channel="online", path=path
+        )
     assert Statement.objects.count() == 0
 
 
@@ -119,7 +136,7 @@ def test_the_command_line_reconciles_and_refunds(
 ) -> None:
     give("P1", 5_000, 0)
     path = write(tmp_path, ["P1,50,2018-06-01 09:00:00", "X1,1,2018-06-01 09:01:00"])
-    call_command("charity", "reconcile", "dlz", str(path), "--json")
+    call_command("charity", "reconcile", "dlz", str(path), "--json", "--user", "operator")
     out = json.loads(capsys.readouterr().out)
     assert (out["matched"], out["extra"]) == (1, 1)
     call_command(
@@ -133,6 +150,8 @@ def test_the_command_line_reconciles_and_refunds(
         "--reason",
         "撤回",
         "--json",
+        "--user",
+        "operator",
     )
     assert json.loads(capsys.readouterr().out)["amount_fen"] == 5000
 

@@ -31,12 +31,14 @@ def campaign() -> Campaign:
 
 
 def test_a_statement_field_over_128k_is_refused_with_its_line(
-    campaign: Campaign, tmp_path: Path
+    campaign: Campaign,
+    operator,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
 ) -> None:
     path = tmp_path / "s.csv"
     path.write_text("交易号,金额（元）\nP1,50\n" + "P2," + "9" * 200_000 + "\n", encoding="utf-8")
     with pytest.raises(TableTooLarge) as exc:
-        services.reconcile_statement(campaign_slug="dlz", channel="online", path=path)
+        services.reconcile_statement(campaign_slug="dlz", channel="online", path=path, by=operator)
     assert (exc.value.code, exc.value.detail["line"]) == ("cell_too_long", 3)
     assert Statement.objects.count() == 0
 

@@ -169,10 +169,10 @@ def test_one_policy_per_person_programme_and_period_is_a_constraint(people) -> N
         policy.save()
 
 
-def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people) -> None:  # type: ignore[no-untyped-def]
+def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people, operator) -> None:  # type: ignore[no-untyped-def]
     campaign = open_campaign()
     charity.record_donation(
-        campaign_slug="c", amount_fen=30_000, channel="online", payment_ref="P1"
+        by=operator, campaign_slug="c", amount_fen=30_000, channel="online", payment_ref="P1"
     )
     programme(campaign=campaign)
     with pytest.raises(Exception) as exc:
@@ -187,16 +187,18 @@ def test_enrollment_cannot_exceed_the_money_raised_without_a_reason(people) -> N
     assert PremiumPayment.objects.get().override_reason == "保险公司垫付"
 
 
-def test_funds_count_refunds_and_premiums_already_paid(people) -> None:  # type: ignore[no-untyped-def]
+def test_funds_count_refunds_and_premiums_already_paid(people, operator) -> None:  # type: ignore[no-untyped-def]
     campaign = open_campaign()
     d = charity.record_donation(
-        campaign_slug="c", amount_fen=60_000, channel="online", payment_ref="P1"
+        by=operator, campaign_slug="c", amount_fen=60_000, channel="online", payment_ref="P1"
     ).donation
     programme(campaign=campaign)
     services.enroll(programme_slug="dlz", period_start=PERIOD)  # 4 × 100 元 of 600 元
     funds = selectors.campaign_funds(campaign)
     assert (funds["premiums_fen"], funds["available_fen"], funds["insured"]) == (40_000, 20_000, 4)
-    charity.refund_donation(donation=d, amount_fen=15_000, refund_ref="R1", reason="重复支付")
+    charity.refund_donation(
+        by=operator, donation=d, amount_fen=15_000, refund_ref="R1", reason="重复支付"
+    )
     assert selectors.campaign_funds(campaign)["available_fen"] == 5_000
     programme(slug="dlz2", campaign=campaign)
     with pytest.raises(BadProgramme):
@@ -216,7 +218,9 @@ def test_the_command_line_reports_json(people, capsys: pytest.CaptureFixture[str
     assert json.loads(capsys.readouterr().out)["enrolled"] == 4
 
 
-def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_stay(people) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_stay(
+    people, operator
+) -> None:  # type: ignore[no-untyped-def]
     """Between the run's own check and a county's batch, someone else spends the money (here a
     refund): that batch's policies, payment and ledger entries are all rolled back together."""
     from tuopin.areas import services as areas
@@ -224,13 +228,15 @@ def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_s
     areas.set_poverty_flags(code="621102000000", national_poor=True, deep_poverty=False)
     campaign = open_campaign()
     gift = charity.record_donation(
-        campaign_slug="c", amount_fen=50_000, channel="online", payment_ref="P1"
+        by=operator, campaign_slug="c", amount_fen=50_000, channel="online", payment_ref="P1"
     ).donation
     programme(campaign=campaign)  # 4 people in 巴东, 1 in 定西: 50,000 fen needed
 
     def spend_after_first_county(done: int, total: int) -> None:
         if done == 1:
-            charity.refund_donation(donation=gift, amount_fen=5_000, refund_ref="R1", reason="退回")
+            charity.refund_donation(
+                by=operator, donation=gift, amount_fen=5_000, refund_ref="R1", reason="退回"
+            )
 
     entries_before = Entry.objects.count()
     with pytest.raises(BadProgramme) as exc:

@@ -20,7 +20,7 @@ PERIOD = dt.date(timezone.localdate().year, 1, 1)
 
 
 @pytest.fixture
-def funded(households: None) -> Campaign:
+def funded(households: None, operator) -> Campaign:  # type: ignore[no-untyped-def]
     campaign = Campaign.objects.create(
         slug="dlz",
         title="顶梁柱健康扶贫公益保险",
@@ -34,10 +34,16 @@ def funded(households: None) -> Campaign:
         [(500_000, "online"), (300_000, "enterprise"), (40_000, "online")]
     ):
         charity.record_donation(
-            campaign_slug="dlz", amount_fen=fen, channel=channel, payment_ref=f"PAYREF-{i}"
+            by=operator,
+            campaign_slug="dlz",
+            amount_fen=fen,
+            channel=channel,
+            payment_ref=f"PAYREF-{i}",
         )
     first = campaign.donations.get(payment_ref="PAYREF-2")
-    charity.refund_donation(donation=first, amount_fen=10_000, refund_ref="R1", reason="误捐")
+    charity.refund_donation(
+        by=operator, donation=first, amount_fen=10_000, refund_ref="R1", reason="误捐"
+    )
     p = Programme.objects.create(
         slug="dlz",
         name="顶梁柱",

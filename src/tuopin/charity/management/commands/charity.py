@@ -6,11 +6,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tuopin.accounts.selectors import get_user
 from tuopin.charity import services
 from tuopin.charity.models import Donation
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.management import dump_json
+
+USER_HELP = "Act as this user (needs the permission, as on the pages; recorded as the actor)"
 
 
 class Command(BaseCommand):
@@ -24,22 +27,28 @@ class Command(BaseCommand):
         rec.add_argument("--channel", default="online", help="Channel of the statement")
         rec.add_argument("--errors", help="Write the unreadable lines to this CSV")
         rec.add_argument("--json", action="store_true")
+        rec.add_argument("--user", required=True, help=USER_HELP)
         ref = sub.add_parser("refund", help="Record a refund on a donation")
         ref.add_argument("payment_ref", help="The donation's payment reference")
         ref.add_argument("--amount-fen", type=int, required=True)
         ref.add_argument("--ref", required=True, help="The refund's own reference")
         ref.add_argument("--reason", required=True)
         ref.add_argument("--json", action="store_true")
+        ref.add_argument("--user", required=True, help=USER_HELP)
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
+            opts["by"] = get_user(opts["user"])
             getattr(self, f"_{opts['action']}")(opts)
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
 
     def _reconcile(self, opts: dict[str, Any]) -> None:
         result = services.reconcile_statement(
-            campaign_slug=opts["campaign"], channel=opts["channel"], path=opts["file"]
+            by=opts["by"],
+            campaign_slug=opts["campaign"],
+            channel=opts["channel"],
+            path=opts["file"],
         )
         s = result.statement
         if opts["errors"]:
@@ -77,11 +86,12 @@ class Command(BaseCommand):
         if donation is None:
             raise CommandError(f"捐赠不存在：{opts['payment_ref']}", returncode=2)
         refund = services.refund_donation(
+            by=opts["by"],
             donation=donation,
             amount_fen=opts["amount_fen"],
             refund_ref=opts["ref"],
             reason=opts["reason"],
-        )
+        ).refund
         out = {
             "refund_ref": refund.refund_ref,
             "amount_fen": refund.amount_fen,
