@@ -5,10 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.jobs import TracedJob
+from tuopin.core.money import MAX_FEN
+
+# A premium per person and year: generous beside the report's (about 100 元), small enough
+# that a national enrollment's total (× 90 million people) stays far from a 64-bit overflow.
+MAX_PREMIUM_FEN = 10_000_000  # 10 万元
 
 
 class Benefit(models.TextChoices):
@@ -32,7 +38,10 @@ class Programme(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     sponsor = models.CharField(_("发起方"), max_length=100)
     insurer = models.CharField(_("承保公司"), max_length=100)
-    premium_fen = models.BigIntegerField(_("每人每年保费（分）"))
+    premium_fen = models.BigIntegerField(
+        _("每人每年保费（分）"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_PREMIUM_FEN)],
+    )
     starts_on = models.DateField(_("项目开始"))
     ends_on = models.DateField(_("项目结束"))
     campaign = models.ForeignKey(
@@ -67,6 +76,10 @@ class Programme(models.Model):
                 condition=models.Q(premium_fen__gte=0), name="programme_premium_gte_0"
             ),
             models.CheckConstraint(
+                condition=models.Q(premium_fen__lte=MAX_PREMIUM_FEN),
+                name="programme_premium_bounded",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_dates_ordered",
             ),
@@ -76,12 +89,15 @@ class Programme(models.Model):
         return self.name
 
 
+AMOUNT = [MinValueValidator(0), MaxValueValidator(MAX_FEN)]
+
+
 class CoverageItem(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="coverage")
     benefit = models.CharField(_("保障"), max_length=20, choices=Benefit.choices)
-    per_claim_limit_fen = models.BigIntegerField(_("单次限额（分）"))
-    yearly_limit_fen = models.BigIntegerField(_("年度限额（分）"))
-    deductible_fen = models.BigIntegerField(_("免赔额（分）"), default=0)
+    per_claim_limit_fen = models.BigIntegerField(_("单次限额（分）"), validators=AMOUNT)
+    yearly_limit_fen = models.BigIntegerField(_("年度限额（分）"), validators=AMOUNT)
+    deductible_fen = models.BigIntegerField(_("免赔额（分）"), default=0, validators=AMOUNT)
     reimbursement_bp = models.PositiveIntegerField(_("赔付比例（万分之）"), default=10_000)
     waiting_days = models.PositiveSmallIntegerField(_("等待期（天）"), default=0)
 
@@ -98,6 +114,11 @@ class CoverageItem(models.Model):
             models.CheckConstraint(
                 condition=models.Q(per_claim_limit_fen__lte=models.F("yearly_limit_fen")),
                 name="coverage_limits_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(per_claim_limit_fen__gte=0, yearly_limit_fen__lte=MAX_FEN)
+                & models.Q(deductible_fen__gte=0, deductible_fen__lte=MAX_FEN),
+                name="coverage_amounts_bounded",
             ),
         ]
 

@@ -19,13 +19,14 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import permissions
 from tuopin.charity.models import Campaign
 from tuopin.core.bulk import db_datetime
-from tuopin.core.money import format_yuan
+from tuopin.core.money import MAX_FEN, format_yuan, is_amount
 from tuopin.ledger import services as ledger
 
 from . import limits, selectors
 from .eligibility import birth_bounds
 from .errors import BadPayout, BadProgramme, ProgrammeNotFound
 from .models import (
+    MAX_PREMIUM_FEN,
     CoverageItem,
     EnrollmentRun,
     ExitReason,
@@ -147,8 +148,21 @@ def save_programme(
         raise BadProgramme(_("年龄范围颠倒"), code="age_range_inverted")
     if programme.starts_on > programme.ends_on:
         raise BadProgramme(_("结束日期早于开始日期"), code="dates_inverted")
-    if programme.premium_fen < 0:
-        raise BadProgramme(_("保费不能为负数"), code="bad_amount")
+    if not 0 <= programme.premium_fen <= MAX_PREMIUM_FEN:
+        raise BadProgramme(
+            _("保费应在 0 到 %(max)s 之间") % {"max": format_yuan(MAX_PREMIUM_FEN)},
+            code="bad_amount",
+        )
+    coverage = list(coverage)
+    for item in coverage:
+        amounts = (item.per_claim_limit_fen, item.yearly_limit_fen, item.deductible_fen)
+        if not all(0 <= fen <= MAX_FEN for fen in amounts):
+            raise BadProgramme(
+                _("限额和免赔额应在 0 到 %(max)s 之间") % {"max": format_yuan(MAX_FEN)},
+                code="bad_amount",
+            )
+        if item.per_claim_limit_fen > item.yearly_limit_fen:
+            raise BadProgramme(_("单次限额不能高于年度限额"), code="limits_inverted")
     programme.save()
     programme.counties.set(list(counties))
     for item in coverage:
@@ -454,8 +468,11 @@ def record_payout(
 
     Claims (adjudicated elsewhere) call this; it refuses a payout the cover does not allow.
     """
-    if not isinstance(loss_fen, int) or isinstance(loss_fen, bool) or loss_fen <= 0:
-        raise BadPayout(_("损失金额必须是正整数（分）"), code="bad_amount")
+    if not is_amount(loss_fen):
+        raise BadPayout(
+            _("损失金额必须是正整数（分），不超过 %(max)s") % {"max": format_yuan(MAX_FEN)},
+            code="bad_amount",
+        )
     at = at or timezone.now()
     with transaction.atomic():
         policy = (
