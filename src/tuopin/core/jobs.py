@@ -24,8 +24,12 @@ STALE_AFTER = dt.timedelta(hours=1)
 
 
 class TracedJob(models.Model):
-    """The fields that let start-up find a job whose process died."""
+    """The fields that let start-up find a job whose process died. A job model declares its
+    own ``status`` (with its choices), ``error`` and ``finished_at`` over these."""
 
+    status = models.CharField(max_length=12)
+    error = models.CharField(max_length=1000, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=100, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
 
@@ -76,3 +80,24 @@ def dead(
         elif heartbeat is None or now - heartbeat > STALE_AFTER:
             found.append(pk)
     return found
+
+
+def mark_interrupted(
+    model: type[TracedJob],
+    *,
+    running: str,
+    interrupted: str,
+    error: str,
+    now: dt.datetime | None = None,
+) -> int:
+    """Set ``status = interrupted`` (with ``error``) on every job of ``model`` whose status is
+    ``running`` and whose process is gone (:func:`dead`). Returns the count."""
+    now = now or timezone.now()
+    manager = model._default_manager
+    rows = manager.filter(status=running).values_list("pk", "worker", "heartbeat_at")
+    gone = dead(rows, now=now)
+    if gone:
+        manager.filter(pk__in=gone, status=running).update(
+            status=interrupted, error=error, finished_at=now
+        )
+    return len(gone)

@@ -82,17 +82,14 @@ def _finish(run: EnrollmentRun, status: str, error: str) -> None:
 
 
 def mark_interrupted_runs(*, now: dt.datetime | None = None) -> int:
-    """Mark as interrupted every running run whose process is gone (:func:`core.jobs.dead`).
-    Returns the count."""
-    running = EnrollmentRun.objects.filter(status=RunStatus.RUNNING)
-    gone = jobs.dead(running.values_list("pk", "worker", "heartbeat_at"), now=now)
-    if gone:
-        EnrollmentRun.objects.filter(pk__in=gone, status=RunStatus.RUNNING).update(
-            status=RunStatus.INTERRUPTED,
-            error=_("处理进程中断（服务重启或进程被终止）；可以继续执行"),
-            finished_at=now or timezone.now(),
-        )
-    return len(gone)
+    """Mark as interrupted every running run whose process is gone. Returns the count."""
+    return jobs.mark_interrupted(
+        EnrollmentRun,
+        running=RunStatus.RUNNING,
+        interrupted=RunStatus.INTERRUPTED,
+        error=_("处理进程中断（服务重启或进程被终止）；可以继续执行"),
+        now=now,
+    )
 
 
 RESUMABLE = (RunStatus.INTERRUPTED, RunStatus.FAILED)

@@ -31,19 +31,6 @@ DONATION = {
 
 
 @pytest.fixture
-def campaign(operator: User) -> Campaign:
-    return Campaign.objects.create(
-        slug="dlz",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 12, 31),
-        status="open",
-    )
-
-
-@pytest.fixture
 def api(operator: User) -> Client:
     token = accounts.issue_token(username=operator.username)
     return Client(HTTP_AUTHORIZATION=f"Bearer {token}")

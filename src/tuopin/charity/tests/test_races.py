@@ -4,7 +4,6 @@ test database is not shared across threads): one 201, the rest 200, one row, no 
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import Any
 
@@ -23,19 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 RETRIES = 8
-
-
-@pytest.fixture
-def campaign(operator: User) -> Campaign:
-    return Campaign.objects.create(
-        slug="dlz",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 12, 31),
-        status="open",
-    )
 
 
 def in_parallel(url: str, bodies: list[dict[str, Any]], token: str) -> list[int]:

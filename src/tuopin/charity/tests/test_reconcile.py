@@ -22,19 +22,6 @@ pytestmark = pytest.mark.django_db
 T0 = timezone.make_aware(dt.datetime(2018, 6, 1, 9, 0))  # noqa: DTZ001 - made aware here
 
 
-@pytest.fixture
-def campaign(operator) -> Campaign:  # type: ignore[no-untyped-def]
-    return Campaign.objects.create(
-        slug="dlz",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 12, 31),
-        status="open",
-    )
-
-
 def platform_user() -> User:
     return get_user("operator")
 

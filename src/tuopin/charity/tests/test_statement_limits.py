@@ -3,7 +3,6 @@ over-long field is refused with a message, never a 500, and nothing is stored.""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -15,19 +14,6 @@ from tuopin.charity.models import Campaign, Statement
 from tuopin.core.tabular import TableTooLarge
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def campaign() -> Campaign:
-    return Campaign.objects.create(
-        slug="dlz",
-        title="顶梁柱",
-        programme_name="顶梁柱",
-        goal_fen=10**9,
-        starts_on=dt.date(2018, 1, 1),
-        ends_on=dt.date(2030, 12, 31),
-        status="open",
-    )
 
 
 def test_a_statement_field_over_128k_is_refused_with_its_line(

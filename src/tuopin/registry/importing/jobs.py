@@ -109,17 +109,14 @@ def execute_import(job_id: int) -> None:
 
 
 def mark_interrupted_imports(*, now: dt.datetime | None = None) -> int:
-    """Mark as interrupted every running import whose process is gone (:func:`core.jobs.dead`).
-    Returns the count."""
-    running = ImportJob.objects.filter(status=ImportStatus.RUNNING)
-    gone = jobs.dead(running.values_list("pk", "worker", "heartbeat_at"), now=now)
-    if gone:
-        ImportJob.objects.filter(pk__in=gone, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.INTERRUPTED,
-            error=_("处理进程中断（服务重启或进程被终止）；可以继续导入"),
-            finished_at=now or timezone.now(),
-        )
-    return len(gone)
+    """Mark as interrupted every running import whose process is gone. Returns the count."""
+    return jobs.mark_interrupted(
+        ImportJob,
+        running=ImportStatus.RUNNING,
+        interrupted=ImportStatus.INTERRUPTED,
+        error=_("处理进程中断（服务重启或进程被终止）；可以继续导入"),
+        now=now,
+    )
 
 
 RESUMABLE = (ImportStatus.INTERRUPTED, ImportStatus.FAILED)
