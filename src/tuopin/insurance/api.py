@@ -190,6 +190,7 @@ class ProgressOut(Schema):
 def programme_progress(
     request: HttpRequest, slug: str, period: dt.date | None = None
 ) -> dict[str, object]:
+    progress.require_progress(request.user)  # before the look-up: no existence oracle
     g = progress.programme_progress(request.user, services.get_programme(slug), period)
     return {
         "programme": g.programme.slug,

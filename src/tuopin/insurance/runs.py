@@ -70,7 +70,13 @@ def execute_run(run_id: int) -> None:
         return
     except Exception as exc:
         log.exception("enrollment run %s failed", run.pk)
-        _finish(run, RunStatus.FAILED, _("内部错误：%(e)s") % {"e": f"{type(exc).__name__}: {exc}"})
+        # The kind only: the message may quote rows (a constraint's key values), and
+        # observers read the run. The traceback is in the log.
+        _finish(
+            run,
+            RunStatus.FAILED,
+            _("内部错误（%(kind)s），已记入日志") % {"kind": type(exc).__name__},
+        )
         return
     _finish(run, RunStatus.DONE, "")
 

@@ -350,7 +350,9 @@ def _batch(
                 "county": county,
                 "people": people,
                 "amount_fen": amount,
-                **({"override": override_reason} if override_reason else {}),
+                # The reason is free text an operator typed: it stays in the payment row, and
+                # the public, unerasable ledger only says that the limit was overridden.
+                **({"override": True} if override_reason else {}),
             },
         )
         PremiumPayment.objects.create(

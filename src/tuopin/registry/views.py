@@ -200,6 +200,7 @@ def member_status(request: HttpRequest, household_no: str) -> HttpResponse:
     """POST: a member died, moved out, or is back in the household (减员 / 恢复)."""
     household = _household_or_404(request, household_no)
     if request.method == "POST":
+        person = request.POST.get("person", "")
         try:
             on = dt.date.fromisoformat(request.POST.get("on", ""))
         except ValueError:
@@ -208,7 +209,10 @@ def member_status(request: HttpRequest, household_no: str) -> HttpResponse:
             try:
                 services.change_member_status(
                     household=household,
-                    person_id=int(request.POST.get("person", "0") or 0),
+                    # Not a whole number: nobody has that id (a 404 below, like a stranger).
+                    person_id=int(person)
+                    if person.isascii() and person.isdigit() and len(person) < 19
+                    else 0,
                     status=request.POST.get("status", ""),
                     on=on,
                     by=acting_user(request),

@@ -85,3 +85,34 @@ def test_a_loss_past_max_fen_is_refused(operator) -> None:  # type: ignore[no-un
             loss_fen=MAX_FEN + 1,
             at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
         )
+
+
+@pytest.mark.parametrize("query", ["period=0001-01-01", "period_start=0001-01-01"])
+def test_the_programme_page_takes_a_period_of_year_one(operator, query: str) -> None:  # type: ignore[no-untyped-def]
+    services.save_programme(by=operator, programme=_programme(), counties=[])
+    client = Client()
+    client.force_login(operator)
+    assert client.get(f"/insurance/programmes/dlz/?{query}").status_code == 200
+
+
+def test_the_progress_api_takes_a_period_of_year_one(operator) -> None:  # type: ignore[no-untyped-def]
+    services.save_programme(by=operator, programme=_programme(), counties=[])
+    client = Client()
+    client.force_login(operator)
+    answer = client.get("/api/v1/insurance/programmes/dlz/progress?period=0001-01-01")
+    assert answer.status_code == 200
+
+
+def test_a_donor_cannot_tell_a_missing_programme_from_an_existing_one(  # type: ignore[no-untyped-def]
+    operator, area_tree: None
+) -> None:
+    from tuopin.accounts import roles
+    from tuopin.accounts import services as accounts
+
+    services.save_programme(by=operator, programme=_programme(), counties=[])
+    donor = accounts.create_user(username="donor", role=roles.DONOR)
+    client = Client()
+    client.force_login(donor)
+    existing = client.get("/api/v1/insurance/programmes/dlz/progress").status_code
+    missing = client.get("/api/v1/insurance/programmes/nope/progress").status_code
+    assert existing == missing == 403

@@ -48,13 +48,14 @@ def test_a_run_that_meets_an_unexpected_error_ends_failed_with_it(
     run = _run(programme)
 
     def broken(**_kw: object) -> None:
-        raise ZeroDivisionError("division by zero")
+        raise ZeroDivisionError("Key (person_id)=(42) already exists")
 
     monkeypatch.setattr(runs, "enroll", broken)  # the enrollment it calls, not the run's code
     runs.execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
     assert "ZeroDivisionError" in run.error and run.finished_at is not None
+    assert "42" not in run.error  # no row values from the message: observers read runs
 
 
 def test_a_run_that_breaks_a_rule_ends_failed_with_the_rule(programme: Programme) -> None:

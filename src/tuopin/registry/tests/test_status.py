@@ -222,3 +222,17 @@ def test_the_page_answers_a_bad_year_with_a_message(
     assert response.status_code == 200
     assert "年度应在" in response.content.decode()
     assert Household.objects.get(household_no="A001").status == "poor"
+
+
+@pytest.mark.parametrize("person", ["abc", "9" * 30, "", "²"])
+def test_the_member_page_answers_a_bad_person_as_not_found(
+    client: Client,
+    county_officer,  # type: ignore[no-untyped-def]
+    person: str,
+) -> None:
+    client.force_login(county_officer)
+    response = client.post(
+        "/registry/households/A001/members/",
+        {"person": person, "status": "died", "on": "2020-01-01"},
+    )
+    assert response.status_code == 404
