@@ -32,3 +32,10 @@ class RefundRefReused(DomainError):
 
     code = "refund_ref_reused"
     status = 409
+
+
+class PaymentRefReused(DomainError):
+    """A payment reference already names a different donation (another amount or campaign)."""
+
+    code = "payment_ref_reused"
+    status = 409

@@ -29,6 +29,7 @@ from .errors import (
     BadRefund,
     CampaignClosed,
     CampaignNotFound,
+    PaymentRefReused,
     RefundRefReused,
 )
 from .models import (
@@ -129,7 +130,7 @@ def record_donation(
         )
     existing = Donation.objects.filter(payment_ref=payment_ref).first()
     if existing is not None:
-        return Recorded(existing, created=False)
+        return _retried(existing, campaign_slug=campaign_slug, amount_fen=amount_fen)
     if not is_amount(amount_fen):
         raise BadDonation(
             _("捐赠金额必须是 1 到 %(max)s 之间的整数（分）") % {"max": MAX_FEN}, code="bad_amount"
@@ -168,8 +169,20 @@ def record_donation(
         first = Donation.objects.filter(payment_ref=payment_ref).first()
         if first is None:
             raise
-        return Recorded(first, created=False)
+        return _retried(first, campaign_slug=campaign_slug, amount_fen=amount_fen)
     return Recorded(donation, created=True)
+
+
+def _retried(first: Donation, *, campaign_slug: str, amount_fen: int) -> Recorded:
+    """A retried notification answers with the first donation; a different amount or campaign
+    under the same reference is a platform's error, said plainly rather than taken as a retry."""
+    same = first.amount_fen == amount_fen and first.campaign.slug == campaign_slug
+    if not same:
+        raise PaymentRefReused(
+            _("支付流水号 %(ref)s 已用于另一笔捐赠（金额或活动不同）") % {"ref": first.payment_ref},
+            detail={"payment_ref": first.payment_ref},
+        )
+    return Recorded(first, created=False)
 
 
 def refund_donation(

@@ -325,18 +325,29 @@ def build_insurance(result: DemoResult, seed: int) -> None:
             campaign.goal_fen = -(-need * 5 // 4 // 1_000_000) * 1_000_000
             charity.save_campaign(by=operator, campaign=campaign)
         at = timezone.make_aware(dt.datetime(year, 1, 1, 8, 0))  # noqa: DTZ001 - made aware
-        gifts = [
-            (rng.choice([1_000, 2_000, 5_000, 10_000, 20_000, 52_000]), "online")
-            for _ in range(120)
-        ]
-        rest = max(0, need - sum(f for f, _c in gifts))
-        gifts += [
-            (rest * 5 // 10, "enterprise"),
-            (rest * 3 // 10, "government"),
-            (rest - rest * 5 // 10 - rest * 3 // 10, "social_org"),
-        ]
         names = ["爱心网友", "阿里巴巴公益", "蚂蚁金服公益", "某企业", "某县人民政府", "某基金会"]
-        for i, (fen, channel) in enumerate(gifts):
+        gifts: list[tuple[str, int, str]] = []
+        if new_campaign:
+            gifts = [
+                (f"DEMO-{campaign.slug}-{i:05d}", fen, "online")
+                for i, fen in enumerate(
+                    rng.choice([1_000, 2_000, 5_000, 10_000, 20_000, 52_000]) for _ in range(120)
+                )
+            ]
+        rest = max(0, need - sum(fen for _ref, fen, _c in gifts))
+        # The rest from the other channels; on a re-run, only what a grown registry needs
+        # more, under references named by the amount (a payment reference names one gift).
+        tag = "" if new_campaign else f"-{year}-{rest}"
+        gifts += [
+            (f"DEMO-{campaign.slug}-ent{tag}", rest * 5 // 10, "enterprise"),
+            (f"DEMO-{campaign.slug}-gov{tag}", rest * 3 // 10, "government"),
+            (
+                f"DEMO-{campaign.slug}-org{tag}",
+                rest - rest * 5 // 10 - rest * 3 // 10,
+                "social_org",
+            ),
+        ]
+        for i, (ref, fen, channel) in enumerate(gifts):
             if fen <= 0:
                 continue
             charity.record_donation(
@@ -344,7 +355,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
                 campaign_slug=campaign.slug,
                 amount_fen=fen,
                 channel=channel,
-                payment_ref=f"DEMO-{campaign.slug}-{i:05d}",
+                payment_ref=ref,
                 display_name=rng.choice(names),
                 at=at + dt.timedelta(minutes=7 * i),
             )

@@ -13,6 +13,7 @@ from django.test import Client
 from tuopin.accounts import services as accounts
 from tuopin.accounts.selectors import get_user
 from tuopin.charity import selectors, services
+from tuopin.charity.errors import PaymentRefReused
 from tuopin.charity.models import Campaign, Donation
 from tuopin.ledger import receipt
 from tuopin.ledger import services as ledger
@@ -61,10 +62,16 @@ def test_a_donation_and_its_ledger_entry_are_written_together(campaign: Campaign
 
 def test_a_retried_notification_is_recorded_once(campaign: Campaign) -> None:
     first = give()
-    again = give(amount_fen=999)  # the retry answers with the first, unchanged
+    again = give()  # the retry answers with the first, unchanged
     assert not again.created and again.donation.pk == first.donation.pk
-    assert again.donation.amount_fen == 5000
     assert Donation.objects.count() == 1 and Entry.objects.count() == 1
+
+
+def test_a_reference_reused_with_another_amount_is_refused(campaign: Campaign) -> None:
+    give()
+    with pytest.raises(PaymentRefReused):
+        give(amount_fen=999)
+    assert Donation.objects.get().amount_fen == 5000 and Entry.objects.count() == 1
 
 
 @pytest.mark.parametrize(
