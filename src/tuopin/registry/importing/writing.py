@@ -8,6 +8,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from tuopin.core.bulk import db_datetime, insert_rows, select_in
@@ -70,6 +71,7 @@ def write_households(
     new_household_rows: list[tuple[object, ...]] = []
     new_status: dict[str, tuple[str, int | None]] = {}
     changed_households: list[Household] = []
+    moved: list[int] = []  # households whose village changed
     status_changes: list[StatusChange] = []
     touched: set[str] = set()
     for key, hh in accepted:
@@ -99,6 +101,8 @@ def write_households(
             )
             continue
         changed = current.village_id != head.village_code
+        if changed:
+            moved.append(current.pk)
         current.village_id = head.village_code
         for f, v in attrs.items():
             if getattr(current, f) != v:
@@ -196,6 +200,14 @@ def write_households(
         if people:
             Person.objects.bulk_update(people, [*person_fields, "updated_at"], batch_size=1000)
     insert_rows(Person._meta.db_table, PERSON_COLUMNS, new_people)
+    if moved:
+        # A household that moved takes all its members along, those the file did not list
+        # too: one scope sees the whole household, never half of it.
+        Person.objects.filter(household_id__in=moved).update(
+            village_code=Subquery(
+                Household.objects.filter(pk=OuterRef("household_id")).values("village_id")[:1]
+            )
+        )
     insert_rows(StatusChange._meta.db_table, STATUS_COLUMNS, status_rows)
     StatusChange.objects.bulk_create(status_changes, batch_size=1000)
     refresh_household_summaries([pk_of[k] for k in touched if k not in new_status])
