@@ -41,9 +41,14 @@ def this_process() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def taken(**fields: Any) -> dict[str, Any]:
-    """The fields to write when this process takes a job (plus ``fields``)."""
-    return {"worker": this_process(), "heartbeat_at": timezone.now(), **fields}
+def take(model: type[TracedJob], pk: Any, *, queued: str, running: str) -> bool:
+    """Take a queued job for this process: one conditional UPDATE, so that a task delivered
+    twice runs once, and the job is "running" (so found if this process dies) from its first
+    moment. False when the job was not queued."""
+    taken = model._default_manager.filter(pk=pk, status=queued).update(
+        status=running, worker=this_process(), heartbeat_at=timezone.now()
+    )
+    return taken == 1
 
 
 def beat(**fields: Any) -> dict[str, Any]:

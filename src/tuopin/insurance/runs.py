@@ -56,8 +56,14 @@ def execute_run(run_id: int) -> None:
     Never raises: a domain error or any other failure ends the run as failed with its reason
     (an unexpected one is logged with its traceback).
     """
-    run = EnrollmentRun.objects.select_related("programme").get(pk=run_id)
-    EnrollmentRun.objects.filter(pk=run.pk).update(**jobs.taken())
+    if not jobs.take(EnrollmentRun, run_id, queued=RunStatus.QUEUED, running=RunStatus.RUNNING):
+        return  # delivered twice, or no longer queued
+    run = EnrollmentRun.objects.select_related("programme", "started_by").get(pk=run_id)
+    if run.started_by is not None and not permissions.has(
+        run.started_by, "insurance.add_enrollmentrun"
+    ):
+        _finish(run, RunStatus.FAILED, _("发起人已无批量参保的权限"))
+        return
     try:
         enroll(
             programme_slug=run.programme.slug,

@@ -171,3 +171,28 @@ def test_resuming_a_finished_run_from_the_page_says_why(programme: Programme, op
     client.force_login(operator)
     page = client.post(f"/insurance/runs/{run.pk}/resume", follow=True).content.decode()
     assert "只有已中断或失败的批次可以继续" in page
+
+
+def test_a_run_delivered_twice_runs_once(programme: Programme) -> None:
+    run = _run(programme)
+    runs.execute_run(run.pk)
+    EnrollmentRun.objects.filter(pk=run.pk).update(error="marker")
+    runs.execute_run(run.pk)  # the queue delivers the task again
+    run.refresh_from_db()
+    assert (run.status, run.error) == (RunStatus.DONE, "marker")
+
+
+def test_a_run_is_running_from_the_moment_a_worker_takes_it(programme: Programme) -> None:
+    run = _run(programme)
+    assert jobs.take(EnrollmentRun, run.pk, queued=RunStatus.QUEUED, running=RunStatus.RUNNING)
+    run.refresh_from_db()
+    # So a worker killed before it even counted the eligible is found at start-up.
+    assert run.status == RunStatus.RUNNING and run.worker == jobs.this_process()
+
+
+def test_a_run_whose_starter_lost_the_permission_fails(programme: Programme, operator) -> None:  # type: ignore[no-untyped-def]
+    run = _run(programme, started_by=operator)
+    operator.groups.clear()
+    runs.execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.FAILED and run.enrolled == 0

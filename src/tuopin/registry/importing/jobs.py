@@ -63,10 +63,9 @@ def execute_import(job_id: int) -> None:
     """Carry out a queued import, recording progress, counts, the rejected rows and, if it
     stops, why. Whatever happens the job ends done or failed with what was written; then
     uploads past their retention period are deleted."""
+    if not jobs.take(ImportJob, job_id, queued=ImportStatus.QUEUED, running=ImportStatus.RUNNING):
+        return  # delivered twice, or no longer queued
     job = ImportJob.objects.select_related("by").get(pk=job_id)
-    if job.status != ImportStatus.QUEUED:
-        return  # a task delivered twice
-    ImportJob.objects.filter(pk=job.pk).update(**jobs.taken(status=ImportStatus.RUNNING))
     report = ImportReport()
     status, error = ImportStatus.DONE, ""
     try:

@@ -96,3 +96,44 @@ def test_a_finished_import_is_not_resumed(killed: ImportJob, county_officer) -> 
     client.force_login(county_officer)
     page = client.post(f"/registry/import/{killed.pk}/resume", follow=True).content.decode()
     assert "只有已中断或失败的导入可以继续" in page
+
+
+def test_an_import_delivered_twice_runs_once(
+    county_officer,  # type: ignore[no-untyped-def]
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv([person_row("H1", "甲", seq=11, village=VILLAGE_A)])
+    job = jobs.start_import(
+        upload=SimpleUploadedFile("export.csv", path.read_bytes()), by=county_officer
+    )
+    jobs.execute_import(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(households_created=99)
+    jobs.execute_import(job.pk)  # the queue delivers the task again
+    job.refresh_from_db()
+    assert job.households_created == 99
+
+
+def test_a_cadre_cannot_start_an_import_through_the_service(
+    cadre_a,  # type: ignore[no-untyped-def]
+    write_csv: Callable[..., Path],
+) -> None:
+    from tuopin.core.errors import PermissionDenied
+
+    path = write_csv([person_row("H1", "甲", seq=11, village=VILLAGE_A)])
+    with pytest.raises(PermissionDenied):
+        jobs.start_import(upload=SimpleUploadedFile("export.csv", path.read_bytes()), by=cadre_a)
+    assert not ImportJob.objects.exists()
+
+
+def test_an_import_whose_uploader_lost_the_permission_writes_nothing(
+    county_officer,  # type: ignore[no-untyped-def]
+    write_csv: Callable[..., Path],
+) -> None:
+    path = write_csv([person_row("H1", "甲", seq=11, village=VILLAGE_A)])
+    job = jobs.start_import(
+        upload=SimpleUploadedFile("export.csv", path.read_bytes()), by=county_officer
+    )
+    county_officer.groups.clear()
+    jobs.execute_import(job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED and not Household.objects.exists()
