@@ -82,7 +82,7 @@ TASKS = {
     }
 }
 
-ALLOWED_HOSTS = env_list("TUOPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list("TUOPIN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("TUOPIN_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -145,7 +145,11 @@ TEMPLATES = [
 
 _db_url = os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{VAR_DIR / 'tuopin.sqlite3'}"
 try:
-    DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    # Connections live a minute and are checked before reuse: after a PostgreSQL restart the
+    # next request reconnects instead of failing on a dead connection.
+    DATABASES = {
+        "default": dj_database_url.parse(_db_url, conn_max_age=60, conn_health_checks=True)
+    }
 except Exception as exc:  # dj_database_url raises several types
     raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

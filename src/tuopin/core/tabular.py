@@ -267,6 +267,7 @@ def _xlsx_table(path: Path, limits: Limits) -> Table:
     from openpyxl import load_workbook
 
     _check_zip(path, limits)
+    wb = None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb.worksheets[0]
@@ -275,15 +276,18 @@ def _xlsx_table(path: Path, limits: Limits) -> Table:
         ws.reset_dimensions()
         source: Iterator[tuple[Any, ...]] = ws.iter_rows(values_only=True)
         first = next(source, None)
-    except TableTooLarge:
+        if not first:
+            raise UnreadableFile(_("文件为空，没有表头"))
+        header = [cell_text(v) for v in first]
+        _check_shape(1, header, limits)
+    except (TableTooLarge, UnreadableFile):
+        if wb is not None:  # a long-lived worker must not keep the file open
+            wb.close()
         raise
     except Exception as exc:  # openpyxl raises many kinds for a broken file
+        if wb is not None:
+            wb.close()
         raise UnreadableFile(_("无法读取 XLSX 文件：%(e)s") % {"e": exc}) from exc
-    if not first:
-        wb.close()
-        raise UnreadableFile(_("文件为空，没有表头"))
-    header = [cell_text(v) for v in first]
-    _check_shape(1, header, limits)
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         n = 0

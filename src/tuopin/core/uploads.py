@@ -72,16 +72,22 @@ def store_upload(upload: UploadedFile, folder: str = "uploads") -> Path:
     return target
 
 
+# The folders of MEDIA_ROOT that hold transient files (uploads to import, statements, import
+# reports): only these are purged. Evidence kept for good (claim photos, documents) lives in
+# other folders and is never touched by the retention period.
+TRANSIENT_FOLDERS = ("uploads", "statements", "import-reports")
+
+
 def purge_uploads(*, older_than: dt.timedelta | None = None, folder: str | None = None) -> int:
-    """Delete stored uploads last written before the retention period
-    (``TUOPIN_UPLOAD_RETENTION_DAYS``). Returns how many files were deleted."""
+    """Delete the transient files (:data:`TRANSIENT_FOLDERS`, or ``folder``) last written
+    before the retention period (``TUOPIN_UPLOAD_RETENTION_DAYS``). Returns how many."""
     if older_than is None:
         older_than = dt.timedelta(days=settings.TUOPIN_UPLOAD_RETENTION_DAYS)
     cutoff = (timezone.now() - older_than).timestamp()
     root = Path(settings.MEDIA_ROOT)
     if not root.is_dir():
         return 0
-    folders = [root / folder] if folder else [p for p in root.iterdir() if p.is_dir()]
+    folders = [root / name for name in ((folder,) if folder else TRANSIENT_FOLDERS)]
     n = 0
     for base in folders:
         if not base.is_dir():

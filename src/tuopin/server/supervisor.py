@@ -3,15 +3,20 @@ SIGTERM or SIGINT. No Django here: ``tuopin serve`` builds the commands, this ru
 
 A child that exits is restarted after a short pause; one that keeps dying (``max_restarts``
 within ``window`` seconds) stops the whole service with exit status 1, so that a broken
-install fails visibly instead of flapping for ever.
+install fails visibly instead of flapping for ever. SIGHUP (a closed terminal) stops the
+service like SIGTERM, and on Linux each child is told to die with the supervisor, so that a
+supervisor killed outright leaves no orphan holding the port.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +24,14 @@ from dataclasses import dataclass, field
 from types import FrameType
 
 log = logging.getLogger("tuopin.server")
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the supervisor dies (Linux's prctl)."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 @dataclass
@@ -37,6 +50,7 @@ class Supervisor:
         *,
         max_restarts: int = 5,
         window: float = 60.0,
+        pause: float = 1.0,
         stop_timeout: float = 30.0,
         poll: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
@@ -44,6 +58,7 @@ class Supervisor:
         self.children = list(children)
         self.max_restarts = max_restarts
         self.window = window
+        self.pause = pause
         self.stop_timeout = stop_timeout
         self.poll = poll
         self.clock = clock
@@ -53,7 +68,12 @@ class Supervisor:
         env = {**os.environ, **(child.env or {})}
         # Each child leads its own process group, so that a terminal's Ctrl-C reaches only
         # the supervisor, which then stops the children in order.
-        child.process = subprocess.Popen(child.argv, env=env, start_new_session=True)  # noqa: S603
+        child.process = subprocess.Popen(  # noqa: S603
+            child.argv,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
         log.info("started %s (pid %s)", child.name, child.process.pid)
 
     def _handle_signal(self, signum: int, frame: FrameType | None) -> None:
@@ -62,9 +82,7 @@ class Supervisor:
 
     def run(self) -> int:
         """Run until a signal (exit 0) or a child that keeps failing (exit 1)."""
-        previous = {
-            sig: signal.signal(sig, self._handle_signal) for sig in (signal.SIGTERM, signal.SIGINT)
-        }
+        previous = {sig: signal.signal(sig, self._handle_signal) for sig in STOP_SIGNALS}
         status = 0
         try:
             for child in self.children:
@@ -93,8 +111,16 @@ class Supervisor:
                         self._stopping = True
                         status = 1
                         break
-                    log.warning("%s exited with status %s; restarting it", child.name, code)
-                    self._start(child)
+                    # A pause grows with each recent death: no tight loop on a broken child.
+                    wait = self.pause * len(child.deaths)
+                    log.warning(
+                        "%s exited with status %s; restarting it in %.1fs", child.name, code, wait
+                    )
+                    deadline = self.clock() + wait
+                    while not self._stopping and self.clock() < deadline:
+                        time.sleep(min(self.poll, wait))
+                    if not self._stopping:
+                        self._start(child)
         finally:
             self._stop_all()
             for sig, handler in previous.items():

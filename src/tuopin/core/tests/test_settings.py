@@ -99,3 +99,23 @@ def test_the_documented_production_configuration_passes_check_deploy(tmp_path: P
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_processes_starting_together_all_get_the_same_key(tmp_path: Path) -> None:
+    env = _env(tmp_path, TUOPIN_LOCAL_KEYS="true")
+    started = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", SHOW], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(6)
+    ]
+    secrets = {json.loads(p.communicate()[0])["secret"] for p in started}
+    assert len(secrets) == 1 and len(secrets.pop()) >= 50
+
+
+def test_an_empty_key_file_is_refused_not_used(tmp_path: Path) -> None:
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "secret.key").write_text("\n")
+    result = _settings(tmp_path, TUOPIN_LOCAL_KEYS="true")
+    assert result.returncode != 0
+    assert "no usable key" in result.stderr

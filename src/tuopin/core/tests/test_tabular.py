@@ -261,3 +261,19 @@ def test_purging_with_no_uploads_yet_deletes_nothing(settings, tmp_path: Path) -
 
     settings.MEDIA_ROOT = tmp_path / "never-created"
     assert purge_uploads() == 0
+
+
+def test_purging_leaves_files_outside_the_transient_folders(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    from tuopin.core.uploads import purge_uploads
+
+    settings.MEDIA_ROOT = tmp_path
+    old = 0  # 1970: far past any retention period
+    for folder in ("uploads", "claims"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "f.bin").write_bytes(b"x")
+        os.utime(tmp_path / folder / "f.bin", (old, old))
+    assert purge_uploads() == 1
+    assert not (tmp_path / "uploads" / "f.bin").exists()
+    assert (tmp_path / "claims" / "f.bin").exists()  # evidence is kept for good

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 PERMISSION = "registry.import_registry"
-REPORTS_FOLDER = "import-reports"
+REPORTS_FOLDER = "import-reports"  # one of core.uploads.TRANSIENT_FOLDERS
 
 
 def start_import(*, upload: UploadedFile, by: User) -> ImportJob:

@@ -24,7 +24,7 @@ def test_it_restarts_a_child_that_exits(tmp_path: Path) -> None:
     # Each start appends a line and exits at once: the supervisor starts it again each time,
     # then gives up after max_restarts.
     child = Child("flaky", _py(f"open({str(marks)!r}, 'a').write('x\\n')"))
-    status = Supervisor([child], max_restarts=3, window=60, poll=0.05).run()
+    status = Supervisor([child], max_restarts=3, window=60, poll=0.05, pause=0.01).run()
     assert status == 1
     assert marks.read_text().count("x") == 4  # the first start and three restarts
 
@@ -39,8 +39,14 @@ def test_it_stops_all_children_on_sigterm(tmp_path: Path) -> None:
         """
     )
     sup = Supervisor([Child("a", sleeper), Child("b", sleeper)], poll=0.05, stop_timeout=5)
-    # signal.signal works only in the main thread: the supervisor runs there, a timer signals.
-    timer = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGTERM))
+
+    def stop_when_both_started() -> None:
+        while not pids.exists() or len(pids.read_text().split()) < 2:
+            time.sleep(0.05)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    # signal.signal works only in the main thread: the supervisor runs there, a thread signals.
+    timer = threading.Thread(target=stop_when_both_started)
     timer.start()
     status = sup.run()
     timer.join()
@@ -89,3 +95,31 @@ def _running(pid: int) -> bool:
         check=False,
     ).stdout.strip()
     return bool(state) and not state.startswith("Z")
+
+
+def test_a_child_dies_with_a_supervisor_killed_outright(tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = tmp_path / "sup.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+            from tuopin.server.supervisor import Child, Supervisor
+            sleeper = [sys.executable, "-c",
+                       "import os, time; open({str(pids)!r}, 'w').write(str(os.getpid())); "
+                       "time.sleep(60)"]
+            Supervisor([Child("sleeper", sleeper)], poll=0.05).run()
+            """
+        )
+    )
+    sup = subprocess.Popen([sys.executable, str(script)])  # noqa: S603
+    while not pids.exists() or not pids.read_text():
+        time.sleep(0.05)
+    child = int(pids.read_text())
+    sup.kill()  # SIGKILL: the supervisor cannot stop its children itself
+    sup.wait()
+    for _ in range(100):
+        if not _running(child):
+            break
+        time.sleep(0.05)
+    assert not _running(child)
