@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from tuopin.accounts import permissions
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.money import MAX_FEN
 
-from . import services
-from .errors import DonationNotFound
-from .models import Channel, Donation
+from . import selectors, services
+from .models import Channel
 
 router = Router(tags=["charity"])
 
@@ -97,12 +94,7 @@ class RefundOut(Schema):
 )
 def record_refund(request: HttpRequest, body: RefundIn) -> Status:  # type: ignore[type-arg]
     by = acting_user(request)
-    # Before the lookup too: a caller without the permission must not learn which payment
-    # references exist (the service checks again for its other callers).
-    permissions.require(by, "charity.add_refund", _("没有登记退款的权限"))
-    donation = Donation.objects.filter(payment_ref=body.payment_ref.strip()).first()
-    if donation is None:
-        raise DonationNotFound(_("捐赠不存在：%(r)s") % {"r": body.payment_ref})
+    donation = selectors.get_donation_for(by, body.payment_ref)
     recorded = services.refund_donation(
         by=by,
         donation=donation,

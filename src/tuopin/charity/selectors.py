@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
+from tuopin.accounts import permissions
 from tuopin.ledger import services as ledger
 
 from .errors import DonationNotFound
 from .models import Campaign, Donation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tuopin.accounts.models import User
 
 
 def donation_by_token(token: str) -> Donation:
@@ -22,6 +29,17 @@ def donation_by_token(token: str) -> Donation:
     donation = Donation.objects.select_related("campaign").filter(receipt_token=key).first()
     if donation is None:
         raise DonationNotFound(_("捐赠不存在"))
+    return donation
+
+
+def get_donation_for(user: User | AnonymousUser, payment_ref: str) -> Donation:
+    """Fetch-and-authorize a donation by its payment reference, for refunds: the permission
+    is checked before the look-up, so that nobody without it learns which references exist."""
+    permissions.require(user, "charity.add_refund", _("没有登记退款的权限"))
+    ref = payment_ref.strip()
+    donation = Donation.objects.select_related("campaign").filter(payment_ref=ref).first()
+    if donation is None:
+        raise DonationNotFound(_("捐赠不存在：%(r)s") % {"r": ref})
     return donation
 
 

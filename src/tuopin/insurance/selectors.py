@@ -319,19 +319,19 @@ def person_cover(user: AnyUser, person_id: int, *, on: dt.date | None = None) ->
 
 def policies_for(user: AnyUser) -> QuerySet[Policy]:
     """Policies whose holder lies in the user's scope (the back office's list)."""
-    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    _require_cover(user)
     return scoping.scope(Policy.objects.all(), user, "village_code")
 
 
 def payouts_for(user: AnyUser) -> QuerySet[Payout]:
     """Payouts on policies whose holder lies in the user's scope."""
-    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))
+    _require_cover(user)
     return scoping.scope(Payout.objects.all(), user, "village_code")
 
 
 def get_policy_for(user: AnyUser, policy_no: str, *, for_update: bool = False) -> Policy:
     """A policy by its number, if the holder lies in the user's scope; else not found."""
-    permissions.require(user, VIEW_POLICY, _("没有查看保障的权限"))  # before parsing
+    _require_cover(user)  # before parsing
     parsed = parse_policy_number(policy_no)
     missing = PolicyNotFound(_("保单不存在：%(n)s") % {"n": policy_no})
     if parsed is None:

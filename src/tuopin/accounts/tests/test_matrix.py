@@ -75,8 +75,8 @@ PAGES: dict[str, frozenset[str]] = {
     "registry:import_job_errors": frozenset({roles.COUNTY_OFFICER}),
     "registry:import_job_resume": frozenset({roles.COUNTY_OFFICER}),  # POST
     "registry:household": REGISTRY_READERS,
-    "registry:status": REGISTRY_EDITORS,  # GET redirects to the household page
-    "registry:member_status": REGISTRY_EDITORS,
+    "registry:status": REGISTRY_EDITORS,  # POST: the permission is checked as it writes
+    "registry:member_status": REGISTRY_EDITORS,  # POST
     "charity:receipt": EVERYONE,  # whoever holds the unguessable link
     "charity:statements": OPERATOR,
     "charity:statement": OPERATOR,
@@ -94,6 +94,8 @@ PAGES: dict[str, frozenset[str]] = {
 }
 PAGE_METHODS = {
     "logout": "POST",
+    "registry:status": "POST",
+    "registry:member_status": "POST",
     "insurance:resume_run": "POST",
     "registry:import_job_resume": "POST",
 }

@@ -7,8 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tuopin.accounts.selectors import get_user
-from tuopin.charity import services
-from tuopin.charity.models import Donation
+from tuopin.charity import selectors, services
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import write_errors
 from tuopin.core.management import dump_json
@@ -82,9 +81,7 @@ class Command(BaseCommand):
             )
 
     def _refund(self, opts: dict[str, Any]) -> None:
-        donation = Donation.objects.filter(payment_ref=opts["payment_ref"]).first()
-        if donation is None:
-            raise CommandError(f"捐赠不存在：{opts['payment_ref']}", returncode=2)
+        donation = selectors.get_donation_for(opts["by"], opts["payment_ref"])
         refund = services.refund_donation(
             by=opts["by"],
             donation=donation,
