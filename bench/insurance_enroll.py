@@ -128,10 +128,10 @@ def phase_baseline() -> dict[str, float | int]:
     from django.utils import timezone
 
     from tuopin.core.bulk import db_datetime
-    from tuopin.insurance import services
+    from tuopin.insurance import rules, services
 
     programme = services.get_programme(SLUG)
-    rule_sql, rule_params = services._rule_sql(programme, PERIOD)  # noqa: SLF001 - same WHERE
+    rule_sql, rule_params = rules.rule_sql(programme, PERIOD)  # the same WHERE
     select = f"SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s{rule_sql}"  # noqa: S608
     params = [
         programme.pk,
