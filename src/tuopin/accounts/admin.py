@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from tuopin.core.admin import ViewOnly
+
 from .models import ApiToken, AreaScope, UnmaskLog, User
 
 
@@ -24,15 +26,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnmaskLog)
-class UnmaskLogAdmin(admin.ModelAdmin):
+class UnmaskLogAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["at", "user", "subject", "context"]
     list_filter = ["context"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from tuopin.core.admin import ViewOnly
+
 from . import services
 from .models import Campaign, Donation, Refund, Statement, StatementLine
 
@@ -19,7 +21,7 @@ class CampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Donation)
-class DonationAdmin(admin.ModelAdmin):
+class DonationAdmin(ViewOnly, admin.ModelAdmin):
     """Donations are never edited: read-only here; a refund is its own record."""
 
     list_display = [
@@ -32,15 +34,6 @@ class DonationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["channel", "campaign"]
     search_fields = ["=payment_ref"]
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
 
 
 @admin.register(Refund)

@@ -16,22 +16,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts import scoping
+from tuopin.core.admin import ViewOnly
 
 from . import selectors
 from .models import Household, Person, StatusChange
-
-
-class ViewOnly:
-    """No add, change or delete from the admin, whatever the user's model permissions."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 class PersonShown:
@@ -96,7 +84,7 @@ class StatusChangeInline(ViewOnly, admin.TabularInline):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ViewOnly, admin.ModelAdmin):  # type: ignore[misc]
+class HouseholdAdmin(ViewOnly, admin.ModelAdmin):
     list_display = [
         "household_no",
         "head_name",
@@ -119,7 +107,7 @@ class HouseholdAdmin(ViewOnly, admin.ModelAdmin):  # type: ignore[misc]
 
 
 @admin.register(Person)
-class PersonAdmin(ViewOnly, PersonShown, admin.ModelAdmin):  # type: ignore[misc]
+class PersonAdmin(ViewOnly, PersonShown, admin.ModelAdmin):
     list_display = ["name", "masked_id_number", "sex", "age", "relation", "household"]
     list_filter = ["sex", "relation", "health"]
     search_fields = ["name"]
