@@ -109,8 +109,11 @@ class BatchChecker:
         self._load_villages(r.village_code for _k, hh in clean for r in hh.rows)
         numbers = [k for k, _hh in clean]
         hashes = [r.id_hash for _k, hh in clean for r in hh.rows]
+        # Locked (the caller holds the batch's transaction): a status change made meanwhile
+        # through change_status waits, instead of being overwritten by what was checked.
         existing_hh = {
-            h.household_no: h for h in Household.objects.filter(household_no__in=numbers)
+            h.household_no: h
+            for h in Household.objects.select_for_update().filter(household_no__in=numbers)
         }
         # An officer's import may not touch a household outside the officer's scope.
         out_of_scope = {

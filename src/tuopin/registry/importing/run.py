@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -225,13 +225,27 @@ class RegistryImport:
             child.join()
 
     def apply_chunk(self, chunk: list[tuple[str, PendingHousehold]]) -> None:
-        """Check a batch of complete households and write the accepted ones in one
-        transaction."""
-        checked = self.checker.check(chunk)
+        """Check a batch of complete households and write the accepted ones, in one
+        transaction: what was checked is what is written (the existing households are locked).
+
+        Two imports creating the same new household at once: the second's insert fails on
+        the unique household number; its batch is checked again, and finds the household.
+        """
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    checked = self.checker.check(chunk)
+                    if checked.accepted:
+                        write_households(
+                            checked,
+                            present=self.present,
+                            by=self.by,
+                            now=self.now,
+                            report=self.report,
+                        )
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
         self.report.errors.extend(checked.errors)
         self.report.rejected_households += checked.rejected_households
-        if checked.accepted:
-            with transaction.atomic():
-                write_households(
-                    checked, present=self.present, by=self.by, now=self.now, report=self.report
-                )
