@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -345,10 +346,11 @@ def enroll(
         enrolled += people
         indexes += batch_indexes
         if run is not None:
+            # Added to what the run holds: a resumed run keeps what its first attempt did.
             EnrollmentRun.objects.filter(pk=run.pk).update(
                 counties_done=done,
-                enrolled=enrolled,
-                premium_fen=enrolled * programme.premium_fen,
+                enrolled=F("enrolled") + people,
+                premium_fen=F("premium_fen") + people * programme.premium_fen,
                 heartbeat_at=timezone.now(),
             )
         if progress is not None:

@@ -196,3 +196,16 @@ def test_a_run_whose_starter_lost_the_permission_fails(programme: Programme, ope
     runs.execute_run(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED and run.enrolled == 0
+
+
+def test_a_resumed_run_keeps_what_its_first_attempt_enrolled(
+    programme: Programme,
+    operator,
+    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+) -> None:
+    run = _run(programme, status=RunStatus.INTERRUPTED, enrolled=7, premium_fen=70_000)
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.resume_run(by=operator, run_id=run.pk)
+    run.refresh_from_db()
+    everyone = Policy.objects.count()
+    assert run.enrolled == 7 + everyone and run.premium_fen == 70_000 + everyone * 10_000
