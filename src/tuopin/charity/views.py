@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tuopin.accounts.selectors import acting_user
-from tuopin.core.errors import DomainError, NotFound
+from tuopin.core.errors import DomainError
 from tuopin.core.imports import RowError
 from tuopin.core.uploads import store_upload, uploaded_file
 
@@ -21,10 +21,7 @@ from .models import Campaign, Channel, Outcome, Statement
 def donation_receipt(request: HttpRequest, token: str) -> HttpResponse:
     """Public to whoever holds the link (an unguessable token): amount, campaign, the ledger
     receipt to download and check."""
-    try:
-        donation = selectors.donation_by_token(token)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    donation = selectors.donation_by_token(token)  # not found: the 404 page (core.middleware)
     text = selectors.receipt_text(donation)
     if request.GET.get("download") == "1" and text:
         response = HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -93,8 +93,8 @@ def villager(request: HttpRequest, person_id: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     note=form.cleaned_data["note"],
                 )
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
+            except NotFound:
+                raise  # the 404 page (core.middleware)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:

@@ -44,24 +44,12 @@ from .choices import (
 )
 from .errors import BadRegistryFile
 from .importing import jobs
-from .models import Household, ImportJob
-
-
-def _household_or_404(request: HttpRequest, household_no: str) -> Household:
-    """Fetch-and-authorize for pages: missing and out of scope are the same 404."""
-    try:
-        return selectors.get_household_for(request.user, household_no)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required
 @permission_required("registry.view_household", raise_exception=True)
 def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
-    try:
-        area, crumbs, rows = selectors.area_breakdown(request.user, code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    area, crumbs, rows = selectors.area_breakdown(request.user, code)  # 404: core.middleware
     points = [
         (
             r.area.name,
@@ -112,7 +100,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("registry.view_household", raise_exception=True)
 def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
-    household = _household_or_404(request, household_no)
+    household = selectors.get_household_for(request.user, household_no)
     unmask = scoping.may_unmask(request.user) and request.GET.get("unmask") == "1"
     if unmask:
         account_services.log_unmask(
@@ -177,7 +165,7 @@ def _year(text: str) -> int | None:
 @permission_required("registry.change_household", raise_exception=True)
 def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
     """POST: change a household's poverty status (脱贫 / 返贫) with a reason."""
-    household = _household_or_404(request, household_no)
+    household = selectors.get_household_for(request.user, household_no)
     if request.method == "POST":
         year_text = request.POST.get("year", "").strip()
         try:
@@ -198,7 +186,7 @@ def household_status(request: HttpRequest, household_no: str) -> HttpResponse:
 @permission_required("registry.change_person", raise_exception=True)
 def member_status(request: HttpRequest, household_no: str) -> HttpResponse:
     """POST: a member died, moved out, or is back in the household (减员 / 恢复)."""
-    household = _household_or_404(request, household_no)
+    household = selectors.get_household_for(request.user, household_no)
     if request.method == "POST":
         person = request.POST.get("person", "")
         try:
@@ -218,8 +206,8 @@ def member_status(request: HttpRequest, household_no: str) -> HttpResponse:
                     by=acting_user(request),
                 )
                 messages.success(request, _("成员状态已更新"))
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
+            except NotFound:
+                raise  # the 404 page (core.middleware), like a stranger's household
             except DomainError as exc:
                 messages.error(request, exc.message)
     return redirect("registry:household", household_no=household.household_no)
@@ -251,18 +239,11 @@ def registry_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
-    try:
-        return jobs.get_import_job_for(request.user, job_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
 @login_required
 @permission_required("registry.import_registry", raise_exception=True)
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     """An import's progress (polled while it runs), its counts and its rejected rows."""
-    job = _job_or_404(request, job_id)
+    job = jobs.get_import_job_for(request.user, job_id)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -295,7 +276,7 @@ def import_job_resume(request: HttpRequest, job_id: int) -> HttpResponse:
 @permission_required("registry.import_registry", raise_exception=True)
 def import_job_errors(request: HttpRequest, job_id: int) -> FileResponse:
     """The rejected rows of one import, as CSV (kept as long as the upload)."""
-    job = _job_or_404(request, job_id)
+    job = jobs.get_import_job_for(request.user, job_id)
     path = Path(job.errors_path) if job.errors_path else None
     if path is None or not path.is_file():
         raise Http404(_("报告不存在或已过保存期"))
