@@ -45,6 +45,13 @@ ENGLISH_HEADER = [
 
 
 @pytest.fixture(autouse=True)
+def _own_media(settings, tmp_path_factory: pytest.TempPathFactory) -> None:  # type: ignore[no-untyped-def]
+    """Every test stores uploads in a folder of its own, never in the checkout's var/media
+    (where one run's files, or a purge, would meet another's)."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
