@@ -73,16 +73,19 @@ def dead(
     rows: Iterable[tuple[Any, str, dt.datetime | None]], *, now: dt.datetime | None = None
 ) -> list[Any]:
     """The keys of the ``(pk, worker, heartbeat_at)`` rows of running jobs whose process is
-    gone: on this host a pid that does not exist (or no worker recorded), elsewhere no
+    gone: on this host a pid that does not exist (or no worker recorded); on any host, no
     heartbeat for :data:`STALE_AFTER`."""
     now = now or timezone.now()
     host = socket.gethostname()
     found = []
     for pk, worker, heartbeat in rows:
+        stale = heartbeat is None or now - heartbeat > STALE_AFTER
         if not worker or worker.rpartition(":")[0] == host:
-            if not _alive(worker, host):
+            # A pid the system has since given to another process still looks alive: a
+            # stale heartbeat settles it.
+            if not _alive(worker, host) or (heartbeat is not None and stale):
                 found.append(pk)
-        elif heartbeat is None or now - heartbeat > STALE_AFTER:
+        elif stale:
             found.append(pk)
     return found
 

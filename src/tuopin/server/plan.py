@@ -24,7 +24,7 @@ def web_workers(requested: int | None = None) -> int:
     if requested:
         return requested
     configured = os.environ.get("TUOPIN_WEB_WORKERS", "").strip()
-    if configured:
+    if configured.isdigit():
         return max(1, int(configured))
     return 2 * (os.cpu_count() or 1) + 1
 

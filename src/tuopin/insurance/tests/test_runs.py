@@ -209,3 +209,17 @@ def test_a_resumed_run_keeps_what_its_first_attempt_enrolled(
     run.refresh_from_db()
     everyone = Policy.objects.count()
     assert run.enrolled == 7 + everyone and run.premium_fen == 70_000 + everyone * 10_000
+
+
+def test_a_run_on_this_host_with_a_stale_heartbeat_is_interrupted(programme: Programme) -> None:
+    # Its pid may have been given to another process since: the heartbeat settles it.
+    now = timezone.now()
+    run = _run(
+        programme,
+        status=RunStatus.RUNNING,
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        heartbeat_at=now - jobs.STALE_AFTER * 2,
+    )
+    assert runs.mark_interrupted_runs(now=now) == 1
+    run.refresh_from_db()
+    assert run.status == RunStatus.INTERRUPTED
