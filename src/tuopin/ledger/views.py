@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import display, merkle, selectors, services
+from . import display, merkle, selectors, services, verify_texts
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -91,5 +91,10 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/verify.html",
-        {"vkey": selectors.verifier_key(), "prefill": prefill, "problem": problem},
+        {
+            "vkey": selectors.verifier_key(),
+            "prefill": prefill,
+            "problem": problem,
+            "texts": verify_texts.texts(),
+        },
     )
