@@ -14,7 +14,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from tuopin.accounts import permissions
 from tuopin.areas import codes as area_codes
@@ -28,7 +28,7 @@ _OWN_COLUMN = {"v", "kind", "at", "amount_fen"}
 _LABELS = {  # also the order in which fields are shown
     "decision": gettext_lazy("决定"),
     "campaign": gettext_lazy("募捐活动"),
-    "programme": gettext_lazy("保险项目"),
+    "programme": pgettext_lazy("ledger field", "保险项目"),
     "period_start": gettext_lazy("保障期起"),
     "county": gettext_lazy("县"),
     "people": gettext_lazy("人数"),
@@ -69,7 +69,7 @@ _VALUES = {
 }
 _VALUES["exits"] = _VALUES["reason"]
 
-_COMMITMENTS = {
+COMMITMENT_LABELS = {
     "donor": gettext_lazy("捐赠人"),
     "insured": gettext_lazy("被保险人"),
     "members": gettext_lazy("参保名单"),
@@ -96,7 +96,7 @@ def _plain(key: str, value: Any) -> str:
     """A value in words: a known code by its label, yuan for ``*_fen``, else as written."""
     known = _VALUES.get(key, {})
     if isinstance(value, dict):
-        return "，".join(f"{known.get(k, k)} {_plain('', v)}" for k, v in value.items())
+        return _("，").join(f"{known.get(k, k)} {_plain('', v)}" for k, v in value.items())
     if isinstance(value, bool):
         return _("是") if value else _("否")
     if key.endswith("_fen"):
@@ -155,7 +155,10 @@ def _fields(data: dict[str, Any], names: dict[str, str], links: _Links) -> list[
         elif key == "county":
             code = _county_code(value)
             name = names.get(code or "", "")
-            out.append(Field(label, f"{name}（{value}）" if name else str(value)))
+            shown = (
+                _("%(name)s（%(code)s）") % {"name": name, "code": value} if name else str(value)
+            )
+            out.append(Field(label, shown))
         elif key == "donation" and isinstance(value, int):
             out.append(Field(label, f"#{value}", f"?index={value}"))
         else:
@@ -164,6 +167,6 @@ def _fields(data: dict[str, Any], names: dict[str, str], links: _Links) -> list[
     if isinstance(commitments, dict):
         for name, digest in commitments.items():
             text = str(digest)
-            label = _("%(who)s（承诺）") % {"who": _COMMITMENTS.get(name, name)}
+            label = _("%(who)s（承诺）") % {"who": COMMITMENT_LABELS.get(name, name)}
             out.append(Field(label, text[:SHORT_HASH], full=text))
     return out

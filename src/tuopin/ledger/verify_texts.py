@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from .display import COMMITMENT_LABELS
 from .models import Kind
 
 
@@ -31,6 +32,7 @@ def texts() -> dict[str, object]:
             "opened": _("已核对的承诺"),
         },
         "kinds": {value: str(label) for value, label in Kind.choices},
+        "commitments": {name: str(label) for name, label in COMMITMENT_LABELS.items()},
         "errors": {
             "not_receipt": _("这不是账本回执（第一行应为 c2sp.org/tlog-proof@v1）。"),
             "malformed": _("回执格式不完整或已损坏，请完整复制后再试。"),

@@ -124,3 +124,10 @@ def test_the_explorer_reads_a_page_of_entries_in_a_fixed_number_of_queries(opera
             kind="refund", payload={"campaign": "dlz", "amount_fen": 5, "donation": 0}
         )
     assert _queries(client) == few
+
+
+def test_an_english_page_labels_fields_in_english(area_tree) -> None:  # type: ignore[no-untyped-def]
+    _enrollment()
+    html = Client().get("/en/ledger/").content.decode()
+    assert "<dt>Programme</dt>" in html
+    assert "巴东县 (422823000000)" in html

@@ -130,7 +130,7 @@
     add(t.labels.index, r.index);
     add(t.labels.size, r.size);
     add(t.labels.origin, r.origin);
-    if (r.opened.length) add(t.labels.opened, r.opened.join(", "));
+    if (r.opened.length) add(t.labels.opened, r.opened.map((l) => t.commitments[l] || l).join(", "));
     box.append(facts);
     const details = el("details");
     details.append(el("summary", "", t.json), el("pre", "", JSON.stringify(e, null, 2)));
