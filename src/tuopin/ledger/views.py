@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import merkle, selectors, services
+from . import display, merkle, selectors, services, verify_texts
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
@@ -60,13 +60,13 @@ def explorer(request: HttpRequest) -> HttpResponse:
     lookup = request.GET.get("index", "").strip()
     found = None
     if lookup.isdigit():
-        found = selectors.decoded_entries(index=int(lookup))
+        found = display.describe(selectors.decoded_entries(index=int(lookup)), user=request.user)
     return render(
         request,
         "ledger/explorer.html",
         {
             "checkpoint": selectors.latest_checkpoint(),
-            "recent": selectors.decoded_entries(),
+            "recent": display.describe(selectors.decoded_entries(), user=request.user),
             "lookup": lookup,
             "found": found,
             "vkey": selectors.verifier_key(),
@@ -91,5 +91,10 @@ def verify_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/verify.html",
-        {"vkey": selectors.verifier_key(), "prefill": prefill, "problem": problem},
+        {
+            "vkey": selectors.verifier_key(),
+            "prefill": prefill,
+            "problem": problem,
+            "texts": verify_texts.texts(),
+        },
     )

@@ -35,9 +35,16 @@ def test_a_receipt_verifies_in_the_browser_and_a_forged_one_does_not(  # type: i
     page.fill("textarea[name=receipt]", good)
     page.click("button.primary")
     page.wait_for_selector("#verify-result.ok")
-    assert "1005" in page.inner_text("#verify-result")
+    assert "1005" in page.text_content("#verify-result details pre")  # the JSON, folded away
+    card = page.inner_text("#verify-result .receipt-card")
+    assert "回执有效" in card and "捐赠" in card and "¥10.05" in card and "捐赠人" in card
+    assert page.inner_text("#verify-result dl.facts dt >> nth=0") == "类型"
+    assert not page.is_visible("#verify-result details pre")
     page.fill("textarea[name=receipt]", forged)
     page.click("button.primary")
     page.wait_for_selector("#verify-result.bad")
+    failure = page.inner_text("#verify-result")
+    assert "回执无效" in failure and "根哈希不一致" in failure
+    assert "mismatch" not in failure
     page.goto(f"{live_server.url}/ledger/")
     assert "10.05" in page.inner_text("main")
