@@ -230,6 +230,11 @@ class RunOut(Schema):
     "/programmes/{slug}/runs",
     response={201: RunOut},
     summary="Start an enrollment run (county by county, in the background)",
+    description=(
+        "Refused before any run is created: 409 `insufficient_funds` when the premiums exceed"
+        " the campaign's available funds and no `override_reason` is given (`detail`: people,"
+        " need_fen, available_fen); 400 `period_closed` outside the programme's dates."
+    ),
 )
 def start_run(request: HttpRequest, slug: str, body: EnrollIn) -> Status:  # type: ignore[type-arg]
     run = services.start_run(  # checks the permission itself

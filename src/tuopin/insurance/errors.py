@@ -21,3 +21,11 @@ class BadPayout(DomainError):
 
 class RunNotFound(NotFound):
     code = "run_not_found"
+
+
+class InsufficientFunds(BadProgramme):
+    """Premiums would exceed what the funding campaign has left; ``detail`` holds the numbers
+    (people, need_fen, available_fen) so that pages can show them."""
+
+    code = "insufficient_funds"
+    status = 409

@@ -23,7 +23,7 @@ from tuopin.core.money import MAX_FEN, format_yuan, is_amount
 from tuopin.ledger import services as ledger
 
 from . import limits, rules, selectors
-from .errors import BadPayout, BadProgramme, ProgrammeNotFound
+from .errors import BadPayout, BadProgramme, InsufficientFunds, ProgrammeNotFound
 from .models import (
     MAX_PREMIUM_FEN,
     CoverageItem,
@@ -205,17 +205,25 @@ def exit_policy(*, by: User, policy_no: str, reason: str, note: str = "") -> Pol
     return policy
 
 
-def _require_funds(campaign: Campaign | None, amount_fen: int) -> None:
+def _require_funds(campaign: Campaign | None, people: int, amount_fen: int) -> None:
     """The one funds check: premiums may not exceed what the campaign raised, less refunds and
     premiums already paid (no funding campaign: no limit)."""
     if campaign is None:
         return
     available = selectors.campaign_funds(campaign)["available_fen"]
     if amount_fen > available:
-        raise BadProgramme(
-            _("善款不足：需要 %(need)s，可用 %(have)s（运营人员可填写原因后强制执行）")
-            % {"need": format_yuan(amount_fen), "have": format_yuan(available)},
-            code="insufficient_funds",
+        raise InsufficientFunds(
+            _(
+                "善款不足：%(people)s 人需保费 %(need)s，善款可用 %(have)s，差 %(short)s"
+                "（运营人员可填写原因后强制执行）"
+            )
+            % {
+                "people": people,
+                "need": format_yuan(amount_fen),
+                "have": format_yuan(available),
+                "short": format_yuan(amount_fen - available),
+            },
+            detail={"people": people, "need_fen": amount_fen, "available_fen": available},
         )
 
 
@@ -253,7 +261,7 @@ def _batch(
             return 0, []
         amount = people * programme.premium_fen
         if not override_reason:  # again, under the lock: a concurrent run may have spent it
-            _require_funds(campaign, amount)
+            _require_funds(campaign, people, amount)
         base = {"programme": programme.slug, "period_start": period_start.isoformat()}
         enrolled = ledger.append_entry(
             kind="enrollment",
@@ -330,7 +338,7 @@ def enroll(
     eligible = sum(n for _code, n in by_county)
     premium = eligible * programme.premium_fen
     if eligible and not override_reason:
-        _require_funds(programme.campaign, premium)
+        _require_funds(programme.campaign, eligible, premium)
     if run is not None:
         EnrollmentRun.objects.filter(pk=run.pk).update(
             status=RunStatus.RUNNING,
@@ -366,18 +374,43 @@ def enroll(
     )
 
 
+def plan_run(
+    *,
+    user: User | None,
+    programme_slug: str,
+    period_start: dt.date,
+    override_reason: str = "",
+    require_funds: bool = True,
+) -> Preview:
+    """What a run would do, checked as the run will check it, writing nothing: the operator's
+    page shows this for confirmation, and :func:`start_run` refuses on the same grounds before
+    creating a run (a closed period; premiums beyond the funds without an override reason).
+    ``require_funds=False`` only counts (the page's preview shows the shortfall itself)."""
+    permissions.require(user, "insurance.add_enrollmentrun", _("没有批量参保的权限"))
+    programme = get_programme(programme_slug)
+    _check_programme(programme, period_start)
+    plan = _preview(programme, period_start)
+    if require_funds and plan.eligible and not override_reason.strip():
+        _require_funds(programme.campaign, plan.eligible, plan.premium_fen)
+    return plan
+
+
 def start_run(
     *, user: User | None, programme_slug: str, period_start: dt.date, override_reason: str = ""
 ) -> EnrollmentRun:
     """Queue an enrollment run (the operator's page); the task does the work. ``user`` needs
-    ``insurance.add_enrollmentrun``."""
+    ``insurance.add_enrollmentrun``. Refused before any run exists when :func:`plan_run`
+    refuses; the task checks the funds again, county by county, under the campaign's lock."""
     from .tasks import run_enrollment
 
-    permissions.require(user, "insurance.add_enrollmentrun", _("没有批量参保的权限"))
-    programme = get_programme(programme_slug)
-    _check_programme(programme, period_start)
+    plan_run(
+        user=user,
+        programme_slug=programme_slug,
+        period_start=period_start,
+        override_reason=override_reason,
+    )
     run = EnrollmentRun.objects.create(
-        programme=programme,
+        programme=get_programme(programme_slug),
         period_start=period_start,
         override_reason=override_reason.strip()[:200],
         started_by=user,
@@ -445,10 +478,20 @@ class Preview:
     premium_fen: int
     available_fen: int | None  # None: no funding campaign
 
+    @property
+    def short_fen(self) -> int:
+        """How much the premiums exceed the funds (0 when they fit or nothing limits them)."""
+        if self.available_fen is None:
+            return 0
+        return max(0, self.premium_fen - self.available_fen)
+
 
 def preview(*, programme_slug: str, period_start: dt.date) -> Preview:
     """What an enrollment would do now, without doing it: one COUNT."""
-    programme = get_programme(programme_slug)
+    return _preview(get_programme(programme_slug), period_start)
+
+
+def _preview(programme: Programme, period_start: dt.date) -> Preview:
     rule_sql, rule_params = rules.rule_sql(programme, period_start)
     fresh_sql, fresh_params = rules.not_insured_sql(programme, period_start)
     with connection.cursor() as cur:

@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from tuopin.accounts import permissions
 from tuopin.accounts.selectors import acting_user
 from tuopin.areas.models import Area, Level
 from tuopin.core import errors as core_errors
 from tuopin.core.errors import DomainError, NotFound
 
 from . import progress, runs, selectors, services
+from .errors import InsufficientFunds
 from .models import CoverageItem, ExitReason, Programme, RunStatus
 
 
@@ -131,7 +133,12 @@ class EnrollForm(forms.Form):
 @permission_required("insurance.view_progress", raise_exception=True)
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
     """A programme's progress: insured by county and age band, premiums, payouts, runs.
-    Aggregates only: observers see this page and never a person."""
+    Aggregates only: observers see this page and never a person.
+
+    Enrollment is a POST in up to two steps, each writing nothing until the last:
+    ``action=preview`` counts; ``action=start`` checks the run as it will be checked and shows
+    the money for confirmation (or the refusal, with the numbers); only ``confirm=1`` starts it.
+    """
     prog = get_object_or_404(Programme.objects.select_related("campaign"), slug=slug)
     period = None
     if request.GET.get("period"):
@@ -140,31 +147,33 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         except ValueError:
             period = None
     figures = progress.programme_progress(request.user, prog, period)
-    may_enroll = request.user.has_perm("insurance.add_enrollmentrun")
+    may_enroll = permissions.has(request.user, "insurance.add_enrollmentrun")
     form = EnrollForm(initial={"period_start": figures.period_start or prog.starts_on})
-    preview = None
-    if may_enroll and request.GET.get("period_start"):
-        form = EnrollForm(request.GET)
-        if form.is_valid():  # what a run would do now: one COUNT, nothing written
-            preview = services.preview(
-                programme_slug=prog.slug, period_start=form.cleaned_data["period_start"]
-            )
+    preview = plan = refusal = None
     if request.method == "POST":
-        if not may_enroll:
-            raise PermissionDenied
         form = EnrollForm(request.POST)
+        action = request.POST.get("action", "start")
         if form.is_valid():
+            enroll = {
+                "user": acting_user(request),
+                "programme_slug": prog.slug,
+                "period_start": form.cleaned_data["period_start"],
+                "override_reason": form.cleaned_data["override_reason"],
+            }
             try:
-                run = services.start_run(
-                    user=acting_user(request),
-                    programme_slug=prog.slug,
-                    period_start=form.cleaned_data["period_start"],
-                    override_reason=form.cleaned_data["override_reason"],
-                )
+                if action == "preview":  # one COUNT, nothing written
+                    preview = services.plan_run(**enroll, require_funds=False)
+                elif request.POST.get("confirm") == "1":
+                    return redirect("insurance:run", services.start_run(**enroll).pk)
+                else:
+                    plan = services.plan_run(**enroll)
+            except (NotFound, core_errors.PermissionDenied):
+                raise  # a 404 or 403 page (core.middleware)
+            except InsufficientFunds as exc:
+                d = exc.detail
+                refusal = services.Preview(d["people"], d["need_fen"], d["available_fen"])
             except DomainError as exc:
                 form.add_error(None, exc.message)
-            else:
-                return redirect("insurance:run", run.pk)
     return render(
         request,
         "insurance/programme.html",
@@ -178,6 +187,8 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             "may_enroll": may_enroll,
             "form": form,
             "preview": preview,
+            "plan": plan,
+            "refusal": refusal,
         },
     )
 

@@ -87,12 +87,21 @@ def test_a_loss_past_max_fen_is_refused(operator) -> None:  # type: ignore[no-un
         )
 
 
-@pytest.mark.parametrize("query", ["period=0001-01-01", "period_start=0001-01-01"])
-def test_the_programme_page_takes_a_period_of_year_one(operator, query: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_programme_page_takes_a_period_of_year_one(operator) -> None:  # type: ignore[no-untyped-def]
     services.save_programme(by=operator, programme=_programme(), counties=[])
     client = Client()
     client.force_login(operator)
-    assert client.get(f"/insurance/programmes/dlz/?{query}").status_code == 200
+    assert client.get("/insurance/programmes/dlz/?period=0001-01-01").status_code == 200
+
+
+def test_the_preview_takes_a_period_of_year_one(operator) -> None:  # type: ignore[no-untyped-def]
+    services.save_programme(by=operator, programme=_programme(), counties=[])
+    client = Client()
+    client.force_login(operator)
+    page = client.post(
+        "/insurance/programmes/dlz/", {"period_start": "0001-01-01", "action": "preview"}
+    )
+    assert page.status_code == 200 and "已关闭" in page.content.decode()
 
 
 def test_the_progress_api_takes_a_period_of_year_one(operator) -> None:  # type: ignore[no-untyped-def]

@@ -251,7 +251,9 @@ def test_an_operator_sets_up_a_programme_and_runs_enrollment_from_the_pages(  # 
     )
     assert Programme.objects.get().coverage.get().benefit == "education"
     with django_capture_on_commit_callbacks(execute=True):  # the task is enqueued on commit
-        started = client.post("/insurance/programmes/hbx/", {"period_start": PERIOD.isoformat()})
+        started = client.post(
+            "/insurance/programmes/hbx/", {"period_start": PERIOD.isoformat(), "confirm": "1"}
+        )
     assert started.status_code == 302
     run = client.get(started["Location"] + "?format=json").json()
     assert (run["status"], run["percent"], run["enrolled"]) == ("done", 100, 3)  # 巴东's women
@@ -332,8 +334,11 @@ def test_the_operator_previews_a_run_without_writing(
     client = Client()
     client.force_login(operator)
     before = Policy.objects.count()
-    page = client.get(f"/insurance/programmes/dlz/?period_start={PERIOD.isoformat()}")
-    assert "尚未参保 1 人" in page.content.decode() and "100.00" in page.content.decode()
+    page = client.post(
+        "/insurance/programmes/dlz/", {"period_start": PERIOD.isoformat(), "action": "preview"}
+    )
+    body = page.content.decode()
+    assert "尚未参保</dt><dd>1 人</dd>" in body and "¥100.00" in body
     assert Policy.objects.count() == before
 
 
