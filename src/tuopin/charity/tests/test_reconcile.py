@@ -122,7 +122,7 @@ def test_the_command_line_reconciles_and_refunds(
     campaign: Campaign, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     give("P1", 5_000, 0)
-    path = write(tmp_path, ["P1,50,2018-06-01 09:00:00", "X1,1,2018-06-01 09:01:00"])
+    path = write(tmp_path, ["P1,50,2018-06-01 09:00:00", "X-1,1,2018-06-01 09:01:00"])
     call_command("charity", "reconcile", "dlz", str(path), "--json", "--user", "operator")
     out = json.loads(capsys.readouterr().out)
     assert (out["matched"], out["extra"]) == (1, 1)
@@ -150,7 +150,7 @@ def test_an_operator_reconciles_from_the_page(
     from django.test import Client
 
     give("P1", 5_000, 0)
-    content = "交易号,金额（元）,交易时间\nP1,50.00,2018-06-01 09:00:00\nX1,1,2018-06-01 09:01:00\n"
+    content = "交易号,金额（元）,交易时间\nP1,50.00,2018-06-01 09:00:00\nX-1,1,2018-06-01 09:01:00\n"
     client = Client()
     client.force_login(operator)
     response = client.post(
@@ -159,9 +159,9 @@ def test_an_operator_reconciles_from_the_page(
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
-    assert "X1" in page and "平台多出" in page
-    assert "X1" in client.get(response["Location"] + "?outcome=extra").content.decode()
-    assert "X1" not in client.get(response["Location"] + "?outcome=matched").content.decode()
+    assert "X-1" in page and "平台多出" in page
+    assert "X-1" in client.get(response["Location"] + "?outcome=extra").content.decode()
+    assert "X-1" not in client.get(response["Location"] + "?outcome=matched").content.decode()
     cadre = Client()
     cadre.force_login(cadre_a)
     assert cadre.get("/charity/campaigns/dlz/statements/").status_code == 403
