@@ -150,7 +150,9 @@ def test_an_operator_reconciles_from_the_page(
     from django.test import Client
 
     give("P1", 5_000, 0)
-    content = "交易号,金额（元）,交易时间\nP1,50.00,2018-06-01 09:00:00\nX-1,1,2018-06-01 09:01:00\n"
+    content = (
+        "交易号,金额（元）,交易时间\nP1,50.00,2018-06-01 09:00:00\nX-1,1,2018-06-01 09:01:00\n"
+    )
     client = Client()
     client.force_login(operator)
     response = client.post(
