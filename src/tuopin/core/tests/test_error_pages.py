@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client, RequestFactory
+from django.utils import translation
 from django.views.defaults import server_error
 
 
@@ -45,7 +46,15 @@ def test_a_missing_object_for_a_logged_in_user_is_the_framed_404(county_officer)
 def test_the_server_error_page_renders_without_the_database() -> None:
     # Django's own handler renders it with an empty context; no ``db`` fixture here, so a
     # query would fail the test (the database may be what broke).
-    response = server_error(RequestFactory().get("/"))
+    with translation.override("zh-hans"):  # no request: the thread's language is used
+        response = server_error(RequestFactory().get("/"))
     html = response.content.decode()
     assert response.status_code == 500
     assert 'class="brand"' in html and "服务器出错" in html and 'href="/login/"' in html
+
+
+@pytest.mark.usefixtures("production", "area_tree")
+def test_the_missing_page_speaks_english_under_en() -> None:
+    response = Client().get("/en/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
