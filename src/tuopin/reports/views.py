@@ -22,7 +22,10 @@ def home(request: HttpRequest) -> HttpResponse:
     progress, everyone else (and the public) on the campaigns with what they can do here."""
     user = request.user
     if permissions.has(user, "registry.view_household"):
-        if roles.holds(user, roles.VILLAGE_CADRE) and permissions.has(user, "registry.view_person"):
+        may_see_cover = permissions.has(user, "insurance.view_policy") and permissions.has(
+            user, "registry.view_person"
+        )  # what the village view requires
+        if may_see_cover and roles.holds(user, roles.VILLAGE_CADRE):
             villages = list(insurance.villages_for(user)[:2])
             if len(villages) == 1:  # as the village picker does: straight to it
                 return redirect("insurance:village", villages[0].code)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tuopin.conftest import VILLAGE_A
+from tuopin.accounts import roles
+from tuopin.accounts import services as accounts
+from tuopin.conftest import VILLAGE_A, VILLAGE_B
 
 pytestmark = pytest.mark.usefixtures("households")
 
@@ -30,6 +32,15 @@ def test_a_cadre_with_one_village_lands_on_that_village(cadre_a) -> None:  # typ
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == f"/insurance/villages/{VILLAGE_A}/"
     assert "唐俊" in response.content.decode()
+
+
+def test_a_cadre_with_two_villages_lands_on_the_summary_of_both() -> None:
+    cadre = accounts.create_user(
+        username="cadre_ab", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_A, VILLAGE_B]
+    )
+    response = _home(cadre)
+    assert response.redirect_chain == []
+    assert response.context["counts"].households == 3
 
 
 def test_a_township_officer_lands_on_the_registry_summary_of_the_township(township_officer) -> None:  # type: ignore[no-untyped-def]
