@@ -190,6 +190,28 @@ def observer(area_tree: None):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def donor(area_tree: None):  # type: ignore[no-untyped-def]
+    return accounts.create_user(username="donor", role=roles.DONOR, password="pw-donor")
+
+
+@pytest.fixture
+def helper(area_tree: None):  # type: ignore[no-untyped-def]
+    return accounts.create_user(username="helper", role=roles.HELPER, password="pw-helper")
+
+
+@pytest.fixture
+def adjuster(area_tree: None):  # type: ignore[no-untyped-def]
+    return accounts.create_user(username="adjuster", role=roles.ADJUSTER, password="pw-adjuster")
+
+
+@pytest.fixture
+def township_officer(area_tree: None):  # type: ignore[no-untyped-def]
+    return accounts.create_user(
+        username="township", role=roles.TOWNSHIP_OFFICER, area_codes=[TOWNSHIP], password="pw-town"
+    )
+
+
+@pytest.fixture
 def empty_the_log_afterwards():  # type: ignore[no-untyped-def]
     """A transactional test ends with a flush, which the append-only triggers refuse: empty
     the log as its owner would, with the triggers off, then put them back. A flush also

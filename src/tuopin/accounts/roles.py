@@ -91,3 +91,9 @@ def ensure_roles_after_migrate(sender: Any, **kwargs: Any) -> None:
     if getattr(sender, "name", "") != "tuopin.accounts":
         return
     ensure_roles()
+
+
+def holds(user: Any, role: str) -> bool:
+    """Whether a logged-in ``user`` has ``role`` (for choosing a landing page, never for
+    permission: that is ``permissions.has``)."""
+    return bool(user.is_authenticated and user.groups.filter(name=role).exists())

@@ -2,42 +2,81 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from tuopin.accounts import scoping
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from tuopin.accounts import permissions, roles, scoping
+from tuopin.insurance import progress
+from tuopin.insurance import selectors as insurance
 from tuopin.registry import selectors as registry
 from tuopin.registry.choices import PovertyCause, PovertyStatus
 
 from . import selectors
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Key counts for the user's scope, by status and by poverty cause, as charts; a user who
-    may see no registry figures (a donor, a helper) gets the page without them."""
-    if not registry.may_see_aggregates(request.user):
-        return render(request, "reports/home.html", {"counts": None})
-    counts = registry.counts_for(request.user)
-    status_n = {r["status"]: r["n"] for r in counts.by_status}
-    status_rows = [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices]
-    cause_rows = [
-        (PovertyCause(r["poverty_cause"]).label if r["poverty_cause"] else "—", r["n"])
-        for r in counts.by_cause
-    ]
+    """Each role lands on a page that is theirs: a village cadre on their village, officers
+    and the operator on the registry summary of their scope, an observer on programme
+    progress, everyone else (and the public) on the campaigns with what they can do here."""
+    user = request.user
+    if permissions.has(user, "registry.view_household"):
+        may_see_cover = permissions.has(user, "insurance.view_policy") and permissions.has(
+            user, "registry.view_person"
+        )  # what the village view requires
+        if may_see_cover and roles.holds(user, roles.VILLAGE_CADRE):
+            villages = list(insurance.villages_for(user)[:2])
+            if len(villages) == 1:  # as the village picker does: straight to it
+                return redirect("insurance:village", villages[0].code)
+        return _registry_summary(request)
+    if permissions.has(user, "insurance.view_progress"):
+        return render(
+            request,
+            "reports/home_progress.html",
+            {"rows": progress.programme_summaries(user), "counts": _counts(user)},
+        )
     return render(
         request,
-        "reports/home.html",
+        "reports/welcome.html",
         {
-            "counts": counts,
-            "status_n": status_n,
-            "status_rows": status_rows,
-            "cause_rows": cause_rows,
-            "nationwide": scoping.area_prefixes(request.user) is None,
-            "scopes": request.user.area_scopes.select_related("area"),  # type: ignore[union-attr]
+            "rows": selectors.public_campaigns(),
+            "is_adjuster": roles.holds(user, roles.ADJUSTER),
+            "is_helper": roles.holds(user, roles.HELPER),
+            "is_donor": roles.holds(user, roles.DONOR),
         },
     )
+
+
+def _counts(user: Any) -> dict[str, Any] | None:
+    """The registry figures of the user's scope, as the summary's cards and charts show them."""
+    if not registry.may_see_aggregates(user):
+        return None
+    counts = registry.counts_for(user)
+    status_n = {r["status"]: r["n"] for r in counts.by_status}
+    return {
+        "counts": counts,
+        "status_n": status_n,
+        "status_rows": [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices],
+        "cause_rows": [
+            (PovertyCause(r["poverty_cause"]).label if r["poverty_cause"] else "—", r["n"])
+            for r in counts.by_cause
+        ],
+    }
+
+
+def _registry_summary(request: HttpRequest) -> HttpResponse:
+    """Key counts for the user's scope, by status and by poverty cause, as charts; for the
+    operator, the programmes and campaigns they run beside them."""
+    user = request.user
+    context: dict[str, Any] = {
+        **(_counts(user) or {}),
+        "nationwide": scoping.area_prefixes(user) is None,
+        "scopes": user.area_scopes.select_related("area"),  # type: ignore[union-attr]
+    }
+    if permissions.has(user, "charity.view_statement"):
+        context["campaign_rows"] = selectors.public_campaigns()
+    return render(request, "reports/home.html", context)
 
 
 def campaigns(request: HttpRequest) -> HttpResponse:

@@ -60,7 +60,10 @@ STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff
 PAGES: dict[str, frozenset[str]] = {
     "login": EVERYONE,
     "logout": EVERYONE,  # POST; ends the caller's own session
-    "home": LOGGED_IN,  # registry figures only for those who may see them
+    # Everyone has a home: the public (and donors, helpers, adjusters) land on the campaigns,
+    # the others on their own page (reports.views.home); registry figures only for those
+    # who may see them.
+    "home": EVERYONE,
     "campaigns": EVERYONE,
     "campaign": EVERYONE,
     "registry:areas": REGISTRY_READERS,

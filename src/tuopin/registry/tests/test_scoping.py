@@ -169,13 +169,15 @@ def test_anonymous_gets_login_page_and_api_401(client: Client) -> None:
     assert bad.status_code == 401
 
 
-def test_home_counts_follow_scope(client: Client, cadre_a, operator) -> None:  # type: ignore[no-untyped-def]
+def test_home_counts_follow_scope(client: Client, cadre_a, township_officer, operator) -> None:  # type: ignore[no-untyped-def]
     assert selectors.counts_for(cadre_a).households == 2
     assert selectors.counts_for(cadre_a).people == 4
     assert selectors.counts_for(operator).households == 4
-    client.force_login(cadre_a)
-    body = client.get("/").content.decode()
-    assert "溪丘湾村" in body and "<svg" in body
+    # A cadre with one village lands on the village; an officer on the summary of the scope.
+    client.force_login(township_officer)
+    response = client.get("/")
+    assert response.context["counts"].households == 3
+    assert "溪丘湾乡" in response.content.decode() and "<svg" in response.content.decode()
 
 
 def test_people_search_page_stays_in_scope(client: Client, cadre_a) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,78 @@
+"""The site's navigation: which pages a user is shown, decided by the permissions the pages
+themselves check, in this one list (base.html renders it through the ``navigation`` tag).
+
+A link a user may not use is a dead end (a 403 page): every item names the permissions its
+page requires, so that the nav and the page cannot disagree; ``accounts/tests/test_navigation``
+opens every item shown to every role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    requires: tuple[str, ...] = ()  # every one of these (the page's own checks)
+    staff: bool = False  # the admin: staff only
+
+
+NAV: list[NavItem] = [
+    NavItem("campaigns", _("募捐")),
+    NavItem("ledger:explorer", _("账本")),
+    # insurance.selectors._require_cover
+    NavItem("insurance:villages", _("村保障"), ("insurance.view_policy", "registry.view_person")),
+    NavItem("insurance:programmes", _("保险项目"), ("insurance.view_progress",)),
+    NavItem("registry:areas", _("区划"), ("registry.view_household",)),
+    NavItem("registry:households", _("贫困户"), ("registry.view_household",)),
+    NavItem("registry:people", _("查人"), ("registry.view_person",)),
+    NavItem("registry:import", _("导入"), ("registry.import_registry",)),
+    NavItem("admin:index", _("后台"), staff=True),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    url: str
+    label: str | Promise
+    current: bool
+
+
+def _may_use(user: User | AnonymousUser | None, item: NavItem) -> bool:
+    if item.staff:
+        return bool(user is not None and user.is_active and user.is_staff)
+    return all(permissions.has(user, perm) for perm in item.requires)
+
+
+def items_for(user: User | AnonymousUser | None, path: str = "") -> list[NavLink]:
+    """The nav links ``user`` may follow; the one ``path`` lies under is marked current.
+
+    Reads no database for a logged-out visitor, so that the 500 page (rendered without a
+    request) can show the public items even when the database is what failed.
+    """
+    links = []
+    for item in NAV:
+        if _may_use(user, item):
+            url = reverse(item.url_name)
+            links.append(NavLink(url, item.label, bool(path) and path.startswith(url)))
+    return links
+
+
+def user_from_context(context: Any) -> Any:
+    """The context's user, or None where there is none (the 500 page's bare context)."""
+    user = context.get("user")
+    return user if hasattr(user, "is_authenticated") else None
