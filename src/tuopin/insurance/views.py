@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 
 from tuopin.accounts import permissions
 from tuopin.accounts.selectors import acting_user
-from tuopin.areas.models import Area, Level
 from tuopin.core import errors as core_errors
 from tuopin.core.errors import DomainError, NotFound
 
 from . import progress, runs, selectors, services
 from .errors import InsufficientFunds
-from .models import CoverageItem, ExitReason, Programme, RunStatus
+from .models import ExitReason, Programme, RunStatus
+from .programme_forms import CoverageFormSet, ProgrammeForm
 
 
 @login_required
@@ -218,78 +218,6 @@ def resume_run(request: HttpRequest, run_id: int) -> HttpResponse:
     return redirect("insurance:run", run_id=run_id)
 
 
-class ProgrammeForm(forms.ModelForm):
-    class Meta:
-        model = Programme
-        fields = [
-            "slug",
-            "name",
-            "sponsor",
-            "insurer",
-            "campaign",
-            "premium_fen",
-            "starts_on",
-            "ends_on",
-            "min_age",
-            "max_age",
-            "sex",
-            "household_statuses",
-            "require_national_poor",
-            "require_deep_poverty",
-            "counties",
-        ]
-        widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "counties": forms.SelectMultiple(attrs={"size": 8}),
-        }
-
-    household_statuses = forms.MultipleChoiceField(
-        label=gettext_lazy("户状态（不选为全部）"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        choices=[],
-    )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        from tuopin.registry.choices import PovertyStatus
-
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["household_statuses"].choices = PovertyStatus.choices  # type: ignore[attr-defined]
-        self.fields["counties"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
-            level=Level.COUNTY, national_poor=True
-        ).order_by("code")
-        self.fields["counties"].required = False
-        if self.instance.pk:
-            self.fields["slug"].disabled = True
-
-    def clean(self) -> dict[str, object]:
-        data = super().clean() or {}
-        lo, hi = data.get("min_age"), data.get("max_age")
-        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
-            self.add_error("max_age", _("年龄范围颠倒：最高年龄不能小于最低年龄"))
-        a, b = data.get("starts_on"), data.get("ends_on")
-        if isinstance(a, dt.date) and isinstance(b, dt.date) and a > b:
-            self.add_error("ends_on", _("结束日期早于开始日期"))
-        return data
-
-
-CoverageFormSet = forms.inlineformset_factory(
-    Programme,
-    CoverageItem,
-    fields=[
-        "benefit",
-        "per_claim_limit_fen",
-        "yearly_limit_fen",
-        "deductible_fen",
-        "reimbursement_bp",
-        "waiting_days",
-    ],
-    extra=2,
-    can_delete=True,
-)
-
-
 @login_required
 @permission_required("insurance.add_programme", raise_exception=True)
 def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
@@ -314,5 +242,10 @@ def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
     return render(
         request,
         "insurance/programme_form.html",
-        {"form": form, "formset": formset, "p": instance if slug else None},
+        {
+            "form": form,
+            "formset": formset,
+            "counties": form.county_groups(),
+            "p": instance if slug else None,
+        },
     )

@@ -62,7 +62,7 @@ def test_the_set_up_page_answers_a_huge_premium_with_a_message(operator) -> None
         "name": "顶梁柱",
         "sponsor": "基金会",
         "insurer": "某保险",
-        "premium_fen": str(10**20),
+        "premium_yuan": str(10**20),
         "starts_on": PERIOD.isoformat(),
         "ends_on": PERIOD.replace(month=12, day=31).isoformat(),
         "min_age": "18",

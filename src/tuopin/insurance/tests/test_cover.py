@@ -224,7 +224,7 @@ def test_an_operator_sets_up_a_programme_and_runs_enrollment_from_the_pages(  # 
         "name": "好保险",
         "sponsor": "中国妇女发展基金会",
         "insurer": "某保险",
-        "premium_fen": "5000",
+        "premium_yuan": "50",
         "starts_on": PERIOD.isoformat(),
         "ends_on": PERIOD.replace(month=12, day=31).isoformat(),
         "min_age": "60",
@@ -234,10 +234,10 @@ def test_an_operator_sets_up_a_programme_and_runs_enrollment_from_the_pages(  # 
         "cov-TOTAL_FORMS": "1",
         "cov-INITIAL_FORMS": "0",
         "cov-0-benefit": "education",
-        "cov-0-per_claim_limit_fen": "100000",
-        "cov-0-yearly_limit_fen": "100000",
-        "cov-0-deductible_fen": "0",
-        "cov-0-reimbursement_bp": "10000",
+        "cov-0-per_claim_limit_yuan": "1000",
+        "cov-0-yearly_limit_yuan": "1000",
+        "cov-0-deductible_yuan": "0",
+        "cov-0-reimbursement_percent": "100",
         "cov-0-waiting_days": "0",
     }
     refused = client.post("/insurance/programmes/new/", form)
