@@ -32,8 +32,9 @@ def percent_input(bp: int | None) -> str | None:
 class YuanField(forms.Field):
     """An amount typed in yuan (at most two decimals, never negative), cleaned to fen (int).
 
-    Keep the field's initial value in yuan (``yuan_input``): Django compares initial and posted
-    values through ``to_python`` to tell an untouched extra form from a filled one.
+    Its initial value is in fen, like its cleaned value: Django compares the initial value with
+    the cleaned posted one to tell an untouched extra form from a filled one. The widget shows
+    it in yuan.
     """
 
     widget = forms.NumberInput
@@ -46,6 +47,10 @@ class YuanField(forms.Field):
         attrs = super().widget_attrs(widget)
         attrs.update(min="0", step="0.01", max=yuan_input(self.max_fen) or "", inputmode="decimal")
         return attrs
+
+    def prepare_value(self, value: object) -> object:
+        # An int is fen (initial, or the instance's); a string is what was posted, shown back.
+        return yuan_input(value) if isinstance(value, int) else value
 
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:
@@ -67,7 +72,8 @@ class YuanField(forms.Field):
 
 
 class PercentField(forms.Field):
-    """A rate typed in percent (0–100, at most two decimals), cleaned to basis points (int)."""
+    """A rate typed in percent (0–100, at most two decimals), cleaned to basis points (int).
+    Its initial value is in basis points, shown in percent (as ``YuanField`` does)."""
 
     widget = forms.NumberInput
 
@@ -75,6 +81,9 @@ class PercentField(forms.Field):
         attrs = super().widget_attrs(widget)
         attrs.update(min="0", max="100", step="0.01", inputmode="decimal")
         return attrs
+
+    def prepare_value(self, value: object) -> object:
+        return percent_input(value) if isinstance(value, int) else value
 
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tuopin.areas.models import Area, Level
-from tuopin.core.formfields import PercentField, YuanField, percent_input, yuan_input
+from tuopin.core.formfields import PercentField, YuanField
 
 from .models import MAX_PREMIUM_FEN, CoverageItem, Programme
 
@@ -71,7 +71,7 @@ class ProgrammeForm(forms.ModelForm):
             self.fields[name].widget.attrs.update(min="0", max="150")
         if self.instance.pk:
             self.fields["slug"].disabled = True
-            self.initial.setdefault("premium_yuan", yuan_input(self.instance.premium_fen))
+            self.initial.setdefault("premium_yuan", self.instance.premium_fen)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -119,8 +119,8 @@ class CoverageForm(forms.ModelForm):
 
     per_claim_limit_yuan = YuanField(label=gettext_lazy("单次限额（元）"))
     yearly_limit_yuan = YuanField(label=gettext_lazy("年度限额（元）"))
-    deductible_yuan = YuanField(label=gettext_lazy("免赔额（元）"), initial="0.00")
-    reimbursement_percent = PercentField(label=gettext_lazy("赔付比例（%）"), initial="100")
+    deductible_yuan = YuanField(label=gettext_lazy("免赔额（元）"), initial=0)
+    reimbursement_percent = PercentField(label=gettext_lazy("赔付比例（%）"), initial=10_000)
 
     AMOUNTS = {
         "per_claim_limit_yuan": "per_claim_limit_fen",
@@ -134,10 +134,8 @@ class CoverageForm(forms.ModelForm):
         self.fields["waiting_days"].widget.attrs.update(min="0")
         if self.instance.pk:
             for field, attr in self.AMOUNTS.items():
-                self.initial.setdefault(field, yuan_input(getattr(self.instance, attr)))
-            self.initial.setdefault(
-                "reimbursement_percent", percent_input(self.instance.reimbursement_bp)
-            )
+                self.initial.setdefault(field, getattr(self.instance, attr))
+            self.initial.setdefault("reimbursement_percent", self.instance.reimbursement_bp)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

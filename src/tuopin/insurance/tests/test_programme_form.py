@@ -158,3 +158,19 @@ def test_the_county_checkboxes_post_the_chosen_counties_without_javascript(opera
     assert [a.get("value") for a in boxes] == [COUNTY]
     assert client.post("/insurance/programmes/new/", _form(counties=COUNTY)).status_code == 302
     assert list(Programme.objects.get().counties.values_list("code", flat=True)) == [COUNTY]
+
+
+def test_an_untouched_extra_coverage_item_is_not_added(operator) -> None:  # type: ignore[no-untyped-def]
+    untouched = {  # what a browser posts for an extra item the operator left alone
+        "cov-TOTAL_FORMS": "2",
+        "cov-1-benefit": "",
+        "cov-1-per_claim_limit_yuan": "",
+        "cov-1-yearly_limit_yuan": "",
+        "cov-1-deductible_yuan": "0.00",
+        "cov-1-reimbursement_percent": "100",
+        "cov-1-waiting_days": "0",
+    }
+    assert (
+        _client(operator).post("/insurance/programmes/new/", _form(**untouched)).status_code == 302
+    )
+    assert Programme.objects.get().coverage.count() == 1
