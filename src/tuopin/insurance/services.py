@@ -104,6 +104,8 @@ def save_programme(
             )
         if item.per_claim_limit_fen > item.yearly_limit_fen:
             raise BadProgramme(_("单次限额不能高于年度限额"), code="limits_inverted")
+        if not 0 <= item.reimbursement_bp <= 10_000:  # the database would refuse it with a 500
+            raise BadProgramme(_("比例应在 0 到 100 之间（百分比）"), code="bad_rate")
     programme.save()
     programme.counties.set(list(counties))
     for item in coverage:

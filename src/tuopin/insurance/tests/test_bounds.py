@@ -49,6 +49,21 @@ def test_a_limit_past_max_fen_is_refused(operator) -> None:  # type: ignore[no-u
     assert not Programme.objects.exists()
 
 
+def test_a_rate_over_100_percent_is_refused(operator) -> None:  # type: ignore[no-untyped-def]
+    generous = CoverageItem(
+        benefit="hospitalisation",
+        per_claim_limit_fen=1,
+        yearly_limit_fen=1,
+        reimbursement_bp=10_001,
+    )
+    with pytest.raises(BadProgramme) as exc:
+        services.save_programme(
+            by=operator, programme=_programme(), counties=[], coverage=[generous]
+        )
+    assert exc.value.code == "bad_rate"
+    assert not Programme.objects.exists()
+
+
 def test_the_database_refuses_an_unbounded_premium_too() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         _programme(premium_fen=9 * 10**18).save()

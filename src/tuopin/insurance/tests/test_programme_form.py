@@ -92,7 +92,9 @@ def test_it_refuses_a_per_claim_limit_above_the_yearly_one_on_the_form(operator)
     page = _client(operator).post(
         "/insurance/programmes/new/", _form(**{"cov-0-yearly_limit_yuan": "1000"})
     )
-    assert page.status_code == 200 and "单次限额不能高于年度限额" in page.content.decode()
+    text = page.content.decode()
+    # Beside the item's yearly limit, not only as the service's message at the top.
+    assert text.index('name="cov-0-yearly_limit_yuan"') < text.index("单次限额不能高于年度限额")
     assert not Programme.objects.exists()
 
 
