@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .money import MAX_FEN, parse_yuan
+from .money import MAX_FEN, parse_yuan, yuan_digits
 
 
 def yuan_input(fen: int | None) -> str | None:
@@ -55,20 +55,30 @@ class YuanField(forms.Field):
     def to_python(self, value: object) -> int | None:
         if value in self.empty_values:
             return None
+        too_big = ValidationError(
+            _("金额不能超过 %(max)s 元") % {"max": yuan_digits(self.max_fen)}, code="max_value"
+        )
         try:
             fen = parse_yuan(str(value))
         except ValueError:
+            if _is_huge(str(value)):  # parse_yuan refuses past MAX_FEN; say so, not "invalid"
+                raise too_big from None
             raise ValidationError(
                 _("请填写以元为单位的金额，最多两位小数（到分）"), code="invalid"
             ) from None
         if fen < 0:
             raise ValidationError(_("金额不能为负数"), code="min_value")
         if fen > self.max_fen:
-            raise ValidationError(
-                _("金额不能超过 %(max)s 元") % {"max": yuan_input(self.max_fen)},
-                code="max_value",
-            )
+            raise too_big
         return fen
+
+
+def _is_huge(text: str) -> bool:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return False
+    return value.is_finite() and value > Decimal(MAX_FEN) / 100
 
 
 class PercentField(forms.Field):
