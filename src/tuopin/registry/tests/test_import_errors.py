@@ -165,3 +165,11 @@ def test_a_reimport_does_not_count_an_updated_household_as_unchanged(
     report = run(write_csv([person_row("H2", "王刚", seq=41)], name="again.csv"))
     d = report.as_dict()
     assert (d["households_updated"], d["households_unchanged"], d["people_unchanged"]) == (1, 0, 0)
+
+
+def test_a_row_without_a_household_number_still_names_the_person(
+    write_csv: Callable[..., Path],
+) -> None:
+    row = person_row("", "唐俊", seq=11)
+    error = one_error(run(write_csv([row], header=CHINESE_HEADER)))
+    assert (error.household_no, error.name, error.header) == ("", "唐俊", "户编号")
