@@ -7,6 +7,8 @@ import csv
 import io
 from typing import TYPE_CHECKING, NamedTuple
 
+from django.utils.translation import gettext_lazy
+
 from tuopin.accounts import permissions
 
 from ..choices import (
@@ -41,6 +43,15 @@ CODE_LISTS = {
     "student_status": StudentStatus,
 }
 
+# What to write in a column that has no code list.
+NOTES = {
+    "household_no": gettext_lazy("同一户的成员填写相同的户编号"),
+    "id_number": gettext_lazy("18 位居民身份证号码"),
+    "birth_date": gettext_lazy("如 1990-01-01；可不填，取自证件号码"),
+    "village_code": gettext_lazy("12 位村级区划代码"),
+    "status_year": gettext_lazy("四位年份，如 2020"),
+}
+
 # Obviously invented: no region 000000 and no village 000000000000 exist, so an example row
 # left in by mistake is refused by the import instead of creating a household.
 EXAMPLE = {
@@ -69,6 +80,7 @@ class AcceptedColumn(NamedTuple):
     aliases: tuple[str, ...]  # other Chinese titles the import recognises
     required: bool
     values: tuple[str, ...]  # for a code list: the values to write
+    note: str  # otherwise, what to write
 
 
 def accepted_columns() -> list[AcceptedColumn]:
@@ -79,6 +91,7 @@ def accepted_columns() -> list[AcceptedColumn]:
             names[1:],
             key in REQUIRED,
             tuple(str(label) for label in CODE_LISTS[key].labels) if key in CODE_LISTS else (),
+            str(NOTES.get(key, "")),
         )
         for key, names in COLUMNS.items()
     ]

@@ -105,3 +105,12 @@ def test_the_job_page_names_the_rejected_rows_household_and_person(
     job = ImportJob.objects.get()
     page = client.get(f"/registry/import/{job.pk}/").content.decode()
     assert '<td data-label="户编号">H5</td><td data-label="姓名">唐俊</td>' in page
+
+
+def test_the_upload_page_says_how_to_write_a_column_without_a_code_list(
+    client: Client,
+    county_officer,  # type: ignore[no-untyped-def]
+) -> None:
+    client.force_login(county_officer)
+    page = client.get("/registry/import/").content.decode()
+    assert "12 位村级区划代码" in page
