@@ -12,15 +12,22 @@ from .tabular import neutralise_row
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One rejected row: original line number, the column at fault, a stable code, a message."""
+    """One rejected row: original line number, the column at fault, a stable code, a message.
+
+    ``column`` is the stable internal key; ``header`` is the column's title as the file wrote
+    it, and ``household_no``/``name`` say whose row it is (never the ID number: the report is
+    handed around and printed)."""
 
     line: int
     column: str
     code: str
     message: str
+    header: str = ""
+    household_no: str = ""
+    name: str = ""
 
 
-ERROR_HEADER = ["line", "column", "code", "message"]
+ERROR_HEADER = ["line", "household_no", "name", "header", "column", "code", "message"]
 
 
 def write_errors(path: str | Path, errors: Iterable[RowError]) -> int:
@@ -28,9 +35,24 @@ def write_errors(path: str | Path, errors: Iterable[RowError]) -> int:
     n = 0
     with Path(path).open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["行号 line", "列 column", "代码 code", "说明 message"])
+        writer.writerow(
+            ["行号 line", "户编号 household", "姓名 name", "列 header", "列键 column", "代码 code"]
+            + ["说明 message"]
+        )
         for err in errors:
-            writer.writerow(neutralise_row([err.line, err.column, err.code, err.message]))
+            writer.writerow(
+                neutralise_row(
+                    [
+                        err.line,
+                        err.household_no,
+                        err.name,
+                        err.header or err.column,
+                        err.column,
+                        err.code,
+                        err.message,
+                    ]
+                )
+            )
             n += 1
     return n
 
@@ -56,8 +78,14 @@ def read_errors(path: str | Path, *, limit: int) -> list[RowError]:
         with Path(path).open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh)
             next(reader, None)
-            for line, column, code, message in reader:
-                out.append(RowError(int(line), column, code, message))
+            for cells in reader:
+                if len(cells) == 4:  # a report written before the header/household columns
+                    line, column, code, message = cells
+                    err = RowError(int(line), column, code, message)
+                else:
+                    line, household_no, name, header, column, code, message = cells
+                    err = RowError(int(line), column, code, message, header, household_no, name)
+                out.append(err)
                 if len(out) >= limit:
                     break
     except FileNotFoundError:

@@ -208,6 +208,8 @@ class ImportJob(TracedJob):
     households_updated = models.PositiveIntegerField(default=0)
     people_created = models.PositiveIntegerField(default=0)
     people_updated = models.PositiveIntegerField(default=0)
+    households_unchanged = models.PositiveIntegerField(default=0)
+    people_unchanged = models.PositiveIntegerField(default=0)
     rejected_households = models.PositiveIntegerField(default=0)
     rejected_rows = models.PositiveIntegerField(default=0)
     errors_path = models.CharField(max_length=300, blank=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("households/export/", views.household_export, name="export"),
     path("people/", views.people_search, name="people"),
     path("import/", views.registry_import, name="import"),
+    path("import/template.csv", views.import_template_csv, name="import_template"),
     path("import/<int:job_id>/", views.import_job, name="import_job"),
     path("import/<int:job_id>/errors.csv", views.import_job_errors, name="import_job_errors"),
     path("import/<int:job_id>/resume", views.import_job_resume, name="import_job_resume"),

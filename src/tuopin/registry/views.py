@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -44,6 +45,7 @@ from .choices import (
 )
 from .errors import BadRegistryFile
 from .importing import jobs
+from .importing import template as import_template
 
 
 @login_required
@@ -235,8 +237,23 @@ def registry_import(request: HttpRequest) -> HttpResponse:
             "jobs": jobs.import_jobs_for(request.user),
             "max_mb": round(settings.TUOPIN_UPLOAD_MAX_BYTES / (1024 * 1024), 1),
             "days": settings.TUOPIN_UPLOAD_RETENTION_DAYS,
+            "columns": import_template.accepted_columns(),
         },
     )
+
+
+@login_required
+@permission_required("registry.import_registry", raise_exception=True)
+def import_template_csv(request: HttpRequest) -> HttpResponse:
+    """A file to fill in: the Chinese column titles and one invented example row."""
+    response = HttpResponse(
+        import_template.template_csv(request.user), content_type="text/csv; charset=utf-8"
+    )
+    name = quote(_("建档立卡导入模板") + ".csv")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"registry-template.csv\"; filename*=UTF-8''{name}"
+    )
+    return response
 
 
 @login_required

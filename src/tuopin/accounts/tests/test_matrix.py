@@ -72,6 +72,7 @@ PAGES: dict[str, frozenset[str]] = {
     "registry:export": EXPORTERS,
     "registry:people": REGISTRY_READERS,
     "registry:import": REGISTRY_EDITORS,
+    "registry:import_template": REGISTRY_EDITORS,  # the import page's users
     # An import job and its report: only the officer who uploaded it (the fixture's county
     # officer); anyone else's job is not found.
     "registry:import_job": frozenset({roles.COUNTY_OFFICER}),

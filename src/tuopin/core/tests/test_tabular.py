@@ -232,7 +232,7 @@ def test_a_report_of_rejected_rows_neutralises_what_the_file_said(tmp_path: Path
     path = tmp_path / "errors.csv"
     write_errors(path, [RowError(2, "sex", "bad_choice", '=HYPERLINK("http://x")')])
     rows = list(csv.reader(path.open(encoding="utf-8-sig")))
-    assert rows[1] == ["2", "sex", "bad_choice", '\'=HYPERLINK("http://x")']
+    assert rows[1] == ["2", "", "", "sex", "sex", "bad_choice", '\'=HYPERLINK("http://x")']
 
 
 def test_a_refusal_reads_in_english_on_english_pages(tmp_path: Path) -> None:

@@ -158,6 +158,17 @@ def choice(column: str, text: str) -> str | None:
     return value
 
 
+def column_label(column: str) -> str:
+    """The usual Chinese title of a column (its first name in :data:`COLUMNS`)."""
+    names = COLUMNS.get(column)
+    return names[0] if names else column
+
+
+def header_labels(header: list[str], columns: dict[str, int]) -> dict[str, str]:
+    """Each recognised column's title as ``header`` wrote it."""
+    return {c: header[i].strip().lstrip("\ufeff") for c, i in columns.items()}
+
+
 def map_columns(header: list[str]) -> dict[str, int]:
     """Positions of the recognised columns in ``header`` (first of each name wins)."""
     return map_header(header, COLUMNS)

@@ -13,6 +13,8 @@ class ImportReport:
     households_updated: int = 0
     people_created: int = 0
     people_updated: int = 0
+    households_unchanged: int = 0
+    people_unchanged: int = 0
     rejected_households: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -26,6 +28,8 @@ class ImportReport:
             "households_updated": self.households_updated,
             "people_created": self.people_created,
             "people_updated": self.people_updated,
+            "households_unchanged": self.households_unchanged,
+            "people_unchanged": self.people_unchanged,
             "rejected_households": self.rejected_households,
             "rejected_rows": self.rejected_rows,
         }

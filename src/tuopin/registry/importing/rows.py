@@ -3,6 +3,7 @@ a row takes on its way from the reader to the writer."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any, NamedTuple
 
@@ -21,6 +22,7 @@ from .columns import (
     PHONE_RE,
     REQUIRED,
     choice,
+    column_label,
     parse_date,
 )
 
@@ -75,8 +77,12 @@ Batch = tuple[list[tuple[str, "PendingHousehold"]], list[RowError], int]
 class RowValidator:
     """Checks one row on its own: required fields, ID number, dates, code lists."""
 
-    def __init__(self, columns: dict[str, int], today: dt.date) -> None:
+    def __init__(
+        self, columns: dict[str, int], today: dt.date, labels: dict[str, str] | None = None
+    ) -> None:
         self.today = today
+        # The file's own titles: errors name a column as the file named it.
+        self.labels = labels or {}
         self.width = max(columns.values(), default=-1) + 1
         # Absent columns point one past the last recognised one (see validate).
         self.ix = {name: columns.get(name, self.width) for name in COLUMNS}
@@ -86,8 +92,31 @@ class RowValidator:
         i = self.ix["household_no"]
         return values[i] if i < len(values) else ""
 
+    def label(self, column: str) -> str:
+        return self.labels.get(column) or column_label(column)
+
     def validate(self, line: int, values: list[str]) -> CleanRow | list[RowError]:
         """Validate one row (cells arrive stripped from :mod:`tuopin.core.tabular`)."""
+        result = self._validate(line, values)
+        if isinstance(result, CleanRow):
+            return result
+        # Whose row it is, by household number and name (cut to what the database would
+        # hold, so that a too-long value does not flood the report).
+        household_no = (
+            values[self.ix["household_no"]] if self.ix["household_no"] < len(values) else ""
+        )
+        name = values[self.ix["name"]] if self.ix["name"] < len(values) else ""
+        return [
+            dataclasses.replace(
+                e,
+                header=self.label(e.column) if e.column else "",
+                household_no=household_no[: MAX_LENGTHS["household_no"]],
+                name=name[: MAX_LENGTHS["name"]],
+            )
+            for e in result
+        ]
+
+    def _validate(self, line: int, values: list[str]) -> CleanRow | list[RowError]:
         # Cut the row at the last recognised column and add one empty cell, where every
         # absent column points: an unrecognised column after the last recognised one must
         # never be read as an absent one.
@@ -102,7 +131,8 @@ class RowValidator:
                         line,
                         col,
                         "too_long",
-                        _("超过 %(n)s 个字符：%(v)s") % {"n": limit, "v": text[:40] + "…"},
+                        _("%(col)s超过 %(n)s 个字符：%(v)s")
+                        % {"col": self.label(col), "n": limit, "v": text[:40] + "…"},
                     )
                 )
         if any("\x00" in v for v in values):  # PostgreSQL refuses NUL in any text
@@ -110,7 +140,12 @@ class RowValidator:
         for col in REQUIRED:
             if not values[ix[col]]:
                 errors.append(
-                    RowError(line, col, "missing_field", _("必填项为空：%(col)s") % {"col": col})
+                    RowError(
+                        line,
+                        col,
+                        "missing_field",
+                        _("必填项为空：%(col)s") % {"col": self.label(col)},
+                    )
                 )
         raw_id = values[ix["id_number"]]
         parsed: idcard.IdNumber | None = None
@@ -191,7 +226,12 @@ class RowValidator:
                 value = choice(col, text)
                 if value is None:
                     errors.append(
-                        RowError(line, col, "bad_choice", _("取值无效：%(v)s") % {"v": text})
+                        RowError(
+                            line,
+                            col,
+                            "bad_choice",
+                            _("%(col)s取值无效：%(v)s") % {"col": self.label(col), "v": text},
+                        )
                     )
                 extra[i] = value or ""
             else:

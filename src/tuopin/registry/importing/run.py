@@ -10,6 +10,7 @@ as the national export does.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing
 import multiprocessing.queues
@@ -27,7 +28,7 @@ from tuopin.core.tabular import Limits, RowSpool, open_table
 
 from ..errors import BadRegistryFile, ImportFailed
 from .checks import BatchChecker
-from .columns import REQUIRED, map_columns
+from .columns import REQUIRED, column_label, header_labels, map_columns
 from .report import ImportReport
 from .rows import Batch, PendingHousehold, RowValidator
 from .writing import write_households
@@ -76,6 +77,7 @@ class RegistryImport:
         self.counts: dict[str, int] | None = None  # rows per household number (first pass)
         self.present: set[str] = set()  # the columns the file has
         self.columns: dict[str, int] = {}  # column positions (first pass)
+        self.labels: dict[str, str] = {}  # column titles as the file wrote them (first pass)
         self.total = 0
         self.rows_read = 0
         # XLSX is slow to parse: the first pass keeps its rows on disk for the second.
@@ -89,7 +91,10 @@ class RegistryImport:
         cols = map_columns(table.header)
         missing = [c for c in REQUIRED if c not in cols]
         if missing:
-            raise BadRegistryFile(_("缺少必需的列：%(cols)s") % {"cols": ", ".join(missing)})
+            raise BadRegistryFile(
+                _("缺少必需的列：%(cols)s")
+                % {"cols": "、".join(f"{column_label(c)}（{c}）" for c in missing)}
+            )
         i = cols["household_no"]
         counts: dict[str, int] = {}
         total = 0
@@ -111,6 +116,7 @@ class RegistryImport:
         self.counts, self.total = counts, total
         self.present = set(cols)
         self.columns = cols
+        self.labels = header_labels(table.header, cols)
         return counts, total
 
     def run(self) -> ImportReport:
@@ -173,7 +179,7 @@ class RegistryImport:
         else:
             table = open_table(self.path, self.limits)
             source = table.rows
-        validator = RowValidator(self.columns, timezone.localdate())
+        validator = RowValidator(self.columns, timezone.localdate(), self.labels)
         pending: dict[str, PendingHousehold] = {}
         ready: list[tuple[str, PendingHousehold]] = []
         stray: list[RowError] = []
@@ -224,6 +230,31 @@ class RegistryImport:
                 child.terminate()
             child.join()
 
+    def _identified(
+        self, chunk: list[tuple[str, PendingHousehold]], errors: list[RowError]
+    ) -> list[RowError]:
+        """The checks' errors with the column as the file titled it and whose row it is."""
+        if not errors:
+            return errors
+        wanted = {e.line for e in errors if not e.household_no}
+        names: dict[int, tuple[str, str]] = {}
+        for key, hh in chunk:
+            if wanted.intersection(hh.lines):
+                names |= {line: (key, "") for line in hh.lines}
+                names |= {r.line: (key, r.name) for r in hh.rows}
+        out = []
+        for e in errors:
+            header = e.header or (self.labels.get(e.column) or column_label(e.column)) * bool(
+                e.column
+            )
+            key, name = names.get(e.line, (e.household_no, e.name))
+            out.append(
+                dataclasses.replace(
+                    e, header=header, household_no=e.household_no or key, name=e.name or name
+                )
+            )
+        return out
+
     def apply_chunk(self, chunk: list[tuple[str, PendingHousehold]]) -> None:
         """Check a batch of complete households and write the accepted ones, in one
         transaction: what was checked is what is written (the existing households are locked).
@@ -247,5 +278,5 @@ class RegistryImport:
             except IntegrityError:
                 if attempt == 2:
                     raise
-        self.report.errors.extend(checked.errors)
+        self.report.errors.extend(self._identified(chunk, checked.errors))
         self.report.rejected_households += checked.rejected_households

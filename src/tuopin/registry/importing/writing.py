@@ -151,6 +151,7 @@ def write_households(
     demoted: list[Person] = []
     changed_people: list[Person] = []
     person_fields = ["name", "sex", "birth_date", "relation", "village_code", *PERSON_OPTIONAL]
+    unchanged_people = 0
     for key, hh in accepted:
         household_pk = pk_of[key]
         village = hh.rows[0].village_code
@@ -188,6 +189,7 @@ def write_households(
             attrs |= {f: row.get(f) for f in PERSON_OPTIONAL if f in present}
             diff = {f: v for f, v in attrs.items() if getattr(person, f) != v}
             if not diff:
+                unchanged_people += 1
                 continue
             was_head = person.relation == Relation.HEAD
             for f, v in diff.items():
@@ -216,6 +218,9 @@ def write_households(
     report.households_updated += len(touched - set(new_keys))
     report.people_created += len(new_people)
     report.people_updated += len(demoted) + len(changed_people)
+    # A re-import says what it found already as the file has it, not only what it changed.
+    report.households_unchanged += len(accepted) - len(touched | set(new_keys))
+    report.people_unchanged += unchanged_people
 
 
 def refresh_household_summaries(household_ids: list[int]) -> None:

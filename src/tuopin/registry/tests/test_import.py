@@ -67,6 +67,8 @@ def test_valid_file_creates_households_people_and_first_status(
         "households_updated": 0,
         "people_created": 3,
         "people_updated": 0,
+        "households_unchanged": 0,
+        "people_unchanged": 0,
         "rejected_households": 0,
         "rejected_rows": 0,
     }
@@ -171,6 +173,8 @@ def test_reimporting_the_same_file_changes_nothing(write_csv: Callable[..., Path
         "households_updated": 0,
         "people_created": 0,
         "people_updated": 0,
+        "households_unchanged": 1,
+        "people_unchanged": 2,
         "rejected_households": 0,
         "rejected_rows": 0,
     }
@@ -295,12 +299,14 @@ def test_cli_json_and_errors_file(write_csv: Callable[..., Path], tmp_path: Path
         "households_updated": 0,
         "people_created": 1,
         "people_updated": 0,
+        "households_unchanged": 0,
+        "people_unchanged": 0,
         "rejected_households": 1,
         "rejected_rows": 1,
     }
     with errors.open(encoding="utf-8-sig") as fh:
         rows = list(csv.reader(fh))
-    assert rows[1][:3] == ["3", "birth_date", "id_birth_mismatch"]
+    assert rows[1][:6] == ["3", "H2", "乙", "birth_date", "birth_date", "id_birth_mismatch"]
 
 
 def test_english_and_chinese_values_both_accepted(write_csv: Callable[..., Path]) -> None:

@@ -54,7 +54,9 @@ def test_officer_upload_is_imported_in_the_background_with_a_report(
     progress = client.get(f"/registry/import/{job.pk}/?format=json").json()
     assert progress == {"status": "done", "percent": 100, "rows_read": 2, "rows_total": 2}
     errors = client.get(f"/registry/import/{job.pk}/errors.csv")
-    assert "3,village_code,unknown_village" in b"".join(errors.streaming_content).decode(  # type: ignore[attr-defined]
+    assert "3,H2,乙,village_code,village_code,unknown_village" in b"".join(
+        errors.streaming_content
+    ).decode(  # type: ignore[attr-defined]
         "utf-8-sig"
     )
     stored = list((_media / "uploads").iterdir())

@@ -79,11 +79,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"新增 {d['households_created']} 户 {d['people_created']} 人；"
             f"更新 {d['households_updated']} 户 {d['people_updated']} 人；"
+            f"未变 {d['households_unchanged']} 户 {d['people_unchanged']} 人；"
             f"拒绝 {d['rejected_households']} 户 {d['rejected_rows']} 行"
         )
         if report.errors and not opts["errors"]:
             for err in report.errors[:20]:
-                self.stderr.write(f"  第 {err.line} 行 [{err.code}] {err.column}: {err.message}")
+                who = " ".join(x for x in (err.household_no, err.name) if x)
+                self.stderr.write(
+                    f"  第 {err.line} 行（{who}）[{err.code}] {err.header or err.column}: {err.message}"
+                )
             if len(report.errors) > 20:
                 self.stderr.write("  …（用 --errors OUT.csv 查看全部）")
 
