@@ -47,7 +47,7 @@ def villager_row(v: Villager, villager_url: str, labels: dict[str, str]) -> Safe
     # Each programme the villager is not in, and why (the rule enrollment uses).
     gaps = "".join(
         f'<div class="policy gap"><b>{escape(g.programme_name)}</b> '
-        f'<span class="badge {"pending" if g.reason == "eligible" else "returned"}">'
+        f'<span class="badge {"returned" if g.reason == "eligible" else "muted"}">'
         f"{escape(labels['none'])}</span> <small>{escape(g.label)}</small></div>"
         for g in v.gaps
     )
