@@ -55,6 +55,12 @@ class ProgrammeOut(Out):
     coverage: list[LimitOut]
 
 
+class GapOut(Out):
+    programme: str  # slug
+    reason: str  # left, age, sex, household_status, county, or eligible (the next run enrols)
+    label: str
+
+
 class VillagerOut(Out):
     id: int
     name: str
@@ -65,6 +71,8 @@ class VillagerOut(Out):
     household_no: str
     id_number: str  # always masked here
     policies: list[PolicyOut]
+    # Programmes without a policy this period and why (the village view only).
+    uninsured: list[GapOut] = []
 
 
 class VillageCoverOut(Out):
@@ -98,7 +106,7 @@ def _programmes(programmes) -> list[dict[str, object]]:  # type: ignore[no-untyp
     ]
 
 
-def _villager(person, age: int, policies) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _villager(person, age: int, policies, gaps=()) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
         "id": person.pk,
         "name": person.name,
@@ -109,6 +117,9 @@ def _villager(person, age: int, policies) -> dict[str, object]:  # type: ignore[
         "household_no": person.household.household_no,
         "id_number": person.masked_id,
         "policies": policies,
+        "uninsured": [
+            {"programme": g.programme, "reason": g.reason, "label": g.label} for g in gaps
+        ],
     }
 
 
@@ -124,7 +135,7 @@ def village_cover(request: HttpRequest, code: str, q: str = "") -> dict[str, obj
         "name": cover.village.name,
         "on": cover.on,
         "programmes": _programmes(cover.programmes),
-        "people": [_villager(v.person, v.age, v.policies) for v in cover.villagers],
+        "people": [_villager(v.person, v.age, v.policies, v.gaps) for v in cover.villagers],
     }
 
 

@@ -18,41 +18,100 @@ def sql_date(value: dt.date) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
 
+# Why someone fails a rule, in the order the village view names it: the first that applies.
+REASONS = ("left", "age", "sex", "household_status", "county")
+ELIGIBLE = "eligible"
+
+
+def rule_conditions(
+    programme: Programme, period_start: dt.date
+) -> list[tuple[str, str, list[Any]]]:
+    """The rule's conditions as (reason, SQL, params): the one definition that enrollment and
+    exits (all must hold) and the village view's reason (the first that fails) are built from."""
+    born_after, born_by = birth_bounds(period_start, programme.min_age, programme.max_age)
+    out: list[tuple[str, str, list[Any]]] = [
+        ("left", "p.status = 'present'", []),
+        (
+            "age",
+            "p.birth_date > %s AND p.birth_date <= %s",
+            [sql_date(born_after), sql_date(born_by)],
+        ),
+    ]
+    if programme.sex:
+        out.append(("sex", "p.sex = %s", [programme.sex]))
+    if programme.household_statuses:
+        statuses = list(programme.household_statuses)
+        out.append(
+            ("household_status", f"h.status IN ({', '.join(['%s'] * len(statuses))})", statuses)
+        )
+    if programme.require_national_poor:
+        out.append(("county", "c.national_poor", []))
+    if programme.require_deep_poverty:
+        out.append(("county", "c.deep_poverty", []))
+    # The covered counties are read in the SQL (none listed: every county), not fetched
+    # first: the village view then needs no query per programme, nor a prefetch, for them.
+    out.append(
+        (
+            "county",
+            "NOT EXISTS (SELECT 1 FROM insurance_programme_counties pc WHERE pc.programme_id = %s)"
+            " OR c.code IN (SELECT pc.area_id FROM insurance_programme_counties pc"
+            " WHERE pc.programme_id = %s)",
+            [programme.pk, programme.pk],
+        )
+    )
+    return out
+
+
+# The county comes from the person's village (the household's, copied by the import; the
+# policy's village and the batches follow it too). A batch's people are then found from
+# the person's village index: taken from the household, the planner misjudged the join to
+# the county and probed every household in the tree for each county.
+_HOUSEHOLD = " JOIN registry_household h ON h.id = p.household_id"
+_COUNTY = " JOIN areas_area c ON c.code = SUBSTR(p.village_code, 1, 6) || '000000'"
+
+
 def rule_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
     """FROM/WHERE over people, households and counties for the programme's rule (no loop).
 
     ``p`` is the person, ``c`` the county row and ``h`` the household, joined only when the
     rule looks at it (the join costs a probe per person: 0.3 s of a million-person run).
     """
-    born_after, born_by = birth_bounds(period_start, programme.min_age, programme.max_age)
-    where = ["p.status = 'present'", "p.birth_date > %s", "p.birth_date <= %s"]
-    params: list[Any] = [sql_date(born_after), sql_date(born_by)]
-    if programme.sex:
-        where.append("p.sex = %s")
-        params.append(programme.sex)
-    if programme.household_statuses:
-        where.append(f"h.status IN ({', '.join(['%s'] * len(programme.household_statuses))})")
-        params.extend(programme.household_statuses)
-    if programme.require_national_poor:
-        where.append("c.national_poor")
-    if programme.require_deep_poverty:
-        where.append("c.deep_poverty")
-    counties = list(programme.counties.values_list("code", flat=True))
-    if counties:
-        where.append(f"c.code IN ({', '.join(['%s'] * len(counties))})")
-        params.extend(counties)
-    # The county comes from the person's village (the household's, copied by the import; the
-    # policy's village and the batches follow it too). A batch's people are then found from
-    # the person's village index: taken from the household, the planner misjudged the join to
-    # the county and probed every household in the tree for each county.
-    household = " JOIN registry_household h ON h.id = p.household_id"
+    conditions = rule_conditions(programme, period_start)
+    params = [x for _, _, ps in conditions for x in ps]
     sql = (
         " FROM registry_person p"
-        + (household if programme.household_statuses else "")
-        + " JOIN areas_area c ON c.code = SUBSTR(p.village_code, 1, 6) || '000000'"
-        " WHERE " + " AND ".join(where)
+        + (_HOUSEHOLD if programme.household_statuses else "")
+        + _COUNTY
+        + " WHERE "
+        + " AND ".join(f"({cond})" for _, cond, _ in conditions)
     )
     return sql, params
+
+
+def reason_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
+    """A CASE naming the first condition of the rule that ``p`` fails (``eligible`` when none
+    does), over ``p``, ``h`` and ``c`` as in ``rule_sql``. ``IS NOT TRUE`` so that a county missing from the
+    areas table (NULL) reads as not covered, as the rule's inner join treats it."""
+    conditions = rule_conditions(programme, period_start)
+    whens = [f"WHEN ({cond}) IS NOT TRUE THEN '{reason}'" for reason, cond, _ in conditions]
+    params = [x for _, _, ps in conditions for x in ps]
+    return "CASE " + " ".join(whens) + f" ELSE '{ELIGIBLE}' END", params
+
+
+def person_reason_sql(
+    programme: Programme, period_start: dt.date, person: str
+) -> tuple[str, list[Any]]:
+    """``reason_sql`` as a scalar subquery for the person whose id is the column ``person``
+    (an annotation on a query of people: the reasons cost no query of their own). The
+    household and county are LEFT JOINed so that a missing one still gives a reason."""
+    case, params = reason_sql(programme, period_start)
+    return (
+        f"(SELECT {case} FROM registry_person p"  # noqa: S608 - values are params
+        + _HOUSEHOLD.replace(" JOIN", " LEFT JOIN")
+        + _COUNTY.replace(" JOIN", " LEFT JOIN")
+        + f" WHERE p.id = {person})",
+        params,
+    )
 
 
 def prefix_sql(column: str, prefix: str) -> tuple[str, str]:

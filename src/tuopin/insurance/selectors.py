@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from tuopin.registry import selectors as registry
 from tuopin.registry.choices import MemberStatus, Relation, Sex
 from tuopin.registry.models import Person
 
-from . import limits
+from . import limits, rules
 from .eligibility import years_before
 from .errors import PolicyNotFound
 from .models import (
@@ -141,6 +142,31 @@ class Villager:
     relation: str = ""
     status: str = ""
     policies: list[PolicyLine] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+@dataclass
+class Gap:
+    """A programme the villager has no policy in this period, and why (``rules.REASONS``
+    or ``rules.ELIGIBLE``: enrolled at the next run)."""
+
+    programme: str
+    programme_name: str
+    reason: str
+    label: str
+
+
+def reason_label(reason: str, programme: Programme) -> str:
+    if reason == "age":
+        return _("年龄不符（%(a)s–%(b)s 岁）") % {"a": programme.min_age, "b": programme.max_age}
+    labels = {
+        "left": _("已离户（死亡或迁出）"),
+        "sex": _("性别不符"),
+        "household_status": _("户状态不符"),
+        "county": _("所在县不在项目范围"),
+        rules.ELIGIBLE: _("符合条件，下次参保时纳入"),
+    }
+    return labels.get(reason, reason)
 
 
 def choice_labels(choices: Any) -> dict[str, str]:
@@ -236,6 +262,33 @@ def village_cover(
     )
     if q.strip():
         people = people.filter(name__contains=q.strip())
+    policies = list(
+        _current(Policy.objects.filter(village_code=village_code), on)
+        .only("person_id", "programme_id", "period_start", "status", "exit_reason")
+        .order_by("programme_id", "period_start")
+    )
+    # The programmes with cover in the village, and those running today (whose rule may
+    # leave someone out).
+    programmes = list(
+        Programme.objects.filter(
+            Q(pk__in={p.programme_id for p in policies}) | Q(starts_on__lte=on, ends_on__gte=on)
+        )
+        .prefetch_related("coverage")
+        .order_by("name")
+    )
+    # Why someone has no policy in a programme: the first condition of the rule enrollment
+    # uses that the person fails, computed with the people (no query of its own). A
+    # programme's period is that of its policies in the village (the latest), else today.
+    periods = {p.programme_id: p.period_start for p in policies}
+    people = people.annotate(
+        **{
+            # Every value in the SQL is a parameter; the column name is a constant.
+            f"reason_{prog.pk}": RawSQL(  # noqa: S611
+                *rules.person_reason_sql(prog, periods.get(prog.pk, on), '"registry_person"."id"')
+            )
+            for prog in programmes
+        }
+    )
     sex, relation, status = (
         choice_labels(Sex.choices),
         choice_labels(Relation.choices),
@@ -251,17 +304,6 @@ def village_cover(
         )
         for p in people.order_by("household__household_no", "id")
     ]
-    policies = list(
-        _current(Policy.objects.filter(village_code=village_code), on)
-        .only("person_id", "programme_id", "period_start", "status", "exit_reason")
-        .order_by("programme_id", "period_start")
-    )
-    programmes = list(
-        Programme.objects.filter(pk__in={p.programme_id for p in policies})
-        .prefetch_related("coverage")
-        .order_by("name")
-    )
-
     used = _used_in_village(village_code, on)
     lines = _lines(
         policies,
@@ -271,6 +313,11 @@ def village_cover(
     )
     for v in villagers:
         v.policies = lines.get(v.person.pk, [])
+        held = {line.programme for line in v.policies}
+        for prog in programmes:  # by name, as the cards
+            reason = getattr(v.person, f"reason_{prog.pk}")
+            if prog.slug not in held:
+                v.gaps.append(Gap(prog.slug, prog.name, reason, reason_label(reason, prog)))
     return VillageCover(village, on, programmes, villagers)
 
 

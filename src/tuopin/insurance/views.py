@@ -25,6 +25,7 @@ from . import progress, runs, selectors, services
 from .errors import InsufficientFunds
 from .models import ExitReason, Programme, RunStatus
 from .programme_forms import CoverageFormSet, ProgrammeForm
+from .templatetags import cover as cover_tags
 
 
 @login_required
@@ -46,7 +47,6 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
     """1 个村干部 + 1 个手机: every villager's cover and what remains of it, on one page."""
     q = request.GET.get("q", "").strip()
     cover = selectors.village_cover(request.user, code, q=q)  # 403 / 404 through the middleware
-    insured = sum(1 for v in cover.villagers if any(p.status == "active" for p in v.policies))
     uncovered = request.GET.get("uncovered") == "1"
     if uncovered:  # 落实保险: who in the village still has no active policy
         cover.villagers = [
@@ -58,7 +58,7 @@ def village(request: HttpRequest, code: str) -> HttpResponse:
         {
             "cover": cover,
             "q": q,
-            "insured": insured,
+            "cards": cover_tags.cards(cover, filtered=bool(q), uncovered=uncovered),
             "uncovered": uncovered,
             # One reverse() for the page, not one per villager.
             "villager_url": reverse("insurance:villager", args=[0])[: -len("0/")],

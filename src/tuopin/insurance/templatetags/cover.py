@@ -6,10 +6,11 @@ from __future__ import annotations
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from tuopin.core.templatetags.money import yuan
 
-from ..selectors import Villager
+from ..selectors import VillageCover, Villager
 
 register = template.Library()
 
@@ -43,7 +44,16 @@ def villager_row(v: Villager, villager_url: str, labels: dict[str, str]) -> Safe
             f"{escape(pl.status_label)}{reason}</span> <code>{escape(pl.policy_no)}</code>"
             f"{limits}</div>"
         )
-    cover = "".join(policies) or f'<span class="muted">{escape(labels["none"])}</span>'
+    # Each programme the villager is not in, and why (the rule enrollment uses).
+    gaps = "".join(
+        f'<div class="policy gap"><b>{escape(g.programme_name)}</b> '
+        f'<span class="badge {"returned" if g.reason == "eligible" else "muted"}">'
+        f"{escape(labels['none'])}</span> <small>{escape(g.label)}</small></div>"
+        for g in v.gaps
+    )
+    cover = "".join(policies) + gaps
+    if not cover:
+        cover = f'<span class="muted">{escape(labels["none"])}</span>'
     return mark_safe(  # noqa: S308 - every interpolated value above is escaped
         f'<tr><td class="lead" data-label="{escape(labels["name"])}">'
         f'<a href="{escape(villager_url)}{person.pk}/">{escape(person.name)}</a>{badge}</td>'
@@ -52,3 +62,30 @@ def villager_row(v: Villager, villager_url: str, labels: dict[str, str]) -> Safe
         f'<td data-label="{escape(labels["age"])}">{v.age} {escape(v.sex)}</td>'
         f'<td data-label="{escape(labels["cover"])}">{cover}</td></tr>'
     )
+
+
+def cards(cover: VillageCover, *, filtered: bool, uncovered: bool) -> list[tuple[int, str]]:
+    """The counts above the table, each about the people the table shows: how many, how many
+    with an active policy (or, listing the uninsured, how many the next run will enrol), and
+    per programme the same."""
+    shown = cover.villagers
+    people = _("未参保的人") if uncovered else _("查到的人") if filtered else _("在册人口")
+    out = [(len(shown), str(people))]
+    if uncovered:
+        out.append(
+            (
+                sum(1 for v in shown if any(g.reason == "eligible" for g in v.gaps)),
+                str(_("下次参保时纳入")),
+            )
+        )
+        for p in cover.programmes:
+            n = sum(
+                1 for v in shown for g in v.gaps if g.programme == p.slug and g.reason == "eligible"
+            )
+            out.append((n, str(_("%(name)s · 待纳入") % {"name": p.name})))
+        return out
+    active = [{pl.programme for pl in v.policies if pl.status == "active"} for v in shown]
+    out.append((sum(1 for a in active if a), str(_("有有效保单"))))
+    for p in cover.programmes:
+        out.append((sum(1 for a in active if p.slug in a), p.name))
+    return out
