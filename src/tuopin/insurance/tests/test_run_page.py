@@ -17,6 +17,7 @@ from tuopin.charity.models import Campaign
 from tuopin.insurance import services
 from tuopin.insurance.errors import BadProgramme
 from tuopin.insurance.models import EnrollmentRun, Policy, Programme
+from tuopin.insurance.tests.test_enroll import programme as make_programme
 from tuopin.ledger.models import Entry
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -39,17 +40,8 @@ def funded(operator, raised_fen: int) -> Programme:  # type: ignore[no-untyped-d
     charity.record_donation(
         by=operator, campaign_slug="c", amount_fen=raised_fen, channel="online", payment_ref="P1"
     )
-    p = Programme.objects.create(
-        slug="dlz",
-        name="顶梁柱",
-        sponsor="中国扶贫基金会",
-        insurer="某保险",
-        premium_fen=10_000,
-        min_age=18,
-        max_age=60,
-        starts_on=PERIOD,
-        ends_on=PERIOD.replace(month=12, day=31),
-        campaign=campaign,
+    p = make_programme(
+        starts_on=PERIOD, ends_on=PERIOD.replace(month=12, day=31), campaign=campaign
     )
     assert services.preview(programme_slug="dlz", period_start=PERIOD).eligible == 6
     return p
