@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tuopin.accounts",
     "tuopin.registry",
     "tuopin.ledger",
+    "tuopin.documents",
     "tuopin.charity",
     "tuopin.insurance",
     "tuopin.reports",

@@ -1,0 +1,1 @@
+"""Claim documents: recognition (OCR, document type, key fields) and photo evidence."""
