@@ -125,7 +125,10 @@ class EnrollForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     override_reason = forms.CharField(
-        label=gettext_lazy("超出善款时的原因（可空）"), max_length=200, required=False
+        label=gettext_lazy("超出善款时的原因（可空）"),
+        help_text=gettext_lazy("原因会公开显示在募捐活动页面上：不要写个人信息。"),
+        max_length=200,
+        required=False,
     )
 
 

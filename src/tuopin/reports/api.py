@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import asdict
+
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
@@ -32,6 +35,24 @@ class CampaignEntryOut(BaseModel):
     amount_fen: int | None
 
 
+class PeriodOut(BaseModel):
+    start: dt.date
+    last_day: dt.date
+    people: int
+    premiums_fen: int
+
+
+class OverrideOut(BaseModel):
+    paid_at: dt.datetime
+    programme: str
+    period_start: dt.date
+    county: str
+    people: int
+    amount_fen: int
+    reason: str
+    ledger_index: int
+
+
 class CampaignOut(BaseModel):
     slug: str
     title: str
@@ -48,6 +69,10 @@ class CampaignOut(BaseModel):
     by_channel: list[ChannelOut]
     by_county: list[CampaignCountyOut]
     recent_entries: list[CampaignEntryOut]
+    period: PeriodOut | None
+    periods: list[PeriodOut]
+    overrides: list[OverrideOut]
+    shortfall_fen: int
 
 
 class CampaignNotFound(NotFound):
@@ -60,11 +85,13 @@ class CampaignNotFound(NotFound):
     auth=None,
     summary="A campaign's progress and fund use (public; the same figures as its page)",
 )
-def campaign(request: HttpRequest, slug: str) -> dict[str, object]:
+def campaign(request: HttpRequest, slug: str, period: dt.date | None = None) -> dict[str, object]:
+    """``insured`` and ``by_county`` are for ``period`` (a period start the campaign paid
+    premiums for; by default the one running today); the money figures are the campaign's."""
     found = selectors.public_campaign(slug)
     if found is None:
         raise CampaignNotFound(_("募捐活动不存在：%(s)s") % {"s": slug})
-    o = selectors.campaign_overview(found)
+    o = selectors.campaign_overview(found, period=period)
     f = o.funds
     return {
         "slug": found.slug,
@@ -87,4 +114,8 @@ def campaign(request: HttpRequest, slug: str) -> dict[str, object]:
             {"index": e["index"], "kind": e["data"]["kind"], "amount_fen": e["amount_fen"]}  # type: ignore[index]
             for e in o.entries
         ],
+        "period": asdict(o.period) if o.period else None,
+        "periods": [asdict(p) for p in o.periods],
+        "overrides": [asdict(r) for r in o.overrides],
+        "shortfall_fen": o.shortfall_fen,
     }

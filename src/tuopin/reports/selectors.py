@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from tuopin.areas import selectors as areas
 from tuopin.charity.models import Campaign, CampaignStatus, Channel, Donation, Refund
+from tuopin.insurance import limits
 from tuopin.insurance import selectors as insurance
-from tuopin.insurance.models import Payout, Policy, PremiumPayment, Programme
+from tuopin.insurance.models import Payout, PremiumPayment, Programme
 from tuopin.ledger import selectors as ledger
 
 CLAIMS_TARGET_PERCENT = 90  # the report: 90 % of the donations can go to claims
+
+
+@dataclass
+class Period:
+    """One insurance period (a year) the campaign paid premiums for."""
+
+    start: dt.date
+    last_day: dt.date
+    people: int
+    premiums_fen: int
+
+
+@dataclass
+class OverridePayment:
+    """Premiums paid beyond the campaign's money on an operator's override, with the reason
+    the operator gave (shown publicly: the run form says so)."""
+
+    paid_at: dt.datetime
+    programme: str
+    period_start: dt.date
+    county: str
+    people: int
+    amount_fen: int
+    reason: str
+    ledger_index: int
 
 
 @dataclass
@@ -27,6 +56,13 @@ class CampaignOverview:
     by_county: list[insurance.CountyCover]
     insured: int
     entries: list[dict[str, object]]
+    periods: list[Period]
+    period: Period | None
+    """The period the page shows: the one asked for, else the latest that has started, else
+    the first to come."""
+    overrides: list[OverridePayment]
+    shortfall_fen: int
+    """Premiums paid beyond what the campaign raised net of refunds (paid on overrides)."""
 
 
 def public_campaigns() -> list[tuple[Campaign, float]]:
@@ -59,7 +95,67 @@ def _recent_indexes(campaign: Campaign, limit: int) -> list[int]:
     return sorted(found, reverse=True)[:limit]
 
 
-def campaign_overview(campaign: Campaign, *, recent: int = 12) -> CampaignOverview:
+def campaign_periods(campaign: Campaign) -> list[Period]:
+    """The periods the campaign paid premiums for, latest first: one grouped query."""
+    rows = (
+        PremiumPayment.objects.filter(campaign=campaign)
+        .values("period_start")
+        .annotate(n=Sum("people"), s=Sum("amount_fen"))
+        .order_by("-period_start")
+    )
+    return [
+        Period(
+            r["period_start"],
+            limits.period_end(r["period_start"]) - dt.timedelta(days=1),
+            r["n"] or 0,
+            r["s"] or 0,
+        )
+        for r in rows
+    ]
+
+
+def choose_period(
+    periods: list[Period], wanted: dt.date | None, today: dt.date | None = None
+) -> Period | None:
+    """The period asked for if the campaign has it; else the latest that has started by
+    ``today`` (the one running, unless all have ended); else the earliest still to come."""
+    if not periods:
+        return None
+    by_start = {p.start: p for p in periods}
+    if wanted is not None and wanted in by_start:
+        return by_start[wanted]
+    today = today or timezone.localdate()
+    started = [p for p in periods if p.start <= today]
+    return max(started, key=lambda p: p.start) if started else min(periods, key=lambda p: p.start)
+
+
+def override_payments(campaign: Campaign) -> list[OverridePayment]:
+    """Premium payments made on an operator's override, newest first, with county names."""
+    rows = list(
+        PremiumPayment.objects.filter(campaign=campaign)
+        .exclude(override_reason="")
+        .select_related("programme")
+        .order_by("-paid_at", "-id")
+    )
+    names = {c: a.name for c, a in areas.areas_by_codes([r.county_code for r in rows]).items()}
+    return [
+        OverridePayment(
+            r.paid_at,
+            r.programme.name,
+            r.period_start,
+            names.get(r.county_code, r.county_code),
+            r.people,
+            r.amount_fen,
+            r.override_reason,
+            r.ledger_index,
+        )
+        for r in rows
+    ]
+
+
+def campaign_overview(
+    campaign: Campaign, *, period: dt.date | None = None, recent: int = 12
+) -> CampaignOverview:
     funds = insurance.campaign_funds(campaign)
     labels = dict(Channel.choices)
     by_channel = [
@@ -69,20 +165,16 @@ def campaign_overview(campaign: Campaign, *, recent: int = 12) -> CampaignOvervi
         .order_by("-s")
     ]
     programmes = list(Programme.objects.filter(campaign=campaign).order_by("name"))
-    by_county: dict[str, insurance.CountyCover] = {}
-    for p in programmes:  # a campaign funds one or two programmes
-        latest = (
-            Policy.objects.filter(programme=p).order_by("-period_start").values("period_start")[:1]
+    periods = campaign_periods(campaign)
+    shown = choose_period(periods, period)
+    counties = (
+        sorted(
+            insurance.insured_by_county(programmes=programmes, period_start=shown.start),
+            key=lambda c: -c.insured,
         )
-        period = latest[0]["period_start"] if latest else None
-        if period is None:
-            continue
-        for c in insurance.insured_by_county(programmes=[p], period_start=period):
-            if c.code in by_county:
-                by_county[c.code].insured += c.insured
-            else:
-                by_county[c.code] = c
-    counties = sorted(by_county.values(), key=lambda c: -c.insured)
+        if shown is not None
+        else []
+    )
     net = funds["net_fen"]
     entries: list[dict[str, Any]] = ledger.decoded_entries(
         indexes=_recent_indexes(campaign, recent), limit=recent
@@ -97,4 +189,8 @@ def campaign_overview(campaign: Campaign, *, recent: int = 12) -> CampaignOvervi
         by_county=counties,
         insured=sum(c.insured for c in counties),
         entries=entries,
+        periods=periods,
+        period=shown,
+        overrides=override_payments(campaign),
+        shortfall_fen=max(0, funds["premiums_fen"] - net),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -79,6 +80,14 @@ def _registry_summary(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/home.html", context)
 
 
+def _period(raw: str | None) -> dt.date | None:
+    """The period a visitor picked (``YYYY-MM-DD``); anything else means the default one."""
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
 def campaigns(request: HttpRequest) -> HttpResponse:
     """Public: every campaign with what it raised against its goal."""
     return render(request, "reports/campaigns.html", {"rows": selectors.public_campaigns()})
@@ -91,7 +100,7 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.public_campaign(slug)
     if found is None:
         raise Http404
-    o = selectors.campaign_overview(found)
+    o = selectors.campaign_overview(found, period=_period(request.GET.get("period")))
     return render(
         request,
         "reports/campaign.html",
