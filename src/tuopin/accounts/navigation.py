@@ -34,6 +34,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("campaigns", _("募捐")),
     NavItem("ledger:explorer", _("账本")),
+    NavItem("charity:mine", _("我的捐赠"), ("charity.keep_donation",)),
     # insurance.selectors._require_cover
     NavItem("insurance:villages", _("村保障"), ("insurance.view_policy", "registry.view_person")),
     NavItem("insurance:programmes", _("保险项目"), ("insurance.view_progress",)),

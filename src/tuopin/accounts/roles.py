@@ -62,8 +62,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["insurance.add_enrollmentrun", "insurance.change_policy"],
     ADJUSTER: [],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS,
-    HELPER: [],
-    DONOR: [],
+    HELPER: ["charity.keep_donation"],
+    DONOR: ["charity.keep_donation"],
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"

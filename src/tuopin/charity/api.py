@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
@@ -11,7 +13,7 @@ from tuopin.accounts.selectors import acting_user
 from tuopin.core.money import MAX_FEN
 
 from . import selectors, services
-from .models import Channel
+from .models import Channel, Donation
 
 router = Router(tags=["charity"])
 
@@ -113,3 +115,52 @@ def record_refund(request: HttpRequest, body: RefundIn) -> Status:  # type: igno
             "ledger_index": refund.ledger_index,
         },
     )
+
+
+class MyDonationOut(Schema):
+    campaign: str
+    campaign_title: str
+    amount_fen: int
+    refunded_fen: int
+    channel: str
+    donated_at: dt.datetime
+    ledger_index: int
+    receipt_url: str
+
+
+class KeepIn(Schema):
+    token: str = Field(min_length=1, max_length=300, description="receipt link or token")
+
+
+def _mine(request: HttpRequest, d: Donation) -> dict[str, object]:
+    return {
+        "campaign": d.campaign.slug,
+        "campaign_title": d.campaign.title,
+        "amount_fen": d.amount_fen,
+        "refunded_fen": getattr(d, "refunded_fen", 0),
+        "channel": d.channel,
+        "donated_at": d.donated_at,
+        "ledger_index": d.ledger_index,
+        "receipt_url": request.build_absolute_uri(
+            reverse("charity:receipt", args=[d.receipt_token])
+        ),
+    }
+
+
+@router.get(
+    "/donations/mine",
+    response=list[MyDonationOut],
+    summary="我的捐赠: the donations the caller keeps in their account",
+)
+def my_donations(request: HttpRequest) -> list[dict[str, object]]:
+    return [_mine(request, d) for d in selectors.donations_of(acting_user(request))]
+
+
+@router.post(
+    "/donations/mine",
+    response=MyDonationOut,
+    summary="Keep a donation in the caller's account, given its receipt link or token",
+)
+def keep_donation(request: HttpRequest, body: KeepIn) -> dict[str, object]:
+    kept = services.keep_donation(by=acting_user(request), token=body.token)
+    return _mine(request, selectors.donations_of(acting_user(request)).get(pk=kept.pk))

@@ -83,6 +83,7 @@ class Donation(models.Model):
         verbose_name = _("捐赠")
         verbose_name_plural = _("捐赠")
         ordering = ["-donated_at", "-id"]
+        permissions = [("keep_donation", _("可以在“我的捐赠”里保存和查看自己的捐赠"))]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(amount_fen__gt=0, amount_fen__lte=MAX_FEN),

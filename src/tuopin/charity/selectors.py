@@ -5,7 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions
@@ -30,6 +31,27 @@ def donation_by_token(token: str) -> Donation:
     if donation is None:
         raise DonationNotFound(_("捐赠不存在"))
     return donation
+
+
+KEEP_DONATION = "charity.keep_donation"
+
+
+def donations_of(user: User | AnonymousUser) -> QuerySet[Donation]:
+    """我的捐赠: the donations ``user`` keeps in their account, newest first, each with what
+    was refunded on it (``refunded_fen``). Nobody sees another person's."""
+    permissions.require(user, KEEP_DONATION, _("没有“我的捐赠”的权限"))
+    return (
+        Donation.objects.filter(donor_id=user.pk)
+        .select_related("campaign")
+        .annotate(refunded_fen=Coalesce(Sum("refunds__amount_fen"), 0))
+        .order_by("-donated_at", "-id")
+    )
+
+
+def token_from(text: str) -> str:
+    """The receipt token in what a donor pasted: the token itself or a receipt link."""
+    text = text.strip().rstrip("/")
+    return text.rsplit("/", 1)[-1] if "/" in text else text
 
 
 def get_donation_for(user: User | AnonymousUser, payment_ref: str) -> Donation:

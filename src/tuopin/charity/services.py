@@ -23,12 +23,14 @@ from tuopin.core.money import MAX_FEN, is_amount, parse_yuan
 from tuopin.core.tabular import UnreadableFile, open_table
 from tuopin.ledger import services as ledger
 
+from . import selectors
 from .errors import (
     BadCampaign,
     BadDonation,
     BadRefund,
     CampaignClosed,
     CampaignNotFound,
+    DonationNotFound,
     PaymentRefReused,
     RefundRefReused,
 )
@@ -183,6 +185,25 @@ def _retried(first: Donation, *, campaign_slug: str, amount_fen: int) -> Recorde
             detail={"payment_ref": first.payment_ref},
         )
     return Recorded(first, created=False)
+
+
+def keep_donation(*, by: User, token: str) -> Donation:
+    """Keep a donation in ``by``'s 我的捐赠, found by its receipt token (or receipt link).
+
+    Whoever holds the receipt link holds the donation (the payment platform shows it to the
+    donor). The first account to keep it owns it: a conditional UPDATE, so two accounts
+    racing cannot both win; one another account kept answers exactly like a missing one.
+    Keeping one's own donation again changes nothing.
+    """
+    permissions.require(by, selectors.KEEP_DONATION, _("没有“我的捐赠”的权限"))
+    donation = selectors.donation_by_token(selectors.token_from(token))
+    if donation.donor_id == by.pk:
+        return donation
+    taken = Donation.objects.filter(pk=donation.pk, donor__isnull=True).update(donor=by)
+    if not taken:
+        raise DonationNotFound(_("捐赠不存在"))
+    donation.donor = by
+    return donation
 
 
 def refund_donation(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import RowError
+from tuopin.core.money import format_yuan
 from tuopin.core.uploads import store_upload, uploaded_file
 
 from . import selectors, services
@@ -30,6 +31,38 @@ def donation_receipt(request: HttpRequest, token: str) -> HttpResponse:
         )
         return response
     return render(request, "charity/receipt.html", {"d": donation, "receipt": text})
+
+
+@login_required
+def my_donations(request: HttpRequest) -> HttpResponse:
+    """我的捐赠: the donations the user keeps, with their receipts; a POST keeps one more,
+    given its receipt link or token (from the payment platform or the receipt page)."""
+    if request.method == "POST":
+        try:
+            kept = services.keep_donation(
+                by=acting_user(request), token=request.POST.get("token", "")
+            )
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            messages.error(request, _("找不到这笔捐赠：请粘贴完整的回执链接"))
+        else:
+            messages.success(
+                request,
+                _("已保存：%(c)s %(a)s")
+                % {"c": kept.campaign.title, "a": format_yuan(kept.amount_fen)},
+            )
+            return redirect("charity:mine")
+    rows = list(selectors.donations_of(request.user))  # 403 without the permission
+    return render(
+        request,
+        "charity/mine.html",
+        {
+            "rows": rows,
+            "total_fen": sum(d.amount_fen - d.refunded_fen for d in rows),
+            "campaigns": len({d.campaign_id for d in rows}),
+        },
+    )
 
 
 @login_required

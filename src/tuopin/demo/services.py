@@ -257,6 +257,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
     # The demo's operator (made by create_users) sets up the programmes and campaigns, and is
     # the payment platforms' account that reports the donations.
     operator = get_user("operator")
+    donor = get_user("donor")  # keeps a few of the online gifts in 我的捐赠
     rng = random.Random(seed)
     year = timezone.localdate().year
     period = dt.date(year, 1, 1)
@@ -356,6 +357,7 @@ def build_insurance(result: DemoResult, seed: int) -> None:
                 amount_fen=fen,
                 channel=channel,
                 payment_ref=ref,
+                donor=donor if channel == "online" and i % 40 == 0 else None,
                 display_name=rng.choice(names),
                 at=at + dt.timedelta(minutes=7 * i),
             )

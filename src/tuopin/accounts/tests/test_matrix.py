@@ -54,6 +54,7 @@ REGISTRY_EDITORS = frozenset({roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER})
 EXPORTERS = REGISTRY_EDITORS | {roles.OPERATOR}
 PROGRESS = frozenset({roles.OPERATOR, roles.OBSERVER})  # aggregates, no person
 OPERATOR = frozenset({roles.OPERATOR})
+KEEPERS = frozenset({roles.DONOR, roles.HELPER})  # charity.keep_donation: 我的捐赠
 STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff)
 
 # Pages by URL name (GET unless said), who may open them.
@@ -82,6 +83,7 @@ PAGES: dict[str, frozenset[str]] = {
     "registry:status": REGISTRY_EDITORS,  # POST: the permission is checked as it writes
     "registry:member_status": REGISTRY_EDITORS,  # POST
     "charity:receipt": EVERYONE,  # whoever holds the unguessable link
+    "charity:mine": KEEPERS,  # their own donations only
     "charity:statements": OPERATOR,
     "charity:statement": OPERATOR,
     "insurance:villages": REGISTRY_READERS,
@@ -128,6 +130,8 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/ledger/proof/consistency"): EVERYONE,
     ("POST", "/api/v1/charity/donations"): OPERATOR,  # payment platforms, as operators
     ("POST", "/api/v1/charity/refunds"): OPERATOR,
+    ("GET", "/api/v1/charity/donations/mine"): KEEPERS,
+    ("POST", "/api/v1/charity/donations/mine"): KEEPERS,  # keeps the fixture's donation
     ("GET", "/api/v1/insurance/villages/{code}/cover"): REGISTRY_READERS,
     ("GET", "/api/v1/insurance/people/{person_id}/cover"): REGISTRY_READERS,
     ("GET", "/api/v1/insurance/programmes/{slug}/progress"): PROGRESS,
@@ -158,6 +162,7 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
                 "payment_ref": "MATRIX-1",
             }
         },
+        ("POST", "/api/v1/charity/donations/mine"): {"body": {"token": o.token}},
         ("POST", "/api/v1/charity/refunds"): {
             "body": {
                 "payment_ref": o.payment_ref,

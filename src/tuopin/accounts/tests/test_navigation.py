@@ -29,7 +29,7 @@ def test_a_donor_is_not_shown_the_registry(donor) -> None:  # type: ignore[no-un
     client = Client()
     client.force_login(donor)
     labels = _nav_labels(client)
-    assert labels == ["募捐", "账本"]
+    assert labels == ["募捐", "账本", "我的捐赠"]
 
 
 def test_an_observer_is_shown_programmes_but_not_the_registry(observer) -> None:  # type: ignore[no-untyped-def]
