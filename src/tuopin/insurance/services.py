@@ -124,6 +124,13 @@ def get_programme(slug: str) -> Programme:
     return programme
 
 
+def end_exits(*, by: User, programme: Programme, period_start: dt.date) -> int:
+    """:func:`sync_exits` on an operator's word (the CLI): ``by`` needs the permission to run
+    enrollment, which does the same as its first step."""
+    permissions.require(by, "insurance.add_enrollmentrun", _("没有批量参保的权限"))
+    return sync_exits(programme, period_start)
+
+
 def sync_exits(programme: Programme, period_start: dt.date, *, on: dt.date | None = None) -> int:
     """End the period's active policies of people who died, moved away or no longer qualify.
 

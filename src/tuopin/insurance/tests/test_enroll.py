@@ -210,12 +210,27 @@ def test_an_inverted_age_range_is_refused_by_the_database() -> None:
         programme(min_age=61, max_age=18)
 
 
-def test_the_command_line_reports_json(people, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_line_reports_json(
+    people, operator, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
     from django.core.management import call_command
 
     programme()
-    call_command("insurance", "enroll", "dlz", "--period", "2018-07-01", "--json")
+    call_command(
+        "insurance", "enroll", "dlz", "--period", "2018-07-01", "--user", "operator", "--json"
+    )
     assert json.loads(capsys.readouterr().out)["enrolled"] == 4
+
+
+def test_the_command_line_refuses_a_user_without_the_permission(people, observer) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import CommandError, call_command
+
+    programme()
+    with pytest.raises(CommandError, match="没有批量参保的权限"):
+        call_command("insurance", "enroll", "dlz", "--period", "2018-07-01", "--user", "observer")
+    with pytest.raises(CommandError, match="没有批量参保的权限"):
+        call_command("insurance", "exits", "dlz", "--period", "2018-07-01", "--user", "observer")
+    assert not Policy.objects.exists()
 
 
 def test_a_batch_that_finds_the_money_gone_writes_nothing_and_the_paid_batches_stay(

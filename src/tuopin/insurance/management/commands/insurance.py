@@ -9,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from tuopin.accounts.selectors import get_user
 from tuopin.core.errors import DomainError
 from tuopin.core.management import dump_json, progress_bar
 from tuopin.core.money import format_yuan
@@ -25,6 +26,9 @@ def _period(raw: str | None) -> dt.date:
         raise CommandError(f"--period 日期无效：{raw}", returncode=2) from exc
 
 
+USER_HELP = "Act as this user (needs the permission, as on the pages; recorded as the actor)"
+
+
 class Command(BaseCommand):
     help = (
         "公益保险：enroll 按项目规则逐县批量参保并支付保费（集合运算，可重复执行）；"
@@ -39,12 +43,14 @@ class Command(BaseCommand):
         enroll.add_argument(
             "--override", default="", help="Reason to enroll beyond the funds raised"
         )
+        enroll.add_argument("--user", required=True, help=USER_HELP)
         enroll.add_argument("--json", action="store_true", help="Print the result as JSON")
         exits = sub.add_parser(
             "exits", help="End the policies of people who left or no longer qualify"
         )
         exits.add_argument("programme")
         exits.add_argument("--period", help="Period start, YYYY-MM-DD (default: 1 January)")
+        exits.add_argument("--user", required=True, help=USER_HELP)
         exits.add_argument("--json", action="store_true")
         sub.add_parser("programmes", help="List the programmes")
 
@@ -56,6 +62,14 @@ class Command(BaseCommand):
 
     def _enroll(self, opts: dict[str, Any]) -> None:
         period = _period(opts["period"])
+        # Checked as the operator's page checks a run: the permission, the programme's dates,
+        # the funds (unless an override reason is given), before anything is written.
+        services.plan_run(
+            user=get_user(opts["user"]),
+            programme_slug=opts["programme"],
+            period_start=period,
+            override_reason=opts["override"],
+        )
         bar = progress_bar(None, "参保（县）", enabled=not opts["json"])
         bar.unit = "县"
 
@@ -83,7 +97,9 @@ class Command(BaseCommand):
 
     def _exits(self, opts: dict[str, Any]) -> None:
         programme = services.get_programme(opts["programme"])
-        exited = services.sync_exits(programme, _period(opts["period"]))
+        exited = services.end_exits(
+            by=get_user(opts["user"]), programme=programme, period_start=_period(opts["period"])
+        )
         if opts["json"]:
             self.stdout.write(dump_json({"programme": programme.slug, "exited": exited}))
         else:
