@@ -43,6 +43,7 @@ _EDIT_REGISTRY = [
 
 _VIEW_COVER = ["insurance.view_policy"]
 _PROGRESS = ["insurance.view_progress"]
+_SITING = ["childcare.add_sitingplan", "childcare.view_sitingplan", "childcare.add_candidatesite"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY + _VIEW_COVER,
@@ -50,7 +51,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
     + _VIEW_COVER
-    + ["areas.add_area", "areas.change_area"],
+    + ["areas.add_area", "areas.change_area"]
+    + _SITING,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -59,7 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_COVER
     + _PROGRESS
     + ["insurance.add_programme", "insurance.change_programme", "insurance.view_programme"]
-    + ["insurance.add_enrollmentrun", "insurance.change_policy"],
+    + ["insurance.add_enrollmentrun", "insurance.change_policy"]
+    + _SITING,
     ADJUSTER: [],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS,
     HELPER: ["charity.keep_donation"],

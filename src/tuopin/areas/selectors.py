@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from .codes import prefix_of
 from .errors import AreaNotFound
-from .models import Area
+from .models import Area, Level
 
 
 def get_area(code: str) -> Area:
@@ -44,8 +45,13 @@ def areas_by_codes(codes_: list[str]) -> dict[str, Area]:
 
 def existing_village_codes(codes_: set[str]) -> set[str]:
     """Which of ``codes_`` are villages in the tree (one query)."""
-    from .models import Level
-
     return set(
         Area.objects.filter(code__in=codes_, level=Level.VILLAGE).values_list("code", flat=True)
+    )
+
+
+def villages_under(code: str) -> QuerySet[Area]:
+    """The villages below an area (a code prefix by level), with or without coordinates."""
+    return Area.objects.filter(level=Level.VILLAGE, code__startswith=prefix_of(code)).order_by(
+        "code"
     )

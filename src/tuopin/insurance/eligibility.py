@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tuopin.core.ages import years_before
 
-def years_before(day: dt.date, years: int) -> dt.date:
-    """The same calendar day ``years`` earlier (29 February falls back to the 28th); the
-    first day of the calendar if that is before year 1 (a period typed as year 1, say)."""
-    if day.year - years < dt.MINYEAR:
-        return dt.date.min
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+__all__ = ["birth_bounds", "years_before"]
 
 
 def birth_bounds(period_start: dt.date, min_age: int, max_age: int) -> tuple[dt.date, dt.date]:

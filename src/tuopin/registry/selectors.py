@@ -18,6 +18,7 @@ from tuopin.accounts import permissions, scoping
 from tuopin.areas import codes as area_codes
 from tuopin.core import idcard
 
+from .choices import MemberStatus
 from .errors import HouseholdNotFound, PersonNotFound
 from .idhash import id_hash
 from .models import Household, Person, StatusChange
@@ -202,3 +203,47 @@ def area_breakdown(user: AnyUser, code: str | None) -> tuple[Any, list[Any], lis
             counts[row["p"]] = (row["n"], row["people"] or 0)
     rows = [AreaRow(c, *counts.get(c.prefix, (0, 0))) for c in children]
     return area, crumbs, rows
+
+
+@dataclass
+class YoungChildren:
+    """Present children under ``max_age`` and their carers (present women of working age in
+    the same households) in one village."""
+
+    children: int
+    carers: int
+
+
+def young_children_by_village(
+    user: AnyUser,
+    *,
+    area: str,
+    children_born: tuple[Any, Any],
+    carers_born: tuple[Any, Any],
+) -> dict[str, YoungChildren]:
+    """Aggregates for siting: per village under ``area`` (a code prefix), present people born
+    in ``children_born`` and the carers born in ``carers_born`` (each ``(after, on or
+    before)``) in households that have such a child. Two grouped queries; needs the aggregates permission
+    and reads only the user's scope."""
+    if not may_see_aggregates(user):
+        permissions.require(user, VIEW_AGGREGATES, _("没有查看汇总数据的权限"))
+    present = scoping.scope(
+        Person.objects.filter(status=MemberStatus.PRESENT, village_code__startswith=area),
+        user,
+        "village_code",
+    )
+    kids = present.filter(birth_date__gt=children_born[0], birth_date__lte=children_born[1])
+    out = {
+        r["village_code"]: YoungChildren(r["n"], 0)
+        for r in kids.values("village_code").annotate(n=Count("id")).order_by()
+    }
+    carers = present.filter(
+        sex="F",
+        birth_date__gt=carers_born[0],
+        birth_date__lte=carers_born[1],
+        household_id__in=kids.values("household_id"),
+    )
+    for r in carers.values("village_code").annotate(n=Count("id")).order_by():
+        if r["village_code"] in out:
+            out[r["village_code"]].carers = r["n"]
+    return out

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChildcareConfig(AppConfig):
+    name = "tuopin.childcare"
+    verbose_name = _("养育中心")
