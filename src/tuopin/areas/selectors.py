@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .codes import prefix_of
@@ -55,3 +55,16 @@ def villages_under(code: str) -> QuerySet[Area]:
     return Area.objects.filter(level=Level.VILLAGE, code__startswith=prefix_of(code)).order_by(
         "code"
     )
+
+
+def counties(*, prefixes: list[str] | None = None, poor_only: bool = False) -> list[Area]:
+    """Counties under any of ``prefixes`` (all if None), optionally only the poor ones."""
+    qs = Area.objects.filter(level=Level.COUNTY)
+    if prefixes is not None:
+        q = Q()
+        for p in prefixes:
+            q |= Q(code__startswith=p)
+        qs = qs.filter(q) if prefixes else qs.none()
+    if poor_only:
+        qs = qs.filter(Q(national_poor=True) | Q(provincial_poor=True))
+    return list(qs.order_by("code"))

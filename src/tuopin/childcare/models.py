@@ -106,6 +106,10 @@ class SitingPlan(TracedJob):
     worst_distance_m = models.FloatField(_("最远儿童到中心的距离（米）"), null=True, blank=True)
     worst_village = models.CharField(_("最远儿童所在村"), max_length=12, blank=True)
     unlocated_villages = models.JSONField(_("无坐标的村"), default=list, blank=True)
+    demand_points = models.JSONField(_("各村儿童"), default=list, blank=True)
+    """[code, name, lon, lat, children] per village with children, as solved (for the map)."""
+    candidate_points = models.JSONField(_("备选场地"), default=list, blank=True)
+    """[code, name, lon, lat] of every candidate the solver could choose."""
 
     class Meta:
         verbose_name = _("选址方案")

@@ -226,6 +226,10 @@ def save_answer(plan: SitingPlan, answer: Answer) -> None:
             worst_distance_m=p.worst_distance_m,
             worst_village=p.worst_code or "",
             unlocated_villages=[list(u) for u in answer.demand.unlocated],
+            demand_points=[
+                [p.code, p.name, p.lon, p.lat, p.children] for p in answer.demand.points
+            ],
+            candidate_points=[[s.code, s.name, s.lon, s.lat] for s in answer.demand.sites],
             **jobs.beat(),
         )
 

@@ -54,6 +54,7 @@ REGISTRY_EDITORS = frozenset({roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER})
 EXPORTERS = REGISTRY_EDITORS | {roles.OPERATOR}
 PROGRESS = frozenset({roles.OPERATOR, roles.OBSERVER})  # aggregates, no person
 OPERATOR = frozenset({roles.OPERATOR})
+SITING = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # childcare.*_sitingplan
 KEEPERS = frozenset({roles.DONOR, roles.HELPER})  # charity.keep_donation: 我的捐赠
 STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff)
 
@@ -97,6 +98,11 @@ PAGES: dict[str, frozenset[str]] = {
     "insurance:resume_run": OPERATOR,  # POST; the fixture's run is interrupted
     "ledger:explorer": EVERYONE,
     "ledger:verify": EVERYONE,
+    # Siting: county officers (the fixture's plan is for their county) and the operator.
+    "childcare:plans": SITING,
+    "childcare:plan": SITING,
+    "childcare:plan_export": SITING,
+    "childcare:add_site": SITING,  # POST: a valid site for the county
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -104,6 +110,7 @@ PAGE_METHODS = {
     "registry:member_status": "POST",
     "insurance:resume_run": "POST",
     "registry:import_job_resume": "POST",
+    "childcare:add_site": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -139,6 +146,8 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/insurance/runs/{run_id}"): PROGRESS,
     ("POST", "/api/v1/insurance/runs/{run_id}/resume"): OPERATOR,
     ("GET", "/api/v1/public/campaigns/{slug}"): EVERYONE,
+    ("POST", "/api/v1/childcare/plans"): SITING,
+    ("GET", "/api/v1/childcare/plans/{plan_id}"): SITING,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -171,6 +180,7 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
                 "reason": "矩阵",
             }
         },
+        ("POST", "/api/v1/childcare/plans"): {"body": {"county": COUNTY, "centres": 1}},
         ("POST", "/api/v1/insurance/programmes/{slug}/runs"): {
             "body": {"period_start": PERIOD.isoformat()}
         },
@@ -245,6 +255,7 @@ class Objects:
     size: int  # of the signed tree
     index: int  # a ledger entry within it
     job_id: int  # the county officer's registry import, with a rejected row
+    plan_id: int  # the county officer's siting plan for their county
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -258,6 +269,7 @@ class Objects:
             "token": self.token,
             "pk": self.statement_pk,
             "job_id": self.job_id,
+            "plan_id": self.plan_id,
         }
         return {k: values[k] for k in params}
 
@@ -266,6 +278,7 @@ class Objects:
 def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objects:  # type: ignore[no-untyped-def]
     from tuopin.charity import services as charity
     from tuopin.charity.models import Campaign
+    from tuopin.childcare import planning
     from tuopin.insurance import services as insurance
     from tuopin.insurance.models import CoverageItem, EnrollmentRun, Programme, RunStatus
     from tuopin.ledger import services as ledger
@@ -338,6 +351,9 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     )
     job = start_import(upload=upload, by=_user(roles.COUNTY_OFFICER))
     execute_import(job.pk)
+    plan = planning.start_plan(
+        by=_user(roles.COUNTY_OFFICER), county_code=COUNTY, centres=1, on=PERIOD
+    )
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -351,6 +367,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         size=checkpoint.size,
         index=donation.ledger_index,
         job_id=job.pk,
+        plan_id=plan.pk,
     )
 
 
