@@ -54,3 +54,8 @@ def counties_for(user: AnyUser) -> list[tuple[str, str]]:
         wide = [p for p in prefixes if len(p) <= 6]  # a township scope is not a whole county
         found = areas.counties(prefixes=wide) if wide else []
     return [(a.code, a.name) for a in found]
+
+
+def county_name(code: str) -> str:
+    found = areas.areas_by_codes([code]).get(code)
+    return found.name if found else code

@@ -122,6 +122,7 @@ def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
         "childcare/plan.html",
         {
             "p": p,
+            "county": selectors.county_name(p.county_code),
             "sites": [(s, [names.get(v, v) for v in s.villages]) for s in sites],
             "map": site_map,
             "going": p.status in (PlanStatus.QUEUED, PlanStatus.RUNNING),

@@ -31,6 +31,8 @@ from tuopin.registry.synthetic import (
     place_names,
 )
 
+from .childcare import build_childcare
+
 # County code → (deep poverty?), from the report: 结对帮扶 (巴东, 定西), the ten e-commerce model
 # counties, 宁陕 (养育未来), 平武 (生态脱贫), 滦平 (教育脱贫), 略阳 (钉钉), and 顶梁柱 counties in
 # 贵州, 云南, 四川 and 新疆.
@@ -84,6 +86,7 @@ class DemoResult:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, area
     insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
     donations: int = 0
+    siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -187,6 +190,7 @@ def build_demo(
         raise RuntimeError(f"demo rows rejected: line {first.line} {first.code} {first.message}")
     result.users = create_users(villages)
     build_insurance(result, seed)
+    result.siting_plan = build_childcare(scale=scale, seed=seed, today=today)
     return result
 
 

@@ -82,9 +82,12 @@ def place_names(rng: random.Random, n: int, words: str, suffix: str) -> list[str
 class RowGenerator:
     """Generates households village by village; keeps ID sequences unique per county and day."""
 
-    def __init__(self, seed: int, today: dt.date) -> None:
+    def __init__(self, seed: int, today: dt.date, *, first_sequence: int = 0) -> None:
+        """``first_sequence`` starts the ID sequence numbers higher, so that a second
+        generator for the same counties makes no ID number the first one made."""
         self.rng = random.Random(seed)
         self.today = today
+        self.first_sequence = first_sequence
         self.sequence: dict[tuple[str, dt.date, str], int] = {}
 
     def _birth(self, age: int) -> dt.date:
@@ -93,7 +96,7 @@ class RowGenerator:
 
     def _id(self, county: str, birth: dt.date, sex: str) -> str:
         key = (county, birth, sex)
-        k = self.sequence.get(key, 0)
+        k = self.sequence.get(key, self.first_sequence)
         self.sequence[key] = k + 1
         seq = 2 * k + (1 if sex == "M" else 0)
         if seq > 999:  # more than 500 of one sex born on one day in one county: next day
@@ -192,6 +195,46 @@ class RowGenerator:
                     health,
                     self._student(age, rng),
                     phone if i == 0 else "",
+                ]
+            )
+        return rows
+
+    def young_family(self, village: VillageSpec, serial: int) -> list[list[str]]:
+        """A household with one or two children under three, their parents and sometimes a
+        grandmother (for the childcare demo, where such families cluster)."""
+        rng = self.rng
+        surname = rng.choice(SURNAMES)
+        father = rng.randint(23, 36)
+        members = [("户主", "M", father), ("配偶", "F", max(20, father + rng.randint(-4, 1)))]
+        for _ in range(rng.choices([1, 2], [75, 25])[0]):
+            sex = rng.choice("MF")
+            members.append(("之子" if sex == "M" else "之女", sex, rng.randint(0, 2)))
+        if rng.random() < 0.5:
+            members.append(("之母", "F", father + rng.randint(22, 30)))
+        household_no = f"{village.code}{serial:04d}"
+        rows = []
+        for i, (relation, sex, age) in enumerate(members):
+            birth = min(self._birth(age), self.today - dt.timedelta(days=30))
+            name = self._name(
+                surname if relation not in ("配偶", "之母") else rng.choice(SURNAMES), sex
+            )
+            rows.append(
+                [
+                    household_no,
+                    name,
+                    self._id(village.county_code, birth, sex),
+                    "男" if sex == "M" else "女",
+                    birth.isoformat(),
+                    relation,
+                    village.code,
+                    "一般贫困户",
+                    _pick(rng, CAUSES),
+                    "未脱贫",
+                    "",
+                    self._education(age, rng),
+                    "健康",
+                    self._student(age, rng),
+                    f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if i == 0 else "",
                 ]
             )
         return rows
