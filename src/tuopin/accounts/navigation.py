@@ -42,7 +42,7 @@ NAV: list[NavItem] = [
     NavItem("registry:households", _("贫困户"), ("registry.view_household",)),
     NavItem("registry:people", _("查人"), ("registry.view_person",)),
     NavItem("registry:import", _("导入"), ("registry.import_registry",)),
-    NavItem("childcare:plans", _("养育中心"), ("childcare.view_sitingplan",)),
+    NavItem("childcare:centres", _("养育中心"), ("childcare.view_centre",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 

@@ -15,6 +15,7 @@ ADJUSTER = "adjuster"
 OBSERVER = "observer"
 HELPER = "helper"
 DONOR = "donor"
+CENTRE_STAFF = "centre"
 
 ROLE_LABELS = {
     VILLAGE_CADRE: _("村干部"),
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     OBSERVER: _("媒体观察员"),
     HELPER: _("热心人士"),
     DONOR: _("捐赠人"),
+    CENTRE_STAFF: _("养育中心工作人员"),
 }
 
 # Roles that see every area (their reads are still masked unless they may unmask).
@@ -44,6 +46,13 @@ _EDIT_REGISTRY = [
 _VIEW_COVER = ["insurance.view_policy"]
 _PROGRESS = ["insurance.view_progress"]
 _SITING = ["childcare.add_sitingplan", "childcare.view_sitingplan", "childcare.add_candidatesite"]
+_CENTRES = ["childcare.view_centre", "childcare.add_centre", "childcare.add_centrechild"]
+_CENTRE_WORK = [
+    "childcare.view_centre",
+    "childcare.add_session",
+    "childcare.add_homevisit",
+    "childcare.add_screening",
+]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY + _VIEW_COVER,
@@ -52,7 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _EDIT_REGISTRY
     + _VIEW_COVER
     + ["areas.add_area", "areas.change_area"]
-    + _SITING,
+    + _SITING
+    + _CENTRES,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -62,11 +72,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _PROGRESS
     + ["insurance.add_programme", "insurance.change_programme", "insurance.view_programme"]
     + ["insurance.add_enrollmentrun", "insurance.change_policy"]
-    + _SITING,
+    + _SITING
+    + _CENTRES,
     ADJUSTER: [],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS,
     HELPER: ["charity.keep_donation"],
     DONOR: ["charity.keep_donation"],
+    CENTRE_STAFF: _CENTRE_WORK,
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"

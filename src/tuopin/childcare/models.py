@@ -153,3 +153,157 @@ class PlanSite(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} {self.name}"
+
+
+# -- running centres -------------------------------------------------------------------------
+
+
+class Centre(models.Model):
+    """养育中心: a centre that runs, at a chosen site or anywhere an officer opens one."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    county_code = models.CharField(_("县代码"), max_length=12, db_index=True)
+    village_code = models.CharField(_("所在村代码"), max_length=12)
+    plan_site = models.ForeignKey(
+        PlanSite, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    floor_area_m2 = models.PositiveSmallIntegerField(_("面积（平方米）"), null=True, blank=True)
+    opened_on = models.DateField(_("开办日期"))
+    closed_on = models.DateField(_("关闭日期"), null=True, blank=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("工作人员"), blank=True, related_name="centres"
+    )
+
+    class Meta:
+        verbose_name = _("养育中心")
+        verbose_name_plural = _("养育中心")
+        ordering = ["county_code", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closed_on__isnull=True)
+                | models.Q(closed_on__gte=models.F("opened_on")),
+                name="centre_dates_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeftReason(models.TextChoices):
+    AGED_OUT = "aged_out", _("满三岁")
+    MOVED = "moved", _("迁走")
+    WITHDRAWN = "withdrawn", _("退出")
+
+
+class CentreChild(models.Model):
+    """A child enrolled at a centre, with the carer who comes with them."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="children")
+    person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
+    carer = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    birth_date = models.DateField(_("出生日期"))  # copied: the aged-out rule is one comparison
+    enrolled_on = models.DateField(_("入园日期"))
+    left_on = models.DateField(_("离开日期"), null=True, blank=True)
+    left_reason = models.CharField(
+        _("离开原因"), max_length=10, choices=LeftReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("在册儿童")
+        verbose_name_plural = _("在册儿童")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(left_on__isnull=True),
+                name="centre_child_one_active_enrolment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.person_id}"
+
+
+class Session(models.Model):
+    """One activity session at a centre, on a day."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="sessions")
+    held_on = models.DateField(_("日期"))
+    topic = models.CharField(_("内容"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("活动")
+        verbose_name_plural = _("活动")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["centre", "held_on"], name="session_centre_day")]
+
+    def __str__(self) -> str:
+        return f"{self.centre_id} {self.held_on} {self.topic}"
+
+
+class Attendance(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    child = models.ForeignKey(CentreChild, on_delete=models.PROTECT, related_name="attendance")
+
+    class Meta:
+        verbose_name = _("出勤")
+        verbose_name_plural = _("出勤")
+        constraints = [models.UniqueConstraint(fields=["session", "child"], name="attendance_once")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.child_id}"
+
+
+class HomeVisit(models.Model):
+    """入户指导: a visit to a child's home, with notes."""
+
+    child = models.ForeignKey(CentreChild, on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField(_("日期"))
+    notes = models.TextField(_("记录"), max_length=2000, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("入户指导")
+        verbose_name_plural = _("入户指导")
+        ordering = ["-visited_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.visited_on}"
+
+
+class Outcome(models.TextChoices):
+    NORMAL = "normal", _("正常")
+    MONITOR = "monitor", _("需关注")
+    REFER = "refer", _("建议转诊")
+
+
+class Screening(models.Model):
+    """发育筛查 at one of the set ages (months), with the outcome per domain."""
+
+    child = models.ForeignKey(CentreChild, on_delete=models.PROTECT, related_name="screenings")
+    age_months = models.PositiveSmallIntegerField(_("筛查月龄"))
+    screened_on = models.DateField(_("日期"))
+    gross_motor = models.CharField(_("大运动"), max_length=8, choices=Outcome.choices)
+    fine_motor = models.CharField(_("精细动作"), max_length=8, choices=Outcome.choices)
+    language = models.CharField(_("语言"), max_length=8, choices=Outcome.choices)
+    social = models.CharField(_("社会情感"), max_length=8, choices=Outcome.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("发育筛查")
+        verbose_name_plural = _("发育筛查")
+        constraints = [
+            models.UniqueConstraint(fields=["child", "age_months"], name="screening_once_per_age")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.age_months}"

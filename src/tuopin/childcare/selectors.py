@@ -12,7 +12,7 @@ from tuopin.accounts import permissions, scoping
 from tuopin.areas import selectors as areas
 
 from .errors import PlanNotFound
-from .models import CandidateSite, SitingPlan
+from .models import CandidateSite, PlanSite, SitingPlan
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -59,3 +59,36 @@ def counties_for(user: AnyUser) -> list[tuple[str, str]]:
 def county_name(code: str) -> str:
     found = areas.areas_by_codes([code]).get(code)
     return found.name if found else code
+
+
+def get_plan_site_for(user: AnyUser, site_id: int) -> PlanSite:
+    site = (
+        PlanSite.objects.select_related("plan").filter(pk=site_id, plan__in=plans_for(user)).first()
+    )
+    if site is None:
+        raise PlanNotFound(_("选址方案不存在"))
+    return site
+
+
+def open_plan_sites(user: AnyUser) -> list[PlanSite]:
+    """Sites of the latest finished plan of each county in scope that no centre uses yet:
+    what an officer may open next."""
+    from .models import Centre, PlanStatus
+
+    if not permissions.has(user, VIEW_PLAN):
+        return []
+    latest: dict[str, int] = {}
+    for pk, county in (
+        plans_for(user)
+        .filter(status=PlanStatus.DONE)
+        .order_by("-created_at", "-id")
+        .values_list("pk", "county_code")
+    ):
+        latest.setdefault(county, pk)
+    used = Centre.objects.exclude(plan_site=None).values("plan_site_id")
+    return list(
+        PlanSite.objects.filter(plan_id__in=latest.values())
+        .exclude(pk__in=used)
+        .select_related("plan")
+        .order_by("plan_id", "rank")[:200]
+    )

@@ -73,7 +73,9 @@ def build_childcare(*, scale: str, seed: int, today: dt.date) -> int | None:
                         writer.writerows(gen.young_family(village, serial))
             report = registry.import_registry(path=path)
         if report.errors:
-            first = next((e for e in report.errors if e.code != "household_rejected"), report.errors[0])
+            first = next(
+                (e for e in report.errors if e.code != "household_rejected"), report.errors[0]
+            )
             raise RuntimeError(f"childcare demo rows rejected: {first.code} {first.message}")
         first_village = rows[1]
         for name, kind, dlon in (

@@ -42,6 +42,7 @@ ROLES = [
     roles.OBSERVER,
     roles.HELPER,
     roles.DONOR,
+    roles.CENTRE_STAFF,
     ANONYMOUS,
 ]
 EVERYONE = frozenset(ROLES)
@@ -55,6 +56,7 @@ EXPORTERS = REGISTRY_EDITORS | {roles.OPERATOR}
 PROGRESS = frozenset({roles.OPERATOR, roles.OBSERVER})  # aggregates, no person
 OPERATOR = frozenset({roles.OPERATOR})
 SITING = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # childcare.*_sitingplan
+CENTRES = SITING | {roles.CENTRE_STAFF}  # staff: the centre they work at
 KEEPERS = frozenset({roles.DONOR, roles.HELPER})  # charity.keep_donation: 我的捐赠
 STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff)
 
@@ -103,6 +105,8 @@ PAGES: dict[str, frozenset[str]] = {
     "childcare:plan": SITING,
     "childcare:plan_export": SITING,
     "childcare:add_site": SITING,  # POST: a valid site for the county
+    "childcare:centres": CENTRES,
+    "childcare:centre": CENTRES,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -256,6 +260,7 @@ class Objects:
     index: int  # a ledger entry within it
     job_id: int  # the county officer's registry import, with a rejected row
     plan_id: int  # the county officer's siting plan for their county
+    centre_id: int  # a centre in village A; the centre staff user works there
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -270,6 +275,7 @@ class Objects:
             "pk": self.statement_pk,
             "job_id": self.job_id,
             "plan_id": self.plan_id,
+            "centre_id": self.centre_id,
         }
         return {k: values[k] for k in params}
 
@@ -278,7 +284,7 @@ class Objects:
 def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objects:  # type: ignore[no-untyped-def]
     from tuopin.charity import services as charity
     from tuopin.charity.models import Campaign
-    from tuopin.childcare import planning
+    from tuopin.childcare import centres, planning
     from tuopin.insurance import services as insurance
     from tuopin.insurance.models import CoverageItem, EnrollmentRun, Programme, RunStatus
     from tuopin.ledger import services as ledger
@@ -354,6 +360,14 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     plan = planning.start_plan(
         by=_user(roles.COUNTY_OFFICER), county_code=COUNTY, centres=1, on=PERIOD
     )
+    centre = centres.open_centre(
+        by=_user(roles.COUNTY_OFFICER),
+        name="溪丘湾养育中心",
+        county_code=COUNTY,
+        village_code=VILLAGE_A,
+        opened_on=PERIOD,
+        staff=[_user(roles.CENTRE_STAFF)],
+    )
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -368,6 +382,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         index=donation.ledger_index,
         job_id=job.pk,
         plan_id=plan.pk,
+        centre_id=centre.pk,
     )
 
 
