@@ -95,15 +95,17 @@ def centre(request: HttpRequest, centre_id: int) -> HttpResponse:
             messages.error(request, exc.message)
         else:
             return redirect("childcare:centre", c.pk)
-    centres.graduate(c, today)
     year, month = _month(request)
-    children = list(centres.roster(c, today))
+    # The roster as on the month's last day (or today, for this month): the page reads only.
+    as_on = min(today, reporting.month_bounds(year, month)[1])
+    children = list(centres.roster(c, as_on))
     return render(
         request,
         "childcare/centre.html",
         {
             "c": c,
-            "children": [(k, _months(k.birth_date, today)) for k in children],
+            "children": [(k, _months(k.birth_date, as_on)) for k in children],
+            "as_on": as_on,
             "figures": reporting.monthly(type(c).objects.filter(pk=c.pk), year, month)[c.pk],
             "month": f"{year:04d}-{month:02d}",
             "sessions": c.sessions.prefetch_related("attendance")[:10],

@@ -79,7 +79,8 @@ def _open(centre: Centre, on: dt.date) -> None:
 
 
 def graduate(centre: Centre, on: dt.date) -> int:
-    """Children who turned three leave on their birthday: one UPDATE."""
+    """Children who have turned three by ``on`` leave the centre, dated ``on``: one UPDATE.
+    (The roster never shows them anyway: it compares birth dates.)"""
     return centre.children.filter(
         left_on__isnull=True, birth_date__lte=years_before(on, CHILD_AGE)
     ).update(left_on=on, left_reason=LeftReason.AGED_OUT)
@@ -157,6 +158,7 @@ def record_session(
     _open(centre, held_on)
     if not topic.strip():
         raise BadCentreRecord(_("请填写活动内容"), code="missing_topic")
+    graduate(centre, timezone.localdate())  # those who turned three leave the roster
     if len(set(present)) != len(present):
         raise BadCentreRecord(_("同一个孩子不能在一次活动中签到两次"), code="twice")
     on_roster = set(roster(centre, held_on).filter(pk__in=present).values_list("pk", flat=True))

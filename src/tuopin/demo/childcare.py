@@ -96,4 +96,80 @@ def build_childcare(*, scale: str, seed: int, today: dt.date) -> int | None:
     found = SitingPlan.objects.filter(county_code=NINGSHAN.ljust(12, "0"), on=today).first()
     if found is None:
         found = planning.start_plan(by=operator, county_code=NINGSHAN, centres=20, on=today)
+    found.refresh_from_db()
+    run_centres(found, operator=operator, staff=get_user("centre"), seed=seed, today=today)
     return found.pk
+
+
+def run_centres(
+    plan: object, *, operator: object, staff: object, seed: int, today: dt.date
+) -> None:
+    """Open the plan's three largest sites as centres (once), enrol their children with their
+    mothers, and a month of sessions with attendance, home visits and a screening."""
+    from tuopin.accounts import roles
+    from tuopin.accounts import services as accounts
+    from tuopin.childcare import centres
+    from tuopin.childcare.models import Centre, SitingPlan
+    from tuopin.core.ages import years_before
+    from tuopin.registry.models import Person
+
+    from .services import DEMO_PASSWORD
+
+    assert isinstance(plan, SitingPlan)
+    if plan.status != "done" or Centre.objects.filter(plan_site__plan=plan).exists():
+        return
+    rng = random.Random(seed + 3)  # noqa: S311 - demo data, not secrets
+    opened = today - dt.timedelta(days=150)
+    for rank, site in enumerate(plan.sites.order_by("rank")[:3]):
+        worker = (
+            staff
+            if rank == 0
+            else accounts.create_user(
+                username=f"centre{rank + 1}", role=roles.CENTRE_STAFF, password=DEMO_PASSWORD
+            )
+        )
+        centre = centres.open_centre(
+            by=operator,  # type: ignore[arg-type]
+            name=f"{site.name}养育中心",
+            county_code=plan.county_code,
+            village_code=site.villages[0] if not site.code.isdigit() else site.code,
+            opened_on=opened,
+            plan_site=site,
+            floor_area_m2=site.floor_area_m2,
+            staff=[worker],  # type: ignore[list-item]
+        )
+        kids = Person.objects.filter(
+            village_code__in=site.villages,
+            birth_date__gt=years_before(today, 3),
+            birth_date__lte=today - dt.timedelta(days=60),
+            status="present",
+        ).order_by("id")
+        enrolled = []
+        for kid in kids[:20]:
+            mother = Person.objects.filter(household_id=kid.household_id, relation="配偶").first()
+            enrolled.append(
+                centres.enrol_child(
+                    by=operator,  # type: ignore[arg-type]
+                    centre=centre,
+                    person_id=kid.pk,
+                    carer_id=mother.pk if mother else None,
+                    on=max(opened, kid.birth_date + dt.timedelta(days=30)),
+                )
+            )
+        for week in range(8):
+            day = today - dt.timedelta(days=7 * week + 1)
+            present = [k.pk for k in enrolled if rng.random() < 0.75 and k.enrolled_on <= day]
+            centres.record_session(
+                by=worker,  # type: ignore[arg-type]
+                centre=centre,
+                held_on=day,
+                topic=rng.choice(["亲子阅读", "音乐游戏", "大运动游戏", "绘本故事", "辅食制作"]),
+                present=present,
+            )
+        for k in enrolled[:3]:
+            centres.record_visit(
+                by=worker,  # type: ignore[arg-type]
+                child_id=k.pk,
+                visited_on=today - dt.timedelta(days=5),
+                notes="入户指导：亲子共读与辅食添加。",
+            )

@@ -152,6 +152,7 @@ def create_users(villages: list[VillageSpec]) -> list[tuple[str, str, str]]:
         ("observer", roles.OBSERVER, []),
         ("helper", roles.HELPER, []),
         ("donor", roles.DONOR, []),
+        ("centre", roles.CENTRE_STAFF, []),  # works at the first of 宁陕's centres
     ]
     out = []
     for username, role, scope in plan:
