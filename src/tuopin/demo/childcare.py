@@ -105,7 +105,7 @@ def run_centres(
     plan: object, *, operator: object, staff: object, seed: int, today: dt.date
 ) -> None:
     """Open the plan's three largest sites as centres (once), enrol their children with their
-    mothers, and a month of sessions with attendance, home visits and a screening."""
+    mothers, and two months of sessions with attendance and home visits."""
     from tuopin.accounts import roles
     from tuopin.accounts import services as accounts
     from tuopin.childcare import centres
@@ -146,7 +146,13 @@ def run_centres(
         ).order_by("id")
         enrolled = []
         for kid in kids[:20]:
-            mother = Person.objects.filter(household_id=kid.household_id, relation="配偶").first()
+            mother = (
+                Person.objects.filter(
+                    household_id=kid.household_id, sex="F", birth_date__lte=years_before(today, 18)
+                )
+                .order_by("-birth_date")
+                .first()
+            )
             enrolled.append(
                 centres.enrol_child(
                     by=operator,  # type: ignore[arg-type]
