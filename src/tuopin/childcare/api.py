@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
@@ -109,3 +110,62 @@ def start_plan(request: HttpRequest, body: PlanIn) -> Status:  # type: ignore[ty
 @router.get("/plans/{plan_id}", response=PlanOut, summary="A siting plan and its chosen sites")
 def get_plan(request: HttpRequest, plan_id: int) -> dict[str, object]:
     return _out(selectors.get_plan_for(request.user, plan_id))
+
+
+class CentreMonthOut(Schema):
+    id: int
+    name: str
+    county: str
+    village: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    children: int
+    sessions: int
+    attendances: int
+    attendance_rate: float | None
+    visits: int
+    screenings: int
+    referrals: int
+
+
+@router.get(
+    "/centres",
+    response=list[CentreMonthOut],
+    summary="The centres the caller may see, with a month's figures (month=YYYY-MM)",
+)
+def centre_months(request: HttpRequest, month: str | None = None) -> list[dict[str, object]]:
+    from tuopin.core.errors import ValidationFailed
+
+    from . import centres, reporting
+
+    try:
+        first = (
+            dt.date.fromisoformat(f"{month}-01") if month else timezone.localdate().replace(day=1)
+        )
+    except ValueError:
+        raise ValidationFailed("month: YYYY-MM", code="bad_month") from None
+    found = centres.centres_for(request.user).order_by("county_code", "name")
+    figures = reporting.monthly(found, first.year, first.month)
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "county": c.county_code,
+            "village": c.village_code,
+            "opened_on": c.opened_on,
+            "closed_on": c.closed_on,
+            "attendance_rate": figures[c.pk].attendance_rate,
+            **{
+                k: getattr(figures[c.pk], k)
+                for k in (
+                    "children",
+                    "sessions",
+                    "attendances",
+                    "visits",
+                    "screenings",
+                    "referrals",
+                )
+            },
+        }
+        for c in found
+    ]

@@ -152,6 +152,7 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/public/campaigns/{slug}"): EVERYONE,
     ("POST", "/api/v1/childcare/plans"): SITING,
     ("GET", "/api/v1/childcare/plans/{plan_id}"): SITING,
+    ("GET", "/api/v1/childcare/centres"): CENTRES,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)

@@ -189,3 +189,17 @@ def test_the_centre_page_records_a_session(enrolled: list[CentreChild], staff) -
     )
     assert Session.objects.get().topic == "绘本"
     assert "绘本" in client.get(url).content.decode()
+
+
+def test_the_api_gives_each_centres_month(enrolled: list[CentreChild], staff) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(staff)
+    (row,) = client.get("/api/v1/childcare/centres", {"month": "2018-06"}).json()
+    assert row["name"] == "溪丘湾养育中心" and row["children"] == 3
+
+
+def test_a_bad_month_is_refused(staff) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(staff)
+    response = client.get("/api/v1/childcare/centres", {"month": "2018-13"})
+    assert response.status_code == 422 and response.json()["code"] == "bad_month"
