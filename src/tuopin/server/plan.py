@@ -7,6 +7,7 @@ import sys
 
 from django.utils.translation import gettext as _
 
+from tuopin.childcare import planning
 from tuopin.insurance import runs
 from tuopin.registry.importing import jobs as imports
 
@@ -87,4 +88,6 @@ def recover() -> list[str]:
         said.append(_("%(n)s 个参保批次因进程中断而停止，可在批次页面继续") % {"n": n})
     if n := imports.mark_interrupted_imports():
         said.append(_("%(n)s 个导入任务因进程中断而停止，可在导入页面继续") % {"n": n})
+    if n := planning.mark_interrupted_plans():
+        said.append(_("%(n)s 个选址方案因进程中断而停止，请重新计算") % {"n": n})
     return said
