@@ -59,7 +59,7 @@ def my_donations(request: HttpRequest) -> HttpResponse:
         "charity/mine.html",
         {
             "rows": rows,
-            "total_fen": sum(d.amount_fen - d.refunded_fen for d in rows),
+            "total_fen": sum(d.amount_fen - getattr(d, "refunded_fen", 0) for d in rows),
             "campaigns": len({d.campaign_id for d in rows}),
         },
     )

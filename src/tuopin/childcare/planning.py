@@ -116,7 +116,7 @@ def solve(
             code="no_coordinates",
         )
     limit = time_limit()
-    args = {"radius_m": radius_m, "min_children": min_children, "time_limit": limit}
+    args: dict[str, Any] = {"radius_m": radius_m, "min_children": min_children, "time_limit": limit}
     plan = siting.maximal_covering(demand.points, demand.sites, k=centres, **args)
     if centres > plan.allowed_sites and plan.allowed_sites:
         # More centres than allowed sites: every allowed site is chosen; say so, not refuse.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -38,6 +39,10 @@ def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _rows(qs: Any) -> list[dict[str, Any]]:
+    return list(qs)
+
+
 def monthly(centres: QuerySet[Centre], year: int, month: int) -> dict[int, MonthFigures]:
     first, last = month_bounds(year, month)
     ids = list(centres.values_list("pk", flat=True))
@@ -50,17 +55,17 @@ def monthly(centres: QuerySet[Centre], year: int, month: int) -> dict[int, Month
         .annotate(n=Count("id"))
         .order_by()
     )
-    for r in served:
+    for r in _rows(served):
         out[r["centre_id"]].children = r["n"]
     in_month = {"held_on__gte": first, "held_on__lte": last}
-    for r in (
+    for r in _rows(
         Session.objects.filter(centre_id__in=ids, **in_month)
         .values("centre_id")
         .annotate(n=Count("id"))
         .order_by()
     ):
         out[r["centre_id"]].sessions = r["n"]
-    for r in (
+    for r in _rows(
         Attendance.objects.filter(
             session__centre_id__in=ids,
             session__held_on__gte=first,
@@ -71,7 +76,7 @@ def monthly(centres: QuerySet[Centre], year: int, month: int) -> dict[int, Month
         .order_by()
     ):
         out[r["session__centre_id"]].attendances = r["n"]
-    for r in (
+    for r in _rows(
         HomeVisit.objects.filter(
             child__centre_id__in=ids, visited_on__gte=first, visited_on__lte=last
         )
@@ -81,7 +86,7 @@ def monthly(centres: QuerySet[Centre], year: int, month: int) -> dict[int, Month
     ):
         out[r["child__centre_id"]].visits = r["n"]
     refer = Q(gross_motor="refer") | Q(fine_motor="refer") | Q(language="refer") | Q(social="refer")
-    for r in (
+    for r in _rows(
         Screening.objects.filter(
             child__centre_id__in=ids, screened_on__gte=first, screened_on__lte=last
         )

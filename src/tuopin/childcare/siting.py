@@ -63,7 +63,7 @@ class Plan:
     worst_code: str | None = None
 
 
-def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> Any:
+def haversine_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> Any:
     """Great-circle distance in metres, element-wise."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1

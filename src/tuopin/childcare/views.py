@@ -159,7 +159,7 @@ def add_site(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else name
-            messages.error(request, f"{label}: {' '.join(errors)}")
+            messages.error(request, f"{label}: {' '.join(str(e) for e in errors)}")
         return redirect(back)
     rent = form.cleaned_data["monthly_rent"] or Decimal(0)
     try:
