@@ -115,12 +115,15 @@ def solve(
             _("%(c)s 没有任何带坐标的村或备选场地，无法选址") % {"c": demand.county_name},
             code="no_coordinates",
         )
+    if centres > len(demand.sites):
+        raise BadPlan(
+            _("中心数 %(k)s 多于全县的备选地点数 %(n)s：请减少中心数或添加备选场地")
+            % {"k": centres, "n": len(demand.sites)},
+            code="too_many_centres",
+        )
     limit = time_limit()
     args: dict[str, Any] = {"radius_m": radius_m, "min_children": min_children, "time_limit": limit}
     plan = siting.maximal_covering(demand.points, demand.sites, k=centres, **args)
-    if centres > plan.allowed_sites and plan.allowed_sites:
-        # More centres than allowed sites: every allowed site is chosen; say so, not refuse.
-        log.info("k=%s exceeds the %s allowed sites", centres, plan.allowed_sites)
     more = siting.maximal_covering(demand.points, demand.sites, k=centres + 1, **args)
     cover_all, _sites, cover_optimal = siting.set_covering(demand.points, demand.sites, **args)
     return Answer(

@@ -83,8 +83,14 @@ def test_a_county_without_coordinates_is_refused_with_the_reason() -> None:
 
 
 def test_more_centres_than_allowed_sites_chooses_every_allowed_site() -> None:
-    answer = planning.solve(shell_user(), county_code=COUNTY, centres=40, on=ON)
+    answer = planning.solve(shell_user(), county_code=COUNTY, centres=2, on=ON)
     assert [s.code for s, _n, _v in answer.plan.sites] == [VILLAGE_A]
+
+
+def test_more_centres_than_candidate_sites_is_refused() -> None:
+    with pytest.raises(BadPlan) as exc:
+        planning.solve(shell_user(), county_code=COUNTY, centres=40, on=ON)
+    assert exc.value.code == "too_many_centres"
 
 
 def test_a_county_officer_cannot_plan_another_county(county_officer) -> None:  # type: ignore[no-untyped-def]
