@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import tempfile
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,9 +14,18 @@ NINGSHAN = "610923"
 HAMLETS = {"small": 60, "medium": 80, "large": 120}
 
 
-def build_childcare(*, scale: str, seed: int, today: dt.date) -> int | None:
+@dataclass
+class ChildcareDemo:
+    plan_id: int | None = None
+    villages: int = 0
+    households: int = 0
+    people: int = 0
+
+
+def build_childcare(*, scale: str, seed: int, today: dt.date) -> ChildcareDemo:
     """Add 宁陕's hamlets and young families (once), then plan 20 centres as the operator.
-    Returns the plan's id, or None when 宁陕 is not in this demo."""
+    Says what the hamlets hold (the same on a re-run) and the plan's id (None when 宁陕 is
+    not in this demo)."""
     import csv
 
     from tuopin.accounts.selectors import get_user
@@ -34,7 +44,7 @@ def build_childcare(*, scale: str, seed: int, today: dt.date) -> int | None:
 
     county = area_selectors.areas_by_codes([NINGSHAN.ljust(12, "0")]).get(NINGSHAN.ljust(12, "0"))
     if county is None or county.longitude is None or county.latitude is None:
-        return None
+        return ChildcareDemo()
     operator = get_user("operator")
     township = f"{NINGSHAN}190000"
     if not area_selectors.areas_by_codes([township]):
@@ -98,7 +108,16 @@ def build_childcare(*, scale: str, seed: int, today: dt.date) -> int | None:
         found = planning.start_plan(by=operator, county_code=NINGSHAN, centres=20, on=today)
     found.refresh_from_db()
     run_centres(found, operator=operator, staff=get_user("centre"), seed=seed, today=today)
-    return found.pk
+    from tuopin.areas.models import Area
+    from tuopin.registry.models import Household, Person
+
+    prefix = township[:9]
+    return ChildcareDemo(
+        plan_id=found.pk,
+        villages=Area.objects.filter(code__startswith=prefix, level=5).count(),
+        households=Household.objects.filter(village__code__startswith=prefix).count(),
+        people=Person.objects.filter(village_code__startswith=prefix).count(),
+    )
 
 
 def run_centres(

@@ -190,8 +190,13 @@ def build_demo(
         first = report.errors[0]
         raise RuntimeError(f"demo rows rejected: line {first.line} {first.code} {first.message}")
     result.users = create_users(villages)
+    # Before insurance: the hamlets' families are insured like everyone else.
+    hamlets = build_childcare(scale=scale, seed=seed, today=today)
+    result.siting_plan = hamlets.plan_id
+    result.villages += hamlets.villages
+    result.households += hamlets.households
+    result.people += hamlets.people
     build_insurance(result, seed)
-    result.siting_plan = build_childcare(scale=scale, seed=seed, today=today)
     return result
 
 
