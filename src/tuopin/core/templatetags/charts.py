@@ -31,6 +31,12 @@ def chart(spec: dict[str, Any], table: bool = True) -> SafeString:
     )
 
 
+@register.filter
+def thousands(value: int) -> str:
+    """``17500`` → ``17,500``, in every language (as the chart's own labels write it)."""
+    return f"{int(value):,}"
+
+
 @register.simple_tag
 def chart_scripts() -> SafeString:
     """The scripts that draw the page's charts: once per page, after its charts."""
