@@ -40,7 +40,6 @@ def county_charts(
             "counties",
             title,
             [(c.name, c.insured, link(c.code)) for c in counties],
-            unit=_("人"),
             columns=columns,
         ),
         "county_map": charts.dot_map(
@@ -50,7 +49,6 @@ def county_charts(
                 charts.Place(c.name, c.longitude, c.latitude, c.insured, link(c.code))
                 for c in counties
             ],
-            unit=_("人"),
             columns=columns,
         ),
     }

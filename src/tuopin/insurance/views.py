@@ -188,7 +188,6 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
                 "ages",
                 _("按年龄段"),
                 figures.by_age,
-                unit=_("人"),
                 columns=(_("年龄段"), _("在保人数")),
             ),
             "benefit_chart": charts.bar_chart(

@@ -73,7 +73,6 @@ def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
             for r in rows
         ],
         nationwide=area is None and scoping.area_prefixes(request.user) is None,
-        unit=_("户"),
     )
     return render(
         request,

@@ -64,7 +64,6 @@ def _counts(user: Any) -> dict[str, Any] | None:
             "status",
             _("按贫困状态"),
             [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices],
-            unit=_("户"),
             columns=(_("贫困状态"), _("户数")),
         ),
         "cause_chart": charts.bar_chart(
@@ -74,7 +73,6 @@ def _counts(user: Any) -> dict[str, Any] | None:
                 (PovertyCause(r["poverty_cause"]).label if r["poverty_cause"] else "—", r["n"])
                 for r in counts.by_cause
             ],
-            unit=_("户"),
             columns=(_("主要致贫原因"), _("户数")),
         ),
     }

@@ -136,15 +136,15 @@ def test_a_dot_map_draws_the_placed_areas_largest_first_and_lists_every_area() -
     assert lng0 < 87.6 and lng1 > 110.34
 
 
-def test_the_tag_embeds_the_figures_and_a_table_open_until_the_chart_is_drawn() -> None:
+def test_the_tag_embeds_the_figures_and_the_same_figures_as_a_table() -> None:
     spec = charts.bar_chart(
         "channels", "善款来源", [("企业<b>", 9_992, "/c/1/")], unit="元", columns=("来源", "金额")
     )
     html = render(spec)
     assert embedded(html, "channels") == spec
     assert 'data-chart="chart-channels-data" role="img" aria-label="善款来源"' in html
-    assert " hidden></div>" in html  # the box shows only when the script draws in it
-    assert '<details class="chart-data" open>' in html
+    assert 'style="height:320px"></div>' in html  # its size from the start: nothing moves
+    assert '<details class="chart-data">' in html  # folded; opens with a tap, script or not
     assert '<a href="/c/1/">企业&lt;b&gt;</a>' in html and "9,992" in html
     assert "金额（元）" in html and "<b>" not in html
 

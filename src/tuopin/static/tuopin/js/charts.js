@@ -1,6 +1,8 @@
 // Draws every chart of the page from the JSON beside it ({% chart %}, core/charts.py) with the
-// vendored ECharts (ADR 0007). Without this script, or if drawing fails, the figures stay in
-// the open table under each chart; once a chart is drawn its table folds away (still there).
+// vendored ECharts (ADR 0007). Each chart's box keeps its size from the start (nothing moves
+// when it is drawn); the same figures are in the folded table under it. Without JavaScript the
+// box is not shown (site.css, `scripting: none`) and the table opens with a tap, as always; if
+// drawing fails, the box goes and its table opens.
 (function () {
   "use strict";
   if (!window.echarts) return;
@@ -124,7 +126,6 @@
     var source = document.getElementById(el.getAttribute("data-chart"));
     if (!source) return;
     var spec = JSON.parse(source.textContent);
-    el.hidden = false;
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     var build = spec.kind === "map" ? function () { return mapOption(spec, el); }
       : function () { return barOption(spec); };
@@ -138,8 +139,6 @@
         if (spec.kind === "map") chart.setOption(build());
       }).observe(el);
     }
-    var table = el.parentNode.querySelector("details.chart-data");
-    if (table) table.open = false;
     el.setAttribute("data-drawn", "true");
   }
 
@@ -149,10 +148,13 @@
       try {
         draw(boxes[i]);
       } catch (e) {
-        boxes[i].hidden = true; // the table stays open: the figures are still there
+        boxes[i].hidden = true; // the figures are still in the table: open it
+        var table = boxes[i].parentNode.querySelector("details.chart-data");
+        if (table) table.open = true;
         if (window.console) window.console.error(e);
       }
     }
+    if (window.performance && performance.mark) performance.mark("tuopin:charts-drawn");
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drawAll);
