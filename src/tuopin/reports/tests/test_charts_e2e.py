@@ -84,3 +84,33 @@ def test_without_javascript_the_figures_are_in_tables_that_open_with_a_tap(  # t
         and label in table.inner_text()
     )
     assert errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operator_taps_a_county_dot_and_lands_on_the_countys_page(  # type: ignore[no-untyped-def]
+    browser,
+    live_server,
+    funded: Campaign,  # noqa: F811
+    operator,
+) -> None:
+    page, errors = open_page(browser, f"{live_server.url}/login/", 390)
+    page.fill("input[name=username]", "operator")
+    page.fill("input[name=password]", "pw-op")
+    page.click("button.primary")
+    page.goto(f"{live_server.url}/insurance/programmes/dlz/")
+    page.wait_for_selector("#chart-county-map[data-drawn] svg")
+    page.locator("#chart-county-map").scroll_into_view_if_needed()
+    box = page.locator("#chart-county-map").bounding_box()
+    assert box is not None
+    x, y = page.evaluate(
+        """() => {
+        const chart = echarts.getInstanceByDom(document.getElementById('chart-county-map'));
+        return chart.convertToPixel({seriesIndex: 1}, [110.34, 31.04]);
+        }"""
+    )
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.wait_for_selector("#chart-county-map >> text=巴东县：6")  # the tooltip
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(f"{live_server.url}/registry/areas/422823000000/")
+    assert "巴东县" in page.inner_text("h1")
+    assert errors == []
