@@ -134,15 +134,20 @@
       if (p.data && p.data.url) window.location.assign(p.data.url);
     });
     if (window.ResizeObserver) {
+      var size = el.clientWidth + "x" + el.clientHeight;
       new ResizeObserver(function () {
+        var now = el.clientWidth + "x" + el.clientHeight;
+        if (now === size) return; // the first call, on observing: already drawn at this size
+        size = now;
         chart.resize();
-        if (spec.kind === "map") chart.setOption(build());
+        if (spec.kind === "map") chart.setOption(build()); // the extent fitted to the new box
       }).observe(el);
     }
     el.setAttribute("data-drawn", "true");
   }
 
   function drawAll() {
+    if (window.performance && performance.mark) performance.mark("tuopin:charts-start");
     var boxes = document.querySelectorAll("[data-chart]");
     for (var i = 0; i < boxes.length; i++) {
       try {
