@@ -10,7 +10,9 @@
   var INK = "#222", BAR = "#c0392b", DOT = "#c0392b", DOT_FILL = "rgba(192,57,43,.6)";
   var ZERO = "#b8b8b8";
   var lang = document.documentElement.lang || "zh-hans";
-  var number = new Intl.NumberFormat(lang === "en" ? "en" : "zh-CN");
+  var english = lang.indexOf("en") === 0;
+  var number = new Intl.NumberFormat(english ? "en" : "zh-CN");
+  var colon = english ? ": " : "：";
   var family = window.getComputedStyle(document.body).fontFamily;
 
   function withUnit(value, unit) {
@@ -37,7 +39,7 @@
         formatter: function (p) {
           var name = p.data && p.data.fullName ? p.data.fullName : p.name;
           var value = Array.isArray(p.value) ? p.value[2] : p.value;
-          return escape(name) + "：" + escape(withUnit(value, spec.unit));
+          return escape(name) + colon + escape(withUnit(value, spec.unit));
         },
       },
     };
