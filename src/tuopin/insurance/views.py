@@ -18,10 +18,12 @@ from django.views.decorators.http import require_POST
 
 from tuopin.accounts import permissions
 from tuopin.accounts.selectors import acting_user
+from tuopin.core import charts
 from tuopin.core import errors as core_errors
 from tuopin.core.errors import DomainError, NotFound
 
 from . import progress, runs, selectors, services
+from .charts import county_charts, county_page_link
 from .errors import InsufficientFunds
 from .models import ExitReason, Programme, RunStatus
 from .programme_forms import CoverageFormSet, ProgrammeForm
@@ -184,9 +186,20 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
             "p": prog,
             "g": figures,
             "coverage": prog.coverage.order_by("id"),
-            "county_rows": [(c.name, c.insured) for c in figures.by_county],
-            "benefit_rows": [(label, fen // 100) for label, fen in figures.by_benefit],
-            "points": [(c.name, c.longitude, c.latitude, c.insured, "") for c in figures.by_county],
+            **county_charts(figures.by_county, link=county_page_link(request.user)),
+            "age_chart": charts.bar_chart(
+                "ages",
+                _("按年龄段"),
+                figures.by_age,
+                columns=(_("年龄段"), _("在保人数")),
+            ),
+            "benefit_chart": charts.bar_chart(
+                "benefits",
+                _("赔付按保障"),
+                [(label, fen // 100) for label, fen in figures.by_benefit],
+                unit=_("元"),
+                columns=(_("保障"), _("赔付金额")),
+            ),
             "may_enroll": may_enroll,
             "form": form,
             "preview": preview,

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.accounts.selectors import acting_user
-from tuopin.core import idcard
+from tuopin.core import charts, idcard
 from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.errors import PermissionDenied as CorePermissionDenied
 from tuopin.core.imports import read_errors
@@ -52,16 +52,28 @@ from .importing import template as import_template
 @permission_required("registry.view_household", raise_exception=True)
 def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
     area, crumbs, rows = selectors.area_breakdown(request.user, code)  # 404: core.middleware
-    points = [
-        (
-            r.area.name,
-            r.area.longitude,
-            r.area.latitude,
-            r.households,
-            reverse("registry:area", args=[r.area.code]),
-        )
-        for r in rows
-    ]
+    if code is None and len(rows) == 1:
+        # One area in scope (a county officer's county, a cadre's village): show that area
+        # with its parts, so that the map is of the user's own area, not a single dot.
+        area, crumbs, rows = selectors.area_breakdown(request.user, rows[0].area.code)
+    # Every child shown is in the user's scope (area_breakdown), so each has a page to link to.
+    # The map fits the areas shown: the whole country for a nationwide user at the top, else
+    # the user's own areas (a county officer's county, a cadre's village) or the children.
+    area_map = charts.dot_map(
+        "areas",
+        _("地图：贫困户数"),
+        [
+            charts.Place(
+                r.area.name,
+                r.area.longitude,
+                r.area.latitude,
+                r.households,
+                reverse("registry:area", args=[r.area.code]),
+            )
+            for r in rows
+        ],
+        nationwide=area is None and scoping.area_prefixes(request.user) is None,
+    )
     return render(
         request,
         "registry/areas.html",
@@ -69,7 +81,7 @@ def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
             "area": area,
             "crumbs": crumbs,
             "rows": rows,
-            "points": points,
+            "area_map": area_map,
             "total_h": sum(r.households for r in rows),
             "total_p": sum(r.people for r in rows),
         },

@@ -7,10 +7,13 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, roles, scoping
+from tuopin.core import charts
 from tuopin.insurance import progress
 from tuopin.insurance import selectors as insurance
+from tuopin.insurance.charts import county_charts, county_page_link
 from tuopin.registry import selectors as registry
 from tuopin.registry.choices import PovertyCause, PovertyStatus
 
@@ -58,11 +61,21 @@ def _counts(user: Any) -> dict[str, Any] | None:
     return {
         "counts": counts,
         "status_n": status_n,
-        "status_rows": [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices],
-        "cause_rows": [
-            (PovertyCause(r["poverty_cause"]).label if r["poverty_cause"] else "—", r["n"])
-            for r in counts.by_cause
-        ],
+        "status_chart": charts.bar_chart(
+            "status",
+            _("按贫困状态"),
+            [(label, status_n.get(value, 0)) for value, label in PovertyStatus.choices],
+            columns=(_("贫困状态"), _("户数")),
+        ),
+        "cause_chart": charts.bar_chart(
+            "cause",
+            _("按主要致贫原因"),
+            [
+                (PovertyCause(r["poverty_cause"]).label if r["poverty_cause"] else "—", r["n"])
+                for r in counts.by_cause
+            ],
+            columns=(_("主要致贫原因"), _("户数")),
+        ),
     }
 
 
@@ -107,8 +120,13 @@ def campaign(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "o": o,
             "target": selectors.CLAIMS_TARGET_PERCENT,
-            "channel_rows": [(label, s // 100) for label, s, _n in o.by_channel],
-            "county_rows": [(c.name, c.insured) for c in o.by_county],
-            "points": [(c.name, c.longitude, c.latitude, c.insured, "") for c in o.by_county],
+            "channel_chart": charts.bar_chart(
+                "channels",
+                _("善款来源"),
+                [(label, s // 100) for label, s, _n in o.by_channel],
+                unit=_("元"),
+                columns=(_("来源"), _("金额")),
+            ),
+            **county_charts(o.by_county, link=county_page_link(request.user)),
         },
     )

@@ -177,7 +177,10 @@ def test_home_counts_follow_scope(client: Client, cadre_a, township_officer, ope
     client.force_login(township_officer)
     response = client.get("/")
     assert response.context["counts"].households == 3
-    assert "溪丘湾乡" in response.content.decode() and "<svg" in response.content.decode()
+    assert (
+        "溪丘湾乡" in response.content.decode()
+        and 'id="chart-status-data"' in response.content.decode()
+    )
 
 
 def test_people_search_page_stays_in_scope(client: Client, cadre_a) -> None:  # type: ignore[no-untyped-def]
