@@ -49,3 +49,30 @@ def existing_village_codes(codes_: set[str]) -> set[str]:
     return set(
         Area.objects.filter(code__in=codes_, level=Level.VILLAGE).values_list("code", flat=True)
     )
+
+
+def _under(prefixes: list[str] | None) -> QuerySet[Area]:
+    """Areas whose code starts with one of ``prefixes`` (None: every area)."""
+    from functools import reduce
+    from operator import or_
+
+    from django.db.models import Q
+
+    if prefixes is None:
+        return Area.objects.all()
+    if not prefixes:
+        return Area.objects.none()
+    return Area.objects.filter(reduce(or_, (Q(code__startswith=p) for p in prefixes)))
+
+
+def count_by_level(prefixes: list[str] | None) -> dict[int, int]:
+    """How many areas of each level lie under ``prefixes`` (None: the whole tree); one query."""
+    from django.db.models import Count
+
+    rows = _under(prefixes).order_by().values("level").annotate(n=Count("code"))
+    return {r["level"]: r["n"] for r in rows}
+
+
+def areas_under(prefixes: list[str] | None, *, max_level: int) -> list[Area]:
+    """The areas under ``prefixes`` down to ``max_level``, in tree order (by code)."""
+    return list(_under(prefixes).filter(level__lte=max_level).order_by("code"))
