@@ -37,7 +37,9 @@ class Controls(HTMLParser):
             "button",
         ):
             aria = bool(a.get("aria-label") or a.get("aria-labelledby"))
-            self.found.append((a.get("id") or "", a.get("name") or "", aria or self.open_labels > 0))
+            self.found.append(
+                (a.get("id") or "", a.get("name") or "", aria or self.open_labels > 0)
+            )
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "label":
