@@ -176,6 +176,9 @@ def main_task(walk: Walk) -> None:
         page.click("main form.filters button")
         walk.check()
         assert name in page.inner_text("main")
+        page.click(f"main table.cover a:has-text('{name}') >> nth=0")  # the villager's cover
+        walk.check()
+        assert "/insurance/people/" in page.url, page.url
     elif role == "county":  # filters the households by a village and a status
         walk.open("/registry/households/")
         options = page.locator("select[name=area] option").evaluate_all(
@@ -189,19 +192,27 @@ def main_task(walk: Walk) -> None:
         assert f"area={options[-1]}" in page.url and "status=poor" in page.url
         badges = page.locator("main tbody .badge").evaluate_all("bs => bs.map(b => b.className)")
         assert badges and set(badges) == {"badge poor"}, badges
+        page.click("main tbody td.lead a >> nth=0")  # a household, with its status forms
+        walk.check()
+        assert page.locator("#member-status, #change-status").count() == 2
     elif role == "operator":  # a programme and its enrollment preview
         walk.open("/insurance/programmes/")
         page.click("main table td.lead a >> nth=0")
         walk.check()
+        slug = page.url.rstrip("/").rsplit("/", 1)[-1]
         page.click("button[value=preview]")
         walk.check()
         assert page.locator(".notice[role=status]").count() == 1
+        walk.open(f"/insurance/programmes/{slug}/edit/")
+        walk.open("/insurance/programmes/new/")
+        walk.open("/charity/campaigns/dingliangzhu/statements/")
     elif role in ("donor", None):  # a campaign; the public also the ledger
         walk.open("/campaigns/" if role else "/")
         page.click("main a[href*='/campaigns/'] >> nth=0")
         walk.check()
         if role is None:
             walk.open("/ledger/")
+            walk.open("/ledger/verify")
 
 
 @pytest.mark.django_db(transaction=True)
