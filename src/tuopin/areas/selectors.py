@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -59,12 +62,29 @@ def villages_under(code: str) -> QuerySet[Area]:
 
 def counties(*, prefixes: list[str] | None = None, poor_only: bool = False) -> list[Area]:
     """Counties under any of ``prefixes`` (all if None), optionally only the poor ones."""
-    qs = Area.objects.filter(level=Level.COUNTY)
-    if prefixes is not None:
-        q = Q()
-        for p in prefixes:
-            q |= Q(code__startswith=p)
-        qs = qs.filter(q) if prefixes else qs.none()
+    qs = _under(prefixes).filter(level=Level.COUNTY)
     if poor_only:
         qs = qs.filter(Q(national_poor=True) | Q(provincial_poor=True))
     return list(qs.order_by("code"))
+
+
+def _under(prefixes: list[str] | None) -> QuerySet[Area]:
+    """Areas whose code starts with one of ``prefixes`` (None: every area)."""
+    if prefixes is None:
+        return Area.objects.all()
+    if not prefixes:
+        return Area.objects.none()
+    return Area.objects.filter(reduce(or_, (Q(code__startswith=p) for p in prefixes)))
+
+
+def count_by_level(prefixes: list[str] | None) -> dict[int, int]:
+    """How many areas of each level lie under ``prefixes`` (None: the whole tree); one query."""
+    from django.db.models import Count
+
+    rows = _under(prefixes).order_by().values("level").annotate(n=Count("code"))
+    return {r["level"]: r["n"] for r in rows}
+
+
+def areas_under(prefixes: list[str] | None, *, max_level: int) -> list[Area]:
+    """The areas under ``prefixes`` down to ``max_level``, in tree order (by code)."""
+    return list(_under(prefixes).filter(level__lte=max_level).order_by("code"))

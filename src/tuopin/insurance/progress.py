@@ -16,6 +16,7 @@ from tuopin.accounts import permissions
 
 from .eligibility import years_before
 from .errors import RunNotFound
+from .limits import period_end
 from .models import (
     Benefit,
     EnrollmentRun,
@@ -65,6 +66,13 @@ class ProgrammeSummary:
     insured: int
     premiums_fen: int
     payouts_fen: int
+
+    @property
+    def period_last_day(self) -> dt.date | None:
+        """The last day of the period (a period is one year from its start)."""
+        if self.period_start is None:
+            return None
+        return period_end(self.period_start) - dt.timedelta(days=1)
 
 
 def programme_summaries(user: AnyUser) -> list[ProgrammeSummary]:

@@ -78,6 +78,49 @@ def households_for(
     return qs.select_related("village")
 
 
+AREA_CHOICES_LIMIT = 300
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    code: str
+    name: str
+    depth: int  # levels below the shallowest area offered
+
+    @property
+    def indented(self) -> str:
+        """The name indented by its depth (full-width spaces: a select shows no markup)."""
+        return "\u3000" * self.depth + self.name
+
+
+def area_choices_for(user: AnyUser) -> list[AreaChoice]:
+    """The areas the household filter offers ``user``: those of their scope, from the scope's
+    own areas down to the villages, in tree order. While that would be more than
+    ``AREA_CHOICES_LIMIT`` choices the deepest level is left out (a county officer picks any
+    village of the county; a nationwide user picks a province or a prefecture). Two queries.
+
+    Needs ``registry.view_household``.
+    """
+    permissions.require(user, VIEW_HOUSEHOLD, _("没有查看贫困户的权限"))
+    from tuopin.areas import selectors as areas
+
+    prefixes = scoping.area_prefixes(user)
+    by_level = areas.count_by_level(prefixes)
+    if not by_level:
+        return []
+    levels = sorted(by_level)
+    max_level, total = levels[0], 0
+    for level in levels:
+        total += by_level[level]
+        if total > AREA_CHOICES_LIMIT and level > levels[0]:
+            break
+        max_level = level
+    return [
+        AreaChoice(a.code, a.name, a.level - levels[0])
+        for a in areas.areas_under(prefixes, max_level=max_level)
+    ]
+
+
 def get_household_for(user: AnyUser, household_no: str) -> Household:
     """Fetch-and-authorize: the household if it exists and lies in scope, else not found."""
     household = households_for(user).filter(household_no=household_no).first()

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from tuopin.accounts import scoping
 from tuopin.accounts import services as account_services
 from tuopin.accounts.selectors import acting_user
+from tuopin.areas import selectors as area_selectors
 from tuopin.core import charts, idcard
 from tuopin.core.errors import DomainError, NotFound
 from tuopin.core.errors import PermissionDenied as CorePermissionDenied
@@ -96,12 +97,15 @@ def household_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    areas = selectors.area_choices_for(request.user)
     return render(
         request,
         "registry/household_list.html",
         {
             "page": page,
             "f": f,
+            "areas": areas,
+            "area_unlisted": _unlisted_area(f["area"], areas),
             "query": query.urlencode(),
             "statuses": PovertyStatus.choices,
             "causes": PovertyCause.choices,
@@ -109,6 +113,18 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "may_export": request.user.has_perm("registry.export_registry"),
         },
     )
+
+
+def _unlisted_area(code: str | None, choices: list[selectors.AreaChoice]) -> str | None:
+    """The label of a filter area deeper than the choices (a link from the area browser), so
+    that the select still shows what the list is filtered by; area names are public."""
+    if not code or code in {c.code for c in choices}:
+        return None
+    try:
+        area = area_selectors.get_area(code)
+    except NotFound:
+        return code
+    return _("%(a)s（%(b)s）") % {"a": area.name, "b": area.code}
 
 
 @login_required

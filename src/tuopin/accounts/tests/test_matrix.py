@@ -63,6 +63,7 @@ STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff
 # Pages by URL name (GET unless said), who may open them.
 PAGES: dict[str, frozenset[str]] = {
     "login": EVERYONE,
+    "favicon": EVERYONE,  # a redirect to the static icon
     "logout": EVERYONE,  # POST; ends the caller's own session
     # Everyone has a home: the public (and donors, helpers, adjusters) land on the campaigns,
     # the others on their own page (reports.views.home); registry figures only for those

@@ -99,3 +99,23 @@ def test_an_observer_sees_progress_and_a_cadre_does_not(
     assert [s.programme.slug for s in progress.programme_summaries(observer)] == ["p1"]
     with pytest.raises(PermissionDenied):
         progress.programme_summaries(cadre_a)
+
+
+def test_the_programme_list_shows_the_whole_period(client: Client, warm_operator) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    add_programme(warm_operator, "p1")
+    client.force_login(warm_operator)
+    html = client.get("/insurance/programmes/").content.decode()
+    text = re.sub(r"<[^>]+>", "", html)
+    assert f"{PERIOD:%Y-%m-%d} – {PERIOD.year}-12-31" in text
+
+
+def test_a_period_ends_the_day_before_its_anniversary() -> None:
+    def last_day(start: dt.date) -> dt.date | None:
+        return progress.ProgrammeSummary(Programme(), start, 0, 0, 0).period_last_day
+
+    assert last_day(dt.date(2024, 3, 1)) == dt.date(2025, 2, 28)
+    assert last_day(dt.date(2023, 3, 1)) == dt.date(2024, 2, 29)
+    assert last_day(dt.date(2026, 1, 1)) == dt.date(2026, 12, 31)
+    assert progress.ProgrammeSummary(Programme(), None, 0, 0, 0).period_last_day is None

@@ -29,15 +29,7 @@ def test_an_operator_previews_is_refused_then_overrides_and_confirms(  # type: i
     funded(operator, raised_fen=30_000)
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
     errors: list[str] = []
-    page.on(
-        "console",
-        # The missing favicon is another stream's (issue 9, item 11).
-        lambda m: (
-            errors.append(m.text)
-            if m.type == "error" and "favicon" not in m.location.get("url", "")
-            else None
-        ),
-    )
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/login/")
     page.fill("input[name=username]", "operator")
     page.fill("input[name=password]", "pw-op")

@@ -93,7 +93,11 @@ class RegistryImport:
         if missing:
             raise BadRegistryFile(
                 _("缺少必需的列：%(cols)s")
-                % {"cols": "、".join(f"{column_label(c)}（{c}）" for c in missing)}
+                % {
+                    "cols": _("、").join(
+                        _("%(a)s（%(b)s）") % {"a": column_label(c), "b": c} for c in missing
+                    )
+                }
             )
         i = cols["household_no"]
         counts: dict[str, int] = {}
