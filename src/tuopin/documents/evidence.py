@@ -11,6 +11,7 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -121,3 +122,14 @@ def find_near_duplicates(
         if d <= within:
             found.append(NearDuplicate(photo, d))
     return sorted(found, key=lambda n: (n.distance, n.photo.pk))
+
+
+def read_upload(upload: Any) -> bytes:
+    """An uploaded photo's bytes, refused before reading past :data:`images.MAX_BYTES`."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > images.MAX_BYTES:
+        raise images.too_large(size)
+    data: bytes = upload.read(images.MAX_BYTES + 1)
+    if len(data) > images.MAX_BYTES:
+        raise images.too_large(len(data))
+    return data

@@ -69,16 +69,20 @@ def distance(a: int, b: int) -> int:
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
 
 
+def too_large(size: int) -> BadImage:
+    return BadImage(
+        _("照片太大（%(n)s MB），最多 %(max)s MB")
+        % {"n": size // (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)},
+        code="image_too_large",
+    )
+
+
 def inspect(data: bytes, *, max_pixels: int = MAX_PIXELS) -> ImageFacts:
     """Check ``data`` is a photo we take and read its facts; raise :class:`BadImage` if not."""
     if not data:
         raise BadImage(_("文件是空的，请重新拍照或选择照片"), code="empty_file")
     if len(data) > MAX_BYTES:
-        raise BadImage(
-            _("照片太大（%(n)s MB），最多 %(max)s MB")
-            % {"n": len(data) // (1024 * 1024), "max": MAX_BYTES // (1024 * 1024)},
-            code="image_too_large",
-        )
+        raise too_large(len(data))
     if data[:5] == b"%PDF-":
         raise BadImage(
             _("这是 PDF 文件，请上传单据的照片（JPEG 或 PNG），可以对屏幕或纸质单据拍照"),
