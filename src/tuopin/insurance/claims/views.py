@@ -229,7 +229,17 @@ def claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             and permissions.has(user, "insurance.decide_claim"),
             "may_pay": c.state == ClaimState.APPROVED
             and permissions.has(user, "insurance.pay_claim"),
-            "decision_form": DecisionForm(initial={"amount": c.recommended_fen or None}),
+            # The reasons the failed checks give, ticked already (the adjuster may change them).
+            "decision_form": DecisionForm(
+                initial={
+                    "amount": c.recommended_fen or None,
+                    "reasons": [
+                        k.reason_code
+                        for k in checks
+                        if k.outcome == Outcome.FAIL and k.reason_code in services.REJECT_REASONS
+                    ],
+                }
+            ),
             "doc_types": list(DOC_TYPE_LABELS.items()),
             "benefit_label": dict(Benefit.choices).get(c.benefit, c.benefit),
             "Outcome": Outcome,
