@@ -210,3 +210,21 @@ def test_paying_a_claim_moves_the_public_campaign_figures(
     assert after.funds["payouts"] == before["payouts"] + 1
     page = Client().get(reverse("campaign", args=["dlz"])).content.decode()
     assert "3,076.48" in page
+
+
+def test_the_queue_and_the_claim_page_take_a_fixed_number_of_queries(
+    setup, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    first = filed(setup["cadre"])
+    web = client_for(setup["adjuster"])
+    web.get(reverse("insurance:claims"))  # warm: session, permissions
+    with django_assert_max_num_queries(12) as one:
+        web.get(reverse("insurance:claims"))
+    with django_assert_max_num_queries(16) as page_one:
+        web.get(reverse("insurance:claim", args=[first.pk]))
+    for seed in (20, 30, 40):
+        filed(setup["cadre"], name="朱明", seed=seed, invoice=None)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        web.get(reverse("insurance:claims"))
+    with django_assert_max_num_queries(len(page_one.captured_queries)):
+        web.get(reverse("insurance:claim", args=[first.pk]))
