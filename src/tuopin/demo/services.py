@@ -87,6 +87,7 @@ class DemoResult:
     insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
     donations: int = 0
     siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
+    claims: int = 0  # filed by this run (demo.claims)
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -197,6 +198,9 @@ def build_demo(
     result.households += hamlets.households
     result.people += hamlets.people
     build_insurance(result, seed)
+    from .claims import build_claims
+
+    result.claims = build_claims(seed)
     return result
 
 
