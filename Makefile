@@ -70,6 +70,7 @@ bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/insurance_enroll.py
 	$(BIN)/python bench/village_view.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/recognition.py
 
 messages: $(DEVSTAMP) ## Update and compile the English translations
 	cd src/tuopin && ../../$(BIN)/tuopin makemessages -l en --ignore 'tests/*' && ../../$(BIN)/tuopin compilemessages

@@ -9,6 +9,7 @@ label's reliability × OCR confidence × where the value was found, raised when 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -82,10 +83,10 @@ class _Candidates:
 
 
 def _neighbour_value(cell: Cell, page: list[Cell], key: str) -> tuple[str | None, float, int]:
-    for neighbours, factor in ((right_of(cell, page)[:1], RIGHT), (below(cell, page)[:1], BELOW)):
+    for neighbours, factor in ((right_of(cell, page)[:2], RIGHT), (below(cell, page)[:1], BELOW)):
         for n in neighbours:
             if is_label_only(n.text):
-                continue
+                break  # the next label's cell: our value is not on this side
             text = _leading_value(n)
             if key == "stay":
                 return text, factor * n.confidence, n.index
@@ -124,6 +125,8 @@ def _labelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None:
             field = _field_name(key, doc_type)
             weight = LABEL_WEIGHT.get(label or "", 1.0) * cell.confidence
             text = rest.strip(":.")
+            if key == "hospital":  # 收款单位（章）： read with a bracket lost
+                text = re.sub(r"^\(?章\)?:?", "", text)
             source = cell
             factor = SAME_LINE
             if not text and position == len(pieces) - 1:
@@ -152,10 +155,11 @@ def page_by_index(page: list[Cell], index: int) -> Cell:
 
 def _unlabelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None:
     """Values recognisable without a label: a hospital's name in a title, an ID number, 大写."""
-    top = sorted(page, key=lambda c: c.y0)
-    for cell in top[:6]:
-        if "hospital" not in found.best:
-            found.offer("hospital", normalise.hospital(cell.text), ELSEWHERE * cell.confidence, cell.index)
+    # A hospital's name printed on its own: a title near the top counts more than one further down.
+    for rank, cell in enumerate(sorted(page, key=lambda c: c.y0)):
+        if "hospital" not in found.best or rank < 6:
+            weight = ELSEWHERE if rank < 6 else 0.7
+            found.offer("hospital", normalise.hospital(cell.text), weight * cell.confidence, cell.index)
     for cell in page:
         if doc_type is DocType.ID_CARD and "id_number" not in found.best:
             found.offer("id_number", normalise.id_number(cell.text), ELSEWHERE * cell.confidence, cell.index)
@@ -178,6 +182,11 @@ def _cross_check(doc_type: DocType, best: dict[str, Found]) -> None:
     if total is not None and total == words:
         lift("total_amount", 0.97)
         lift("amount_in_words", 0.97)
+    elif total is not None and words is not None:
+        # They disagree: one is misread (or the invoice is wrong); say so, change neither.
+        for name in ("total_amount", "amount_in_words"):
+            f = best[name]
+            best[name] = Found(f.value, min(f.confidence, 0.5), f.cell)
     elif total is None and words is not None:
         best["total_amount"] = Found(best["amount_in_words"].value, 0.75 * best["amount_in_words"].confidence, best["amount_in_words"].cell)
         total = words

@@ -159,7 +159,8 @@ def split(text: str) -> list[tuple[str | None, str]]:
     last_end = 0
     for m in LABEL_RE.finditer(text):
         label = m.group(0)
-        if label in ("NO", "No") and not re.match(r"[.:]?\s*\d", text[m.end() :]):
+        after = text[m.end() :]
+        if label in ("NO", "No") and not (re.match(r"[.:]?\s*\d", after) or not after.strip(".:")):
             continue
         before = text[last_end : m.start()]
         if last_label is not None or before:

@@ -72,7 +72,11 @@ def load(source: bytes | Path) -> Loaded:
             image.load()
     except BadImage:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadImage(
+            _("图片像素过多，请压缩后上传"), code="image_too_many_pixels"
+        ) from None
+    except UnidentifiedImageError:
         raise BadImage(_("不是可识别的图片文件（支持JPEG、PNG等）"), code="image_unknown") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise BadImage(_("图片已损坏或不完整，请重新拍摄"), code="image_corrupt") from exc

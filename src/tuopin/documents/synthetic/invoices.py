@@ -96,7 +96,7 @@ def _header_row(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str)
         sheet.text((70, y), f"{label(rng, 'total_amount')}：{amount_text(rng, v['total_amount'])}", 26)
         y += 50
     sheet.text((70, y + 30), f"{label(rng, 'hospital')}：{v['hospital']}", 26)
-    sheet.stamp_spots.append((w - 300, 90))
+    sheet.stamp_spots.append((330, y + 40))
 
 
 def _inline(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str) -> None:
