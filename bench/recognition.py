@@ -93,13 +93,24 @@ def main() -> None:
     results = []
     for kind in ("raw", "recognise"):
         out = subprocess.run(
-            [sys.executable, __file__, "--child", kind, "--dir", str(args.dir), "--repeat", str(args.repeat)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                kind,
+                "--dir",
+                str(args.dir),
+                "--repeat",
+                str(args.repeat),
+            ],
             check=True,
             capture_output=True,
             text=True,
         ).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
-    print(f"{'':<10} {'images':>6} {'load s':>7} {'p50 s':>6} {'p95 s':>6} {'cpu s':>6} {'RSS MB':>7}  fields  load avg")
+    print(
+        f"{'':<10} {'images':>6} {'load s':>7} {'p50 s':>6} {'p95 s':>6} {'cpu s':>6} {'RSS MB':>7}  fields  load avg"
+    )
     for r in results:
         print(
             f"{r['kind']:<10} {r['images']:>6} {r['engine_load_s']:>7} {r['p50_s']:>6} {r['p95_s']:>6}"

@@ -143,7 +143,11 @@ def _skew(boxes: np.ndarray) -> float:
 def _detect(bgr: np.ndarray) -> np.ndarray | None:
     """Text boxes of ``bgr`` in its own pixels, found on a copy at most DETECT_SIDE wide/high."""
     ratio = min(1.0, DETECT_SIDE / max(bgr.shape[:2]))
-    small = bgr if ratio == 1.0 else cv2.resize(bgr, None, fx=ratio, fy=ratio, interpolation=cv2.INTER_AREA)
+    small = (
+        bgr
+        if ratio == 1.0
+        else cv2.resize(bgr, None, fx=ratio, fy=ratio, interpolation=cv2.INTER_AREA)
+    )
     boxes, _ = engine.run("text_det", small)
     if boxes is None or len(boxes) == 0:
         return None

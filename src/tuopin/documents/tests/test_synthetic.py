@@ -17,12 +17,16 @@ def _fen(yuan: str) -> int:
 
 
 def test_values_given_are_kept_and_the_rest_are_made_up_consistently():
-    values = fill_values(DocType.INPATIENT_INVOICE, {"patient_name": "张三", "total_amount": "1000.00"}, seed=4)
+    values = fill_values(
+        DocType.INPATIENT_INVOICE, {"patient_name": "张三", "total_amount": "1000.00"}, seed=4
+    )
     assert values["patient_name"] == "张三"
     assert set(FIELDS[DocType.INPATIENT_INVOICE]) <= set(values)
     assert _fen(values["insurance_paid"]) + _fen(values["self_paid"]) == 100_000
     assert values["amount_in_words"] == "壹仟元整"
-    assert fill_values(DocType.INPATIENT_INVOICE, {}, seed=4) == fill_values(DocType.INPATIENT_INVOICE, {}, seed=4)
+    assert fill_values(DocType.INPATIENT_INVOICE, {}, seed=4) == fill_values(
+        DocType.INPATIENT_INVOICE, {}, seed=4
+    )
 
 
 def test_an_id_card_given_a_number_shows_its_birth_date_and_sex():

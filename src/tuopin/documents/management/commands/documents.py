@@ -90,7 +90,9 @@ class Command(BaseCommand):
     @staticmethod
     def _table(result: dict[str, Any]) -> str:
         if "error" in result:
-            return f"{result['file']}: 错误 {result['error']['code']}：{result['error']['message']}\n"
+            return (
+                f"{result['file']}: 错误 {result['error']['code']}：{result['error']['message']}\n"
+            )
         doc_type = DocType(result["doc_type"])
         lines = [f"{result['file']}: {TYPE_NAMES[doc_type]} ({doc_type})"]
         for name in FIELDS[doc_type]:
