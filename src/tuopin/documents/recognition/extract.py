@@ -15,7 +15,13 @@ from dataclasses import dataclass
 
 from tuopin.core import idcard
 from tuopin.documents.recognition import normalise
-from tuopin.documents.recognition.labels import LABEL_WEIGHT, LABELS, is_label_only, split
+from tuopin.documents.recognition.labels import (
+    LABEL_WEIGHT,
+    LABELS,
+    SUFFIXES,
+    is_label_only,
+    split,
+)
 from tuopin.documents.recognition.layout import Cell, below, right_of
 from tuopin.documents.recognition.words import NotAmountInWords, parse_amount_in_words
 from tuopin.documents.types import FIELDS, DocType
@@ -115,9 +121,20 @@ def _address(start: Cell, value: str, page: list[Cell]) -> str:
     return "".join(parts)
 
 
+def _merge_suffixes(pieces: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """个人支付 + 金额:12.00 → 个人支付:12.00 (a label followed by a word that only qualifies it)."""
+    out: list[tuple[str | None, str]] = []
+    for label, rest in pieces:
+        if out and label in SUFFIXES and out[-1][0] is not None and not out[-1][1].strip(":."):
+            out[-1] = (out[-1][0], rest)
+        else:
+            out.append((label, rest))
+    return out
+
+
 def _labelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None:
     for cell in page:
-        pieces = split(normalise.clean(cell.text))
+        pieces = _merge_suffixes(split(normalise.clean(cell.text)))
         for position, (label, rest) in enumerate(pieces):
             key = LABELS.get(label) if label else None
             if key is None:

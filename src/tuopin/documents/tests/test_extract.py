@@ -157,3 +157,26 @@ def test_an_id_card_address_runs_over_lines_and_the_number_decides_birth_and_sex
 )
 def test_it_classifies_documents_from_their_text(texts, doc_type):
     assert classify(texts)[0] is doc_type
+
+
+def test_wordings_of_electronic_invoices_are_understood():
+    cells = page(
+        [("医疗收费电子票据", 400)],
+        [("交款人：赵六", 50), ("开票日期：2026-03-12", 700)],
+        [("住院时间：2026-03-01 10:30:15至2026-03-10", 50)],
+        [("金额合计(大写)：壹佰元整", 50), ("(小写)：100.00", 700)],
+        [
+            ("医保统筹基金支付：60.00", 50),
+            ("个人账户支付：0.00", 500),
+            ("个人现金支付金额：40.00", 900),
+        ],
+    )
+    assert values(DocType.INPATIENT_INVOICE, cells) == {
+        "patient_name": "赵六",
+        "admission_date": "2026-03-01",
+        "discharge_date": "2026-03-10",
+        "total_amount": "100.00",
+        "insurance_paid": "60.00",
+        "self_paid": "40.00",
+        "amount_in_words": "100.00",
+    }
