@@ -104,7 +104,8 @@ def name(text: str) -> str | None:
 
 
 def hospital(text: str) -> str | None:
-    text = re.sub(r"^\(?章\)?", "", clean(text).strip(":"))
+    # Whatever precedes the seal's place (收款单位（章）：) is not the name.
+    text = re.split(r"\(章\)?:?|章\):?", clean(text).strip(":"))[-1]
     m = HOSPITAL_RE.search(text)
     if not m:
         return None

@@ -70,6 +70,8 @@ def test_names_sex_and_hospitals_are_taken_as_printed():
     assert normalise.sex("男") == "男"
     assert normalise.sex("男女") is None
     assert normalise.hospital("(章):镇雄县人民医院") == "镇雄县人民医院"
+    assert normalise.hospital("尔(章)宕昌县中医医院") == "宕昌县中医医院"
+    assert normalise.hospital("章丘市人民医院") == "章丘市人民医院"
     assert normalise.hospital("榕江县妇幼保健院住院收费票据") == "榕江县妇幼保健院"
     assert normalise.hospital("陕西省住院医疗收费发票") is None
 
