@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 Box = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
-"""Four corners (x, y) in the pixels of the image as stored (before any rotation we applied)."""
+"""Four corners (x, y) in the pixels of the image as stored (before any rotation we applied),
+with its EXIF orientation applied, as a browser shows it."""
 
 
 class DocType(StrEnum):

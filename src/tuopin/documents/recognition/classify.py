@@ -15,8 +15,12 @@ _INVOICE = r"(收费|结算)?(票据|发票|收据|专用票据)|结算单|费�
 TITLES: list[tuple[DocType, re.Pattern[str], float]] = [
     (DocType.DISCHARGE_SUMMARY, re.compile(r"出院(记录|小结|证明|证明书|志)|出\s*院\s*记\s*录"), 5),
     (DocType.ID_CARD, re.compile(r"公民身份号码|居民身份证|公民身份证号"), 5),
-    (DocType.INPATIENT_INVOICE, re.compile(f"住院.{{0,6}}({_INVOICE})"), 5),
-    (DocType.OUTPATIENT_INVOICE, re.compile(f"门(诊|急诊).{{0,6}}({_INVOICE})"), 5),
+    (DocType.INPATIENT_INVOICE, re.compile(f"住院.{{0,6}}({_INVOICE})|({_INVOICE})[(（]住院"), 5),
+    (
+        DocType.OUTPATIENT_INVOICE,
+        re.compile(f"门(诊|急诊).{{0,6}}({_INVOICE})|({_INVOICE})[(（]门(诊|急诊)"),
+        5,
+    ),
 ]
 CLUES: list[tuple[DocType, re.Pattern[str], float]] = [
     (

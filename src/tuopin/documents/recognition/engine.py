@@ -22,7 +22,8 @@ def get_engine() -> RapidOCR:
             if _engine is None:
                 from rapidocr_onnxruntime import RapidOCR
 
-                _engine = RapidOCR(print_verbose=False)
+                # "max": the detector runs at the size we give it (reading.DETECT_SIDE).
+                _engine = RapidOCR(print_verbose=False, det_limit_type="max")
     return _engine
 
 

@@ -9,12 +9,19 @@ label's reliability × OCR confidence × where the value was found, raised when 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from tuopin.core import idcard
 from tuopin.documents.recognition import normalise
-from tuopin.documents.recognition.labels import LABEL_WEIGHT, LABELS, is_label_only, split
+from tuopin.documents.recognition.labels import (
+    LABEL_WEIGHT,
+    LABELS,
+    SUFFIXES,
+    is_label_only,
+    split,
+)
 from tuopin.documents.recognition.layout import Cell, below, right_of
 from tuopin.documents.recognition.words import NotAmountInWords, parse_amount_in_words
 from tuopin.documents.types import FIELDS, DocType
@@ -82,10 +89,10 @@ class _Candidates:
 
 
 def _neighbour_value(cell: Cell, page: list[Cell], key: str) -> tuple[str | None, float, int]:
-    for neighbours, factor in ((right_of(cell, page)[:1], RIGHT), (below(cell, page)[:1], BELOW)):
+    for neighbours, factor in ((right_of(cell, page)[:2], RIGHT), (below(cell, page)[:1], BELOW)):
         for n in neighbours:
             if is_label_only(n.text):
-                continue
+                break  # the next label's cell: our value is not on this side
             text = _leading_value(n)
             if key == "stay":
                 return text, factor * n.confidence, n.index
@@ -114,9 +121,20 @@ def _address(start: Cell, value: str, page: list[Cell]) -> str:
     return "".join(parts)
 
 
+def _merge_suffixes(pieces: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """个人支付 + 金额:12.00 → 个人支付:12.00 (a label followed by a word that only qualifies it)."""
+    out: list[tuple[str | None, str]] = []
+    for label, rest in pieces:
+        if out and label in SUFFIXES and out[-1][0] is not None and not out[-1][1].strip(":."):
+            out[-1] = (out[-1][0], rest)
+        else:
+            out.append((label, rest))
+    return out
+
+
 def _labelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None:
     for cell in page:
-        pieces = split(normalise.clean(cell.text))
+        pieces = _merge_suffixes(split(normalise.clean(cell.text)))
         for position, (label, rest) in enumerate(pieces):
             key = LABELS.get(label) if label else None
             if key is None:
@@ -124,12 +142,15 @@ def _labelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None:
             field = _field_name(key, doc_type)
             weight = LABEL_WEIGHT.get(label or "", 1.0) * cell.confidence
             text = rest.strip(":.")
+            if key == "hospital":  # 收款单位（章）： read with a bracket lost
+                text = re.sub(r"^\(?章\)?:?", "", text)
             source = cell
             factor = SAME_LINE
             if not text and position == len(pieces) - 1:
-                text, conf, index = _neighbour_value(cell, page, key)
-                if text is None:
+                neighbour, conf, index = _neighbour_value(cell, page, key)
+                if neighbour is None:
                     continue
+                text = neighbour
                 factor = conf / max(cell.confidence, 1e-6)
                 source = page_by_index(page, index)
             if not text:
@@ -152,11 +173,12 @@ def page_by_index(page: list[Cell], index: int) -> Cell:
 
 def _unlabelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None:
     """Values recognisable without a label: a hospital's name in a title, an ID number, 大写."""
-    top = sorted(page, key=lambda c: c.y0)
-    for cell in top[:6]:
-        if "hospital" not in found.best:
+    # A hospital's name printed on its own: a title near the top counts more than one further down.
+    for rank, cell in enumerate(sorted(page, key=lambda c: c.y0)):
+        if "hospital" not in found.best or rank < 6:
+            weight = ELSEWHERE if rank < 6 else 0.7
             found.offer(
-                "hospital", normalise.hospital(cell.text), ELSEWHERE * cell.confidence, cell.index
+                "hospital", normalise.hospital(cell.text), weight * cell.confidence, cell.index
             )
     for cell in page:
         if doc_type is DocType.ID_CARD and "id_number" not in found.best:
@@ -184,6 +206,11 @@ def _cross_check(doc_type: DocType, best: dict[str, Found]) -> None:
     if total is not None and total == words:
         lift("total_amount", 0.97)
         lift("amount_in_words", 0.97)
+    elif total is not None and words is not None:
+        # They disagree: one is misread (or the invoice is wrong); say so, change neither.
+        for name in ("total_amount", "amount_in_words"):
+            f = best[name]
+            best[name] = Found(f.value, min(f.confidence, 0.5), f.cell)
     elif total is None and words is not None:
         best["total_amount"] = Found(
             best["amount_in_words"].value,

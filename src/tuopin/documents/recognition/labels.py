@@ -75,6 +75,9 @@ LABELS: dict[str, str | None] = {
     "医疗费用总额": "total_amount",
     "费用合计": "total_amount",
     "总费用": "total_amount",
+    "总计": "total_amount",
+    "合计金额(小写)": "total_amount",
+    "医疗费用合计": "total_amount",
     "金额合计": "total_amount",
     "合计(小写)": "total_amount",
     "金额合计(小写)": "total_amount",
@@ -87,12 +90,19 @@ LABELS: dict[str, str | None] = {
     "统筹支付": "insurance_paid",
     "医保支付": "insurance_paid",
     "基金支付": "insurance_paid",
+    "医保统筹基金支付": "insurance_paid",
+    "统筹基金": "insurance_paid",
+    "医保统筹": "insurance_paid",
+    "医保报销": "insurance_paid",
+    "报销金额": "insurance_paid",
     "个人自付": "self_paid",
     "个人支付": "self_paid",
     "个人现金支付": "self_paid",
     "自付金额": "self_paid",
     "个人负担": "self_paid",
     "现金支付": "self_paid",
+    "个人现金": "self_paid",
+    "自付": "self_paid",
     "合计(大写)": "amount_in_words",
     "合计大写": "amount_in_words",
     "金额合计(大写)": "amount_in_words",
@@ -128,9 +138,23 @@ LABELS: dict[str, str | None] = {
     "医师签名": None,
     "入院情况": None,
     "医保类型": None,
+    "个人账户": None,
+    "自费": None,
+    "结算日期": None,
+    "其他支付": None,
+    "医保统筹基金支付比例": None,
 }
 
+SUFFIXES = {"金额", "(小写)", "小写"}
+"""Words that may follow a label without changing what it introduces (个人支付金额, 合计(小写))."""
+
 LABEL_WEIGHT: dict[str, float] = {
+    "自付": 0.85,
+    "统筹基金": 0.9,
+    "医保统筹": 0.9,
+    "医保报销": 0.85,
+    "报销金额": 0.85,
+    "总计": 0.9,
     "患者": 0.85,
     "日期": 0.7,
     "诊断": 0.85,
@@ -159,7 +183,8 @@ def split(text: str) -> list[tuple[str | None, str]]:
     last_end = 0
     for m in LABEL_RE.finditer(text):
         label = m.group(0)
-        if label in ("NO", "No") and not re.match(r"[.:]?\s*\d", text[m.end() :]):
+        after = text[m.end() :]
+        if label in ("NO", "No") and not (re.match(r"[.:]?\s*\d", after) or not after.strip(".:")):
             continue
         before = text[last_end : m.start()]
         if last_label is not None or before:

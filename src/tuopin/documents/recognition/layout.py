@@ -76,7 +76,8 @@ def right_of(cell: Cell, page: list[Cell]) -> list[Cell]:
         and c.x0 >= cell.x1 - cell.height * 0.5
         and cell.overlaps_vertically(c) > 0.5
     ]
-    return sorted(row, key=lambda c: c.x0)
+    # Nearest along the row, a line that sits off the row's middle (a stamp's text) counts further.
+    return sorted(row, key=lambda c: c.x0 - cell.x1 + 2 * abs(c.cy - cell.cy))
 
 
 def below(cell: Cell, page: list[Cell]) -> list[Cell]:

@@ -73,16 +73,17 @@ def load(source: bytes | Path) -> Loaded:
             image.load()
     except BadImage:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadImage(_("图片像素过多，请压缩后上传"), code="image_too_many_pixels") from None
+    except UnidentifiedImageError:
         raise BadImage(_("不是可识别的图片文件（支持JPEG、PNG等）"), code="image_unknown") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise BadImage(_("图片已损坏或不完整，请重新拍摄"), code="image_corrupt") from exc
     if orientation in (5, 6, 7, 8):
         width, height = height, width
-    image = ImageOps.exif_transpose(image) or image
-    image = image.convert("RGB")
-    if max(image.size) > WORKING_SIDE:
-        image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR)
-    if min(image.size) < 8:
+    upright: Image.Image = (ImageOps.exif_transpose(image) or image).convert("RGB")
+    if max(upright.size) > WORKING_SIDE:
+        upright.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.Resampling.BILINEAR)
+    if min(upright.size) < 8:
         raise BadImage(_("图片太小，无法识别"), code="image_too_small")
-    return Loaded(image=image, width=width, height=height, scale=width / image.width)
+    return Loaded(image=upright, width=width, height=height, scale=width / upright.width)

@@ -44,6 +44,8 @@ def _date(year: str, month: str, day: str) -> str | None:
 def dates_in(text: str) -> list[str]:
     """Every date in ``text``, in order: 2026年3月5日, 2026-03-05, 2026.03.05, 20260305 …"""
     text = clean(text).translate(_DIGIT_FIXES)
+    # A time straight after the day (2025.06.0212时30分) once the spaces are gone.
+    text = re.sub(r"(\d{4}[-./]\d{1,2}[-./]\d{2})(?=\d{1,2}(时|:\d))", r"\1 ", text)
     found: list[tuple[int, str]] = []
     for m in _DATE_RE.finditer(text):
         if value := _date(*m.groups()):
@@ -64,8 +66,8 @@ def date(text: str) -> str | None:
 def amount(text: str) -> str | None:
     """``"12345.60"`` from ¥12,345.6, 12345.60元, ￥ 12345.60 …; None if there is no figure."""
     text = clean(text).translate(_DIGIT_FIXES)
-    text = re.sub(r"^[^\d]*?(?=[¥￥Y]?\d)", "", text)
-    text = text.lstrip("¥￥Y")
+    # Only a currency sign or the words of a figure may come before it (not a stamp's 县妇).
+    text = re.sub(r"^(人民币|RMB|\(?小写\)?)?:?", "", text).lstrip("¥￥Y:")
     m = _AMOUNT_RE.match(text)
     if not m:
         return None
@@ -102,7 +104,8 @@ def name(text: str) -> str | None:
 
 
 def hospital(text: str) -> str | None:
-    text = re.sub(r"^\(?章\)?", "", clean(text).strip(":"))
+    # Whatever precedes the seal's place (收款单位（章）：) is not the name.
+    text = re.split(r"\(章\)?:?|章\):?", clean(text).strip(":"))[-1]
     m = HOSPITAL_RE.search(text)
     if not m:
         return None

@@ -9,6 +9,7 @@ font (the ``cvttf-NotoSansCJK-Regular`` wheel, or a system font); the committed 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tuopin.documents.synthetic import degrade as _degrade
@@ -92,4 +93,37 @@ def render_document(
     return render(doc_type, values, seed=seed, layout=layout, degrade=degrade).jpeg
 
 
-__all__ = ["Rendered", "render", "render_document", "fill_values"]
+# The mix of a rendered set: mostly invoices, as claims bring them.
+MIX = (
+    [DocType.INPATIENT_INVOICE] * 5
+    + [DocType.OUTPATIENT_INVOICE] * 5
+    + [DocType.DISCHARGE_SUMMARY] * 4
+    + [DocType.ID_CARD] * 3
+    + [DocType.OTHER]
+)
+
+
+def render_set(count: int, *, seed: int = 0) -> Iterator[Rendered]:
+    """``count`` documents of every type, layout and quarter turn in turn (deterministic)."""
+    for i in range(count):
+        doc_type = MIX[i % len(MIX)]
+        same_type = i // len(MIX) * MIX.count(doc_type) + MIX[: i % len(MIX)].count(doc_type)
+        yield render(
+            doc_type, seed=seed + i, layout=same_type, quarter_turns=(i + i // len(MIX)) % 4
+        )
+
+
+def truth(name: str, rendered: Rendered) -> dict[str, object]:
+    """The ground truth of one rendered file, as the fixtures' ``truth.json`` holds it."""
+    fields = {k: v for k, v in rendered.values.items() if k != "amount_in_words"}
+    return {
+        "file": name,
+        "doc_type": str(rendered.doc_type),
+        "fields": fields,
+        "amount_in_words": rendered.values.get("amount_in_words"),
+        "layout": rendered.layout,
+        "quarter_turns": rendered.quarter_turns,
+    }
+
+
+__all__ = ["Rendered", "render", "render_document", "render_set", "truth", "fill_values"]

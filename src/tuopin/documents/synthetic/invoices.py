@@ -137,7 +137,7 @@ def _header_row(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str)
         )
         y += 50
     sheet.text((70, y + 30), f"{label(rng, 'hospital')}：{v['hospital']}", 26)
-    sheet.stamp_spots.append((w - 300, 90))
+    sheet.stamp_spots.append((330, y + 40))
 
 
 def _inline(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str) -> None:

@@ -10,8 +10,8 @@ import datetime as dt
 import random
 
 from tuopin.core import idcard
-from tuopin.documents.types import FIELDS, DocType
 from tuopin.documents.recognition.words import yuan_in_words
+from tuopin.documents.types import FIELDS, DocType
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_M = "伟强磊军勇杰涛明超刚平辉鹏华飞鑫波斌宇浩凯健俊帆旭宁龙林洋坤志兴国建新春生福海山"
