@@ -38,6 +38,8 @@ NAV: list[NavItem] = [
     # insurance.selectors._require_cover
     NavItem("insurance:villages", _("村保障"), ("insurance.view_policy", "registry.view_person")),
     NavItem("insurance:programmes", _("保险项目"), ("insurance.view_progress",)),
+    # insurance.claims.selectors.claims_for
+    NavItem("insurance:claims", _("理赔"), ("insurance.view_claim",)),
     NavItem("registry:areas", _("区划"), ("registry.view_household",)),
     NavItem("registry:households", _("贫困户"), ("registry.view_household",)),
     NavItem("registry:people", _("查人"), ("registry.view_person",)),

@@ -45,7 +45,9 @@ _VIEW_COVER = ["insurance.view_policy"]
 _PROGRESS = ["insurance.view_progress"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    VILLAGE_CADRE: _VIEW_REGISTRY + _VIEW_COVER,
+    VILLAGE_CADRE: _VIEW_REGISTRY
+    + _VIEW_COVER
+    + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"],
     TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER,
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
@@ -59,8 +61,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_COVER
     + _PROGRESS
     + ["insurance.add_programme", "insurance.change_programme", "insurance.view_programme"]
-    + ["insurance.add_enrollmentrun", "insurance.change_policy"],
-    ADJUSTER: [],
+    + ["insurance.add_enrollmentrun", "insurance.change_policy"]
+    + ["insurance.view_claim"],
+    # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
+    ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS,
     HELPER: ["charity.keep_donation"],
     DONOR: ["charity.keep_donation"],

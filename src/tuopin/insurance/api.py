@@ -12,8 +12,10 @@ from pydantic import BaseModel, ConfigDict
 from tuopin.accounts.selectors import acting_user
 
 from . import progress, runs, selectors, services
+from .claims import api as claims_api
 
 router = Router(tags=["insurance"])
+router.add_router("/claims", claims_api.router)
 
 
 class Out(BaseModel):

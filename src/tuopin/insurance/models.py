@@ -63,6 +63,19 @@ class Programme(models.Model):
     counties = models.ManyToManyField(
         "areas.Area", verbose_name=_("覆盖县"), blank=True, related_name="+"
     )
+    adjusters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("理赔员"),
+        blank=True,
+        related_name="adjusted_programmes",
+        help_text=_("可以审核本项目理赔的保险理赔员"),
+    )
+    claim_audit_bp = models.PositiveIntegerField(
+        _("抽检比例（万分之）"),
+        default=1_000,
+        validators=[MaxValueValidator(10_000)],
+        help_text=_("系统建议赔付的理赔中，随机转人工审核的比例"),
+    )
 
     class Meta:
         verbose_name = _("保险项目")
@@ -304,3 +317,13 @@ class EnrollmentRun(TracedJob):
         if self.status == RunStatus.DONE:
             return 100
         return (100 * self.counties_done // self.counties_total) if self.counties_total else 0
+
+
+from .claims.models import (  # noqa: E402 - registered with the app's models
+    ApprovedInvoice,
+    Claim,
+    ClaimCheck,
+    ClaimDocument,
+)
+
+__all__ = ["ApprovedInvoice", "Claim", "ClaimCheck", "ClaimDocument"]

@@ -429,10 +429,18 @@ def start_run(
 
 
 def record_payout(
-    *, policy: Policy, benefit: str, loss_fen: int, at: dt.datetime | None = None
+    *,
+    policy: Policy,
+    benefit: str,
+    loss_fen: int,
+    at: dt.datetime | None = None,
+    cap_fen: int | None = None,
+    service_day: dt.date | None = None,
 ) -> Payout:
     """Pay on a policy for one benefit: what the cover allows of ``loss_fen`` (deductible,
-    rate, per-claim limit, what remains of the yearly limit), with its ledger entry.
+    rate, per-claim limit, what remains of the yearly limit), at most ``cap_fen`` (an
+    adjuster's approved amount), with its ledger entry. ``service_day`` (the day of the loss;
+    default the day paid) must lie in the cover.
 
     Claims (adjudicated elsewhere) call this; it refuses a payout the cover does not allow.
     """
@@ -453,11 +461,13 @@ def record_payout(
         item = CoverageItem.objects.filter(programme=policy.programme, benefit=benefit).first()
         if item is None:
             raise BadPayout(_("该保单不保此项：%(b)s") % {"b": benefit}, code="not_covered")
-        day = timezone.localtime(at).date()
+        day = service_day or timezone.localtime(at).date()
         if not limits.in_cover(item.waiting_days, policy.period_start, day):
             raise BadPayout(_("不在保障期内（含等待期）"), code="outside_cover")
         used = selectors.used_fen(policy.pk, benefit)
         amount = limits.payable(limits.Limits.of(item), loss_fen, used)
+        if cap_fen is not None:
+            amount = min(amount, cap_fen)
         if amount <= 0:
             raise BadPayout(_("该项保障额度已用完或未超过免赔额"), code="nothing_payable")
         entry = ledger.append_entry(
