@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tuopin.documents",
     "tuopin.charity",
     "tuopin.insurance",
+    "tuopin.casework",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",
