@@ -17,7 +17,16 @@ from .models import ReportField, ReportType
 class ReportTypeForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ReportType
-        fields = "__all__"
+        fields = [
+            "slug",
+            "name",
+            "description",
+            "periodicity",
+            "chain",
+            "due_days",
+            "forwardable",
+            "active",
+        ]
 
     def clean_chain(self) -> str:
         try:

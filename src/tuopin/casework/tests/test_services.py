@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -26,8 +27,9 @@ from tuopin.registry.models import Person
 
 from .factories import photo, township_officer
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 JUNE = dt.date(2018, 6, 1)
-IN_JUNE = dt.datetime(2018, 6, 10, 9, 30)
+IN_JUNE = dt.datetime(2018, 6, 10, 9, 30, tzinfo=SHANGHAI)
 A_LAT, A_LON = 31.01, 110.31  # village A in the fixture
 
 
