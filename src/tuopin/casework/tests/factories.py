@@ -5,12 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
-from tuopin.conftest import TOWNSHIP
+from tuopin.casework import services
+from tuopin.casework.models import Submission
+from tuopin.conftest import TOWNSHIP, VILLAGE_A
+from tuopin.registry.models import Person
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+JUNE = dt.date(2018, 6, 1)
+IN_JUNE = dt.datetime(2018, 6, 10, 9, 30, tzinfo=SHANGHAI)
+A_LAT, A_LON = 31.01, 110.31  # village A in the fixture
 
 
 def photo(
@@ -49,4 +59,39 @@ def _dms(value: float) -> tuple[float, float, float]:
 def township_officer():  # type: ignore[no-untyped-def]
     return accounts.create_user(
         username="township", role=roles.TOWNSHIP_OFFICER, area_codes=[TOWNSHIP]
+    )
+
+
+def chicken(
+    types,
+    cadre,
+    *,
+    birds: Any = "120",
+    seed: int = 1,
+    household: str = "A001",
+    taken: dt.datetime | None = IN_JUNE,
+    village: str = VILLAGE_A,
+) -> Submission:  # type: ignore[no-untyped-def]
+    return services.file_submission(
+        report_type=types["black-chicken"],
+        village=village,
+        values={"household": household, "birds": birds, "growth": "良好"},
+        photos={"photo": [photo(seed, taken=taken, lat=A_LAT, lon=A_LON)]},
+        period=JUNE,
+        by=cadre,
+    )
+
+
+def student(types, cadre, **over: Any) -> Submission:  # type: ignore[no-untyped-def]
+    person = Person.objects.get(name="朱婷婷")
+    values = {
+        "student": str(person.pk),
+        "school": "溪丘湾中学",
+        "grade": "初二",
+        "family": "母亲因病卧床，父亲务农",
+        "need": "学费与生活费",
+        "amount": "1500",
+    } | over
+    return services.file_submission(
+        report_type=types["poor-student"], village=VILLAGE_A, values=values, by=cadre
     )

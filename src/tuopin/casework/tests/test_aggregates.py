@@ -13,12 +13,11 @@ from tuopin.casework.models import Submission
 from tuopin.conftest import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
 from tuopin.core.errors import NotFound, PermissionDenied
 
-from .factories import photo
-from .test_services import JUNE, types  # noqa: F401
+from .factories import JUNE, photo
 
 
 @pytest.fixture
-def month(types, households, cadre_a, cadre_b):  # type: ignore[no-untyped-def]  # noqa: F811
+def month(types, households, cadre_a, cadre_b):  # type: ignore[no-untyped-def]
     rng = random.Random(4)
     made = []
     for i in range(7):
@@ -43,7 +42,7 @@ def month(types, households, cadre_a, cadre_b):  # type: ignore[no-untyped-def] 
 
 def test_totals_and_shares_equal_a_brute_force_sum_at_every_level(
     month, types, county_officer
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
     rt = types["black-chicken"]
     county = aggregates.aggregate(county_officer, rt, area_code=COUNTY, period_start=JUNE)
     assert county.total.totals["birds"] == sum(b for _s, _v, b, _g in month)
@@ -60,7 +59,7 @@ def test_totals_and_shares_equal_a_brute_force_sum_at_every_level(
     }
 
 
-def test_a_rejected_report_leaves_the_totals(month, types, county_officer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_rejected_report_leaves_the_totals(month, types, county_officer) -> None:  # type: ignore[no-untyped-def]
     from .factories import township_officer
 
     s, _v, birds, _g = month[0]
@@ -74,7 +73,7 @@ def test_a_cadre_sees_only_their_village_even_when_asking_for_the_county(
     month,
     types,
     cadre_a,
-    observer,  # noqa: F811
+    observer,
 ) -> None:  # type: ignore[no-untyped-def]
     rt = types["black-chicken"]
     mine = aggregates.aggregate(cadre_a, rt, area_code=COUNTY, period_start=JUNE)
@@ -86,12 +85,12 @@ def test_a_cadre_sees_only_their_village_even_when_asking_for_the_county(
     assert Submission.objects.count() == len(month)
 
 
-def test_people_without_the_permission_see_no_aggregates(month, types, donor) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_people_without_the_permission_see_no_aggregates(month, types, donor) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         aggregates.aggregate(donor, types["black-chicken"], area_code=COUNTY, period_start=JUNE)
 
 
-def test_an_empty_period_has_zero_totals(month, types, county_officer) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_an_empty_period_has_zero_totals(month, types, county_officer) -> None:  # type: ignore[no-untyped-def]
     july = JUNE.replace(month=7)
     agg = aggregates.aggregate(
         county_officer, types["black-chicken"], area_code=COUNTY, period_start=july

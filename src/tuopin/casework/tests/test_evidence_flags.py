@@ -6,8 +6,7 @@ import datetime as dt
 
 from tuopin.casework.models import PhotoUse
 
-from .factories import photo
-from .test_services import A_LAT, A_LON, IN_JUNE, SHANGHAI, chicken, types  # noqa: F401
+from .factories import A_LAT, A_LON, IN_JUNE, SHANGHAI, chicken, photo
 
 
 def _use(s):  # type: ignore[no-untyped-def]
@@ -16,7 +15,7 @@ def _use(s):  # type: ignore[no-untyped-def]
 
 def test_a_photo_taken_in_the_period_at_the_village_is_not_flagged(
     types, households, cadre_a
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
     use = _use(chicken(types, cadre_a))
     assert not use.flagged
     assert use.distance_km is not None and use.distance_km < 2
@@ -26,7 +25,7 @@ def test_a_photo_taken_in_the_period_at_the_village_is_not_flagged(
 def test_the_same_picture_in_another_submission_is_flagged_as_reused(
     types,
     households,
-    cadre_a,  # noqa: F811
+    cadre_a,
 ) -> None:  # type: ignore[no-untyped-def]
     first = chicken(types, cadre_a, seed=7)
     again = chicken(types, cadre_a, seed=7, household="A002")  # the very same bytes
@@ -34,7 +33,7 @@ def test_the_same_picture_in_another_submission_is_flagged_as_reused(
     assert not _use(first).flagged
 
 
-def test_a_recompressed_copy_is_found_by_its_perceptual_hash(types, households, cadre_a) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_recompressed_copy_is_found_by_its_perceptual_hash(types, households, cadre_a) -> None:  # type: ignore[no-untyped-def]
     import io
 
     from PIL import Image
@@ -57,7 +56,7 @@ def test_a_recompressed_copy_is_found_by_its_perceptual_hash(types, households, 
     assert use.photo_id != _use(first).photo_id and use.reused_in_id == first.pk
 
 
-def test_a_photo_taken_outside_the_month_is_flagged(types, households, cadre_a) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_a_photo_taken_outside_the_month_is_flagged(types, households, cadre_a) -> None:  # type: ignore[no-untyped-def]
     may = dt.datetime(2018, 5, 20, 10, 0, tzinfo=SHANGHAI)
     assert _use(chicken(types, cadre_a, taken=may)).out_of_period
     last_moment = dt.datetime(2018, 6, 30, 23, 59, tzinfo=SHANGHAI)
@@ -67,7 +66,7 @@ def test_a_photo_taken_outside_the_month_is_flagged(types, households, cadre_a) 
 def test_a_photo_taken_far_from_the_village_is_flagged_with_its_distance(
     types,
     households,
-    cadre_a,  # noqa: F811
+    cadre_a,
 ) -> None:  # type: ignore[no-untyped-def]
     from tuopin.casework import services
 

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -20,62 +17,11 @@ from tuopin.casework.errors import (
     NotYourTurn,
 )
 from tuopin.casework.models import Decision, Submission, Value
-from tuopin.casework.seed import seed_report_types
 from tuopin.conftest import COUNTY, TOWNSHIP, VILLAGE_A, VILLAGE_B
 from tuopin.ledger.models import Entry
 from tuopin.registry.models import Person
 
-from .factories import photo, township_officer
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-JUNE = dt.date(2018, 6, 1)
-IN_JUNE = dt.datetime(2018, 6, 10, 9, 30, tzinfo=SHANGHAI)
-A_LAT, A_LON = 31.01, 110.31  # village A in the fixture
-
-
-@pytest.fixture
-def types(db: None) -> dict[str, Any]:
-    return {t.slug: t for t in seed_report_types()}
-
-
-@pytest.fixture
-def township(area_tree: None):  # type: ignore[no-untyped-def]
-    return township_officer()
-
-
-def chicken(
-    types,
-    cadre,
-    *,
-    birds: Any = "120",
-    seed: int = 1,
-    household: str = "A001",
-    taken: dt.datetime | None = IN_JUNE,
-    village: str = VILLAGE_A,
-) -> Submission:  # type: ignore[no-untyped-def]
-    return services.file_submission(
-        report_type=types["black-chicken"],
-        village=village,
-        values={"household": household, "birds": birds, "growth": "良好"},
-        photos={"photo": [photo(seed, taken=taken, lat=A_LAT, lon=A_LON)]},
-        period=JUNE,
-        by=cadre,
-    )
-
-
-def student(types, cadre, **over: Any) -> Submission:  # type: ignore[no-untyped-def]
-    person = Person.objects.get(name="朱婷婷")
-    values = {
-        "student": str(person.pk),
-        "school": "溪丘湾中学",
-        "grade": "初二",
-        "family": "母亲因病卧床，父亲务农",
-        "need": "学费与生活费",
-        "amount": "1500",
-    } | over
-    return services.file_submission(
-        report_type=types["poor-student"], village=VILLAGE_A, values=values, by=cadre
-    )
+from .factories import IN_JUNE, JUNE, chicken, photo, student
 
 
 def test_it_files_a_report_with_typed_values_and_a_ledger_entry(types, households, cadre_a) -> None:  # type: ignore[no-untyped-def]
