@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("registry/", include("tuopin.registry.urls")),
     path("charity/", include("tuopin.charity.urls")),
     path("insurance/", include("tuopin.insurance.urls")),
+    path("casework/", include("tuopin.casework.urls")),
     path("ledger/", include(page_patterns)),
     prefix_default_language=False,
 )

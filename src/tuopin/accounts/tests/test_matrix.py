@@ -56,6 +56,12 @@ PROGRESS = frozenset({roles.OPERATOR, roles.OBSERVER})  # aggregates, no person
 OPERATOR = frozenset({roles.OPERATOR})
 KEEPERS = frozenset({roles.DONOR, roles.HELPER})  # charity.keep_donation: 我的捐赠
 STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff)
+# casework: cadres file, township and county officers decide, aggregates also for the
+# operator and observers (no person); the fixture's case waits at the township.
+CADRE = frozenset({roles.VILLAGE_CADRE})
+DECIDERS = frozenset({roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER})
+CASE_READERS = CADRE | DECIDERS
+REPORT_READERS = CASE_READERS | PROGRESS
 
 # Pages by URL name (GET unless said), who may open them.
 PAGES: dict[str, frozenset[str]] = {
@@ -97,6 +103,16 @@ PAGES: dict[str, frozenset[str]] = {
     "insurance:resume_run": OPERATOR,  # POST; the fixture's run is interrupted
     "ledger:explorer": EVERYONE,
     "ledger:verify": EVERYONE,
+    "casework:index": REPORT_READERS,
+    "casework:inbox": CASE_READERS,
+    "casework:file": CADRE,
+    "casework:refile": CADRE,  # the fixture's returned report, of village A
+    "casework:submission": CASE_READERS,
+    "casework:photo": CASE_READERS,
+    "casework:decide": DECIDERS,  # POST: an empty decision comes back with its message
+    "casework:approve_area": DECIDERS,  # POST
+    "casework:report": REPORT_READERS,
+    "casework:export": REPORT_READERS,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -104,6 +120,8 @@ PAGE_METHODS = {
     "registry:member_status": "POST",
     "insurance:resume_run": "POST",
     "registry:import_job_resume": "POST",
+    "casework:decide": "POST",
+    "casework:approve_area": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -139,6 +157,17 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/insurance/runs/{run_id}"): PROGRESS,
     ("POST", "/api/v1/insurance/runs/{run_id}/resume"): OPERATOR,
     ("GET", "/api/v1/public/campaigns/{slug}"): EVERYONE,
+    ("GET", "/api/v1/casework/types"): REPORT_READERS,
+    ("POST", "/api/v1/casework/submissions"): CADRE,
+    ("GET", "/api/v1/casework/submissions/{submission_id}"): CASE_READERS,
+    ("POST", "/api/v1/casework/submissions/{returned_id}/refile"): CADRE,
+    # The case waits at the township: the county officer's turn has not come.
+    ("POST", "/api/v1/casework/submissions/{submission_id}/decisions"): frozenset(
+        {roles.TOWNSHIP_OFFICER}
+    ),
+    ("POST", "/api/v1/casework/approvals"): frozenset({roles.TOWNSHIP_OFFICER}),
+    ("GET", "/api/v1/casework/inbox"): CASE_READERS,
+    ("GET", "/api/v1/casework/aggregates/{type_slug}"): REPORT_READERS,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -173,6 +202,24 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/insurance/programmes/{slug}/runs"): {
             "body": {"period_start": PERIOD.isoformat()}
+        },
+        ("POST", "/api/v1/casework/submissions"): {
+            "body": {"type": "poor-student", "village": VILLAGE_A, "values": o.case_values}
+        },
+        ("POST", "/api/v1/casework/submissions/{returned_id}/refile"): {
+            "body": {
+                "values": {"household": "A001", "birds": "10", "growth": "良好"},
+                "photos": {"photo": [o.photo_b64]},
+            }
+        },
+        ("POST", "/api/v1/casework/submissions/{submission_id}/decisions"): {
+            "body": {"action": "return", "comment": "矩阵"}
+        },
+        ("POST", "/api/v1/casework/approvals"): {
+            "body": {"type": "black-chicken", "period": "2018-06", "area": TOWNSHIP}
+        },
+        ("GET", "/api/v1/casework/aggregates/{type_slug}"): {
+            "query": {"area": COUNTY, "period": "2018-06"}
         },
     }
 
@@ -245,6 +292,12 @@ class Objects:
     size: int  # of the signed tree
     index: int  # a ledger entry within it
     job_id: int  # the county officer's registry import, with a rejected row
+    submission_id: int  # a poor-student case of village A waiting at the township
+    use_id: int  # its photo
+    returned_id: int  # a 乌鸡 report of village A returned to the cadre
+    case_values: dict[str, str]
+    photo_b64: str
+    type_slug: str = "black-chicken"
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -258,6 +311,10 @@ class Objects:
             "token": self.token,
             "pk": self.statement_pk,
             "job_id": self.job_id,
+            "type_slug": self.type_slug,
+            "submission_id": self.submission_id,
+            "use_id": self.use_id,
+            "returned_id": self.returned_id,
         }
         return {k: values[k] for k in params}
 
@@ -338,6 +395,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     )
     job = start_import(upload=upload, by=_user(roles.COUNTY_OFFICER))
     execute_import(job.pk)
+    case = _casework()
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -351,7 +409,60 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         size=checkpoint.size,
         index=donation.ledger_index,
         job_id=job.pk,
+        **case,
     )
+
+
+def _casework() -> dict[str, Any]:
+    """A poor-student case waiting at the township, a June 乌鸡 report waiting at the township
+    (for an area approval), a July one returned to the cadre (for correcting)."""
+    import base64
+
+    from tuopin.casework import services as casework
+    from tuopin.casework.seed import seed_report_types
+    from tuopin.casework.tests.factories import photo
+    from tuopin.registry.models import Person
+
+    types = {t.slug: t for t in seed_report_types()}
+    cadre = accounts.create_user(
+        username="m_case_cadre", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_A]
+    )
+    township = accounts.create_user(
+        username="m_case_township", role=roles.TOWNSHIP_OFFICER, area_codes=[TOWNSHIP]
+    )
+    student = Person.objects.get(name="朱婷婷")
+    values = {
+        "student": str(student.pk),
+        "school": "溪丘湾中学",
+        "grade": "初二",
+        "family": "母亲因病",
+        "need": "学费",
+        "amount": "1200",
+    }
+    case = casework.file_submission(
+        report_type=types["poor-student"],
+        village=VILLAGE_A,
+        values=values,
+        photos={"photos": [photo(1)]},
+        by=cadre,
+    )
+    for month, seed in ((6, 2), (7, 3)):
+        chicken = casework.file_submission(
+            report_type=types["black-chicken"],
+            village=VILLAGE_A,
+            values={"household": "A001", "birds": "30", "growth": "良好"},
+            photos={"photo": [photo(seed)]},
+            period=dt.date(2018, month, 1),
+            by=cadre,
+        )
+    casework.decide(submission=chicken, action="return", comment="矩阵", by=township)
+    return {
+        "submission_id": case.pk,
+        "use_id": case.photos.get().pk,
+        "returned_id": chicken.pk,
+        "case_values": values,
+        "photo_b64": base64.b64encode(photo(4)).decode(),
+    }
 
 
 def _user(role: str):  # type: ignore[no-untyped-def]

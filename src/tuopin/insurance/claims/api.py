@@ -154,7 +154,10 @@ def _read(request: HttpRequest, claim_id: int) -> dict[str, object]:
 @router.post("", response={201: ClaimOut}, summary="File a draft claim on a policy's benefit")
 def create_claim(request: HttpRequest, body: ClaimIn) -> Status:  # type: ignore[type-arg]
     claim = services.create_claim(
-        by=acting_user(request), policy_no=body.policy_no, benefit=body.benefit, filed_as=body.filed_as
+        by=acting_user(request),
+        policy_no=body.policy_no,
+        benefit=body.benefit,
+        filed_as=body.filed_as,
     )
     return Status(201, _read(request, claim.pk))
 

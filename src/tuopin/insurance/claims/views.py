@@ -124,9 +124,7 @@ def _act(request: HttpRequest, claim: Claim) -> None:
             messages.error(request, _("请选择或拍摄单据照片"))
         for upload in files:
             try:
-                services.add_document(
-                    by=by, claim_id=claim.pk, data=evidence.read_upload(upload)
-                )
+                services.add_document(by=by, claim_id=claim.pk, data=evidence.read_upload(upload))
             except (NotFound, DomainPermissionDenied):
                 raise
             except DomainError as exc:
@@ -205,7 +203,10 @@ def claim(request: HttpRequest, claim_id: int) -> HttpResponse:
                     for n in names
                 ],
                 "boxes": [
-                    {"points": " ".join(f"{x},{y}" for x, y in box), "label": FIELD_LABELS.get(n, n)}
+                    {
+                        "points": " ".join(f"{x},{y}" for x, y in box),
+                        "label": FIELD_LABELS.get(n, n),
+                    }
                     for n, box in d.boxes.items()
                     if box
                 ],
@@ -275,4 +276,3 @@ def claim_status(request: HttpRequest, status_token: str) -> HttpResponse:
             "benefit_label": dict(Benefit.choices).get(c.benefit, c.benefit),
         },
     )
-
