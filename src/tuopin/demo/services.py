@@ -84,6 +84,7 @@ class DemoResult:
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, area
     insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
     donations: int = 0
+    claims: int = 0  # filed by this run (demo.claims)
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -187,6 +188,9 @@ def build_demo(
         raise RuntimeError(f"demo rows rejected: line {first.line} {first.code} {first.message}")
     result.users = create_users(villages)
     build_insurance(result, seed)
+    from .claims import build_claims
+
+    result.claims = build_claims(seed)
     return result
 
 

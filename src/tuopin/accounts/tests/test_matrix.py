@@ -62,6 +62,11 @@ CADRE = frozenset({roles.VILLAGE_CADRE})
 DECIDERS = frozenset({roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER})
 CASE_READERS = CADRE | DECIDERS
 REPORT_READERS = CASE_READERS | PROGRESS
+# Claims: a cadre files for their village, the programme's adjuster decides and pays, the
+# operator reads every claim (insurance.claims.selectors.claims_for).
+CLAIM_FILERS = frozenset({roles.VILLAGE_CADRE})
+CLAIM_READERS = frozenset({roles.VILLAGE_CADRE, roles.ADJUSTER, roles.OPERATOR})
+ADJUSTER = frozenset({roles.ADJUSTER})
 
 # Pages by URL name (GET unless said), who may open them.
 PAGES: dict[str, frozenset[str]] = {
@@ -101,6 +106,11 @@ PAGES: dict[str, frozenset[str]] = {
     "insurance:programme_edit": OPERATOR,
     "insurance:run": PROGRESS,
     "insurance:resume_run": OPERATOR,  # POST; the fixture's run is interrupted
+    "insurance:claims": CLAIM_READERS,
+    "insurance:claim_new": CLAIM_FILERS,  # without a villager: on to the village list
+    "insurance:claim": CLAIM_READERS,
+    "insurance:claim_photo": CLAIM_READERS,  # only through the claim's access function
+    "insurance:claim_status": EVERYONE,  # whoever holds the claimant's unguessable link
     "ledger:explorer": EVERYONE,
     "ledger:verify": EVERYONE,
     "casework:index": REPORT_READERS,
@@ -168,6 +178,17 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/casework/approvals"): frozenset({roles.TOWNSHIP_OFFICER}),
     ("GET", "/api/v1/casework/inbox"): CASE_READERS,
     ("GET", "/api/v1/casework/aggregates/{type_slug}"): REPORT_READERS,
+    ("POST", "/api/v1/insurance/claims"): CLAIM_FILERS,
+    ("GET", "/api/v1/insurance/claims"): CLAIM_READERS,
+    ("GET", "/api/v1/insurance/claims/{claim_id}"): CLAIM_READERS,
+    ("POST", "/api/v1/insurance/claims/{claim_id}/documents"): CLAIM_FILERS,  # a draft
+    (
+        "POST",
+        "/api/v1/insurance/claims/{claim_id}/documents/{document_id}/corrections",
+    ): CLAIM_FILERS,
+    ("POST", "/api/v1/insurance/claims/{claim_id}/submit"): CLAIM_FILERS,
+    ("POST", "/api/v1/insurance/claims/{claim_id}/decision"): ADJUSTER,  # a checked claim
+    ("POST", "/api/v1/insurance/claims/{claim_id}/payment"): ADJUSTER,  # an approved claim
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -220,6 +241,26 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("GET", "/api/v1/casework/aggregates/{type_slug}"): {
             "query": {"area": COUNTY, "period": "2018-06"}
+        },
+        ("POST", "/api/v1/insurance/claims"): {
+            "body": {"policy_no": o.policy_no, "benefit": "hospitalisation"}
+        },
+        ("POST", "/api/v1/insurance/claims/{claim_id}/documents"): {
+            "multipart": {"file": claim_picture(99)},
+            "path": {"claim_id": o.draft_claim_id},
+        },
+        ("POST", "/api/v1/insurance/claims/{claim_id}/documents/{document_id}/corrections"): {
+            "body": {"corrections": {"patient_name": "唐俊"}},
+            "path": {"claim_id": o.draft_claim_id, "document_id": o.draft_document_id},
+        },
+        ("POST", "/api/v1/insurance/claims/{claim_id}/submit"): {
+            "path": {"claim_id": o.draft_claim_id}
+        },
+        ("POST", "/api/v1/insurance/claims/{claim_id}/decision"): {
+            "body": {"approve": False, "reasons": ["other"]}
+        },
+        ("POST", "/api/v1/insurance/claims/{claim_id}/payment"): {
+            "path": {"claim_id": o.approved_claim_id}
         },
     }
 
@@ -297,6 +338,13 @@ class Objects:
     returned_id: int  # a 乌鸡 report of village A returned to the cadre
     case_values: dict[str, str]
     photo_b64: str
+    policy_no: str  # the head's policy
+    claim_id: int  # a checked claim (for the head), with a document
+    document_id: int
+    draft_claim_id: int
+    draft_document_id: int
+    approved_claim_id: int
+    status_token: str
     type_slug: str = "black-chicken"
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
@@ -315,6 +363,9 @@ class Objects:
             "submission_id": self.submission_id,
             "use_id": self.use_id,
             "returned_id": self.returned_id,
+            "claim_id": self.claim_id,
+            "document_id": self.document_id,
+            "status_token": self.status_token,
         }
         return {k: values[k] for k in params}
 
@@ -396,6 +447,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     job = start_import(upload=upload, by=_user(roles.COUNTY_OFFICER))
     execute_import(job.pk)
     case = _casework()
+    claims = _claims(programme)
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -410,6 +462,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         index=donation.ledger_index,
         job_id=job.pk,
         **case,
+        **claims,
     )
 
 
@@ -465,13 +518,74 @@ def _casework() -> dict[str, Any]:
     }
 
 
+def claim_picture(seed: int) -> bytes:
+    from tuopin.insurance.tests.claim_factories import picture
+
+    return picture(seed)
+
+
+def _claims(programme: Any) -> dict[str, Any]:
+    """A draft, a checked and an approved claim for people of village A, filed by a cadre of
+    the village and decided by an adjuster of the programme (not the matrix's own users)."""
+    import random
+
+    from tuopin.documents.types import DocType
+    from tuopin.insurance.claims import processing
+    from tuopin.insurance.claims import services as claims
+    from tuopin.insurance.tests.claim_factories import (
+        invoice_values,
+        policy_of,
+        recognition,
+    )
+
+    filer = accounts.create_user(
+        username="m_filer", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_A]
+    )
+    decider = accounts.create_user(username="m_decider", role=roles.ADJUSTER)
+    programme.adjusters.add(decider)
+
+    def claim(name: str, seed: int, submit: bool = True):  # type: ignore[no-untyped-def]
+        c = claims.create_claim(
+            by=filer, policy_no=policy_of(name).policy_no, benefit="hospitalisation"
+        )
+        doc = claims.add_document(by=filer, claim_id=c.pk, data=claim_picture(seed))
+        values = invoice_values(name, number=f"M{seed}")
+        processing.record_recognition(
+            doc, recognition(DocType.INPATIENT_INVOICE, values, "12345.60")
+        )
+        if submit:
+            claims.submit_claim(by=filer, claim_id=c.pk)
+            processing.check_claim(c.pk, rng=random.Random(0))
+        return c, doc
+
+    checked, checked_doc = claim("唐俊", 1)
+    draft, draft_doc = claim("唐俊", 2, submit=False)
+    approved, _doc = claim("朱明", 3)
+    approved.refresh_from_db()
+    claims.decide_claim(by=decider, claim_id=approved.pk, approve=True)
+    return {
+        "policy_no": policy_of("唐俊").policy_no,
+        "claim_id": checked.pk,
+        "document_id": checked_doc.pk,
+        "draft_claim_id": draft.pk,
+        "draft_document_id": draft_doc.pk,
+        "approved_claim_id": approved.pk,
+        "status_token": str(checked.status_token),
+    }
+
+
 def _user(role: str):  # type: ignore[no-untyped-def]
     areas = {
         roles.VILLAGE_CADRE: [VILLAGE_A],
         roles.TOWNSHIP_OFFICER: [TOWNSHIP],
         roles.COUNTY_OFFICER: [COUNTY],
     }.get(role, [])
-    return accounts.create_user(username=f"m_{role}", role=role, area_codes=areas)
+    user = accounts.create_user(username=f"m_{role}", role=role, area_codes=areas)
+    if role == roles.ADJUSTER:
+        from tuopin.insurance.models import Programme
+
+        Programme.objects.get(slug="dlz").adjusters.add(user)
+    return user
 
 
 # -- the matrix ---------------------------------------------------------------------------------
@@ -495,6 +609,12 @@ def _send(client: Client, method: str, url: str, spec: dict[str, Any], token: st
     with transaction.atomic():
         if method == "GET":
             response = client.get(url, spec.get("query", {}), **headers)
+        elif "multipart" in spec:
+            files = {
+                name: SimpleUploadedFile(f"{name}.jpg", data, "image/jpeg")
+                for name, data in spec["multipart"].items()
+            }
+            response = client.post(url, files, **headers)
         else:
             response = client.post(
                 url, spec.get("body", {}), content_type="application/json", **headers
@@ -532,8 +652,10 @@ def test_each_role_reaches_exactly_its_pages_and_operations(role: str, objects: 
         check(f"{method} {url}", allowed, _send(sender, method, url, {}, None))
     bodies = _bodies(objects)
     for (method, path), allowed in sorted(API.items()):
-        url = path.format(**{k: getattr(objects, k) for k in objects.__dataclass_fields__})
-        response = _send(client, method, url, bodies.get((method, path), {}), token)
+        spec = bodies.get((method, path), {})
+        args = {k: getattr(objects, k) for k in objects.__dataclass_fields__} | spec.get("path", {})
+        url = path.format(**args)
+        response = _send(client, method, url, spec, token)
         check(f"{method} {path}", allowed, response)
     for url, allowed in sorted(_admin(objects).items()):
         check(f"GET {url}", allowed, _send(client, "GET", url, {}, None))

@@ -285,7 +285,7 @@ def check_discharge(facts: Facts) -> Check:
     summaries = [d for d in facts.documents if d.doc_type == DocType.DISCHARGE_SUMMARY]
     inpatient = [d for d in facts.documents if d.doc_type == DocType.INPATIENT_INVOICE]
     if not inpatient:
-        return Check("discharge", PASS, _("门诊，无需出院记录"))
+        return Check("discharge", PASS, _("没有住院发票，无需出院记录"))
     if not summaries:
         return Check("discharge", UNKNOWN, _("没有出院记录"), "no_discharge_summary")
     for s in summaries:
