@@ -44,7 +44,11 @@ _EDIT_REGISTRY = [
 _VIEW_COVER = ["insurance.view_policy"]
 _PROGRESS = ["insurance.view_progress"]
 _REPORTS = ["casework.view_report_aggregates"]
-_REVIEW = ["casework.view_submission", "casework.decide_submission"] + _REPORTS
+_REVIEW = [
+    "casework.view_submission",
+    "casework.decide_submission",
+    "casework.pay_disbursement",
+] + _REPORTS
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY
@@ -75,7 +79,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,
-    HELPER: ["charity.keep_donation"],
+    HELPER: ["charity.keep_donation", "casework.pledge_case"],
     DONOR: ["charity.keep_donation"],
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.

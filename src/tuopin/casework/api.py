@@ -14,7 +14,9 @@ from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
 
-from . import aggregates, periods, selectors, services
+from tuopin.core.money import MAX_FEN
+
+from . import aggregates, periods, selectors, services, support
 from .errors import InvalidReport
 from .models import Submission
 
@@ -328,3 +330,83 @@ def aggregate(request: HttpRequest, type_slug: str, area: str, period: str) -> d
         "total": row(agg.total),
         "children": [row(r) for r in agg.rows],
     }
+
+
+class CaseOut(Schema):
+    id: int
+    student: str
+    county: str
+    grade: str
+    need: str
+    requested_fen: int
+    pledged_fen: int
+
+
+class PledgeIn(Schema):
+    amount_fen: int = Field(gt=0, le=MAX_FEN, description="分 (fen)")
+    note: str = Field("", max_length=200)
+
+
+class PledgeOut(Schema):
+    id: int
+    amount_fen: int
+    disbursement: int
+    disbursement_status: str
+
+
+class DisbursementIn(Schema):
+    action: str = Field(max_length=16, description="approve or pay")
+    payment_ref: str = Field("", max_length=64)
+
+
+class DisbursementOut(Schema):
+    id: int
+    amount_fen: int
+    status: str
+    paid_at: dt.datetime | None
+    ledger_index: int | None
+
+
+@router.get("/cases", response=list[CaseOut], summary="Forwarded cases, masked (helpers)")
+def cases(request: HttpRequest) -> list[Any]:
+    return support.masked_cases_for(acting_user(request))
+
+
+@router.post("/cases/{case_id}/pledges", response={201: PledgeOut}, summary="Pledge to a case")
+def pledge(request: HttpRequest, case_id: int, body: PledgeIn) -> Status:  # type: ignore[type-arg]
+    p = support.pledge(
+        case_id=case_id, amount_fen=body.amount_fen, note=body.note, by=acting_user(request)
+    )
+    d = p.disbursement
+    return Status(
+        201,
+        {
+            "id": p.pk,
+            "amount_fen": p.amount_fen,
+            "disbursement": d.pk,
+            "disbursement_status": d.status,
+        },
+    )
+
+
+@router.post(
+    "/submissions/{case_id}/forward", response=SubmissionOut, summary="Forward to the helpers"
+)
+def forward(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    user = acting_user(request)
+    s = support.forward_case(submission=selectors.get_submission_for(user, case_id), by=user)
+    return _out(request, selectors.get_submission_for(user, s.pk))
+
+
+@router.post(
+    "/disbursements/{disbursement_id}/decision",
+    response=DisbursementOut,
+    summary="Approve a disbursement, or mark an approved one paid",
+)
+def disbursement(request: HttpRequest, disbursement_id: int, body: DisbursementIn) -> Any:
+    return support.decide_disbursement(
+        disbursement_id=disbursement_id,
+        action=body.action,
+        payment_ref=body.payment_ref,
+        by=acting_user(request),
+    )

@@ -247,3 +247,51 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id} {self.action} @{self.area_code}"
+
+
+class Pledge(models.Model):
+    """An outside helper's pledge (认捐) to an approved, forwarded poor-student case."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="pledges")
+    helper = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount_fen = models.BigIntegerField(_("认捐金额（分）"))
+    note = models.CharField(_("留言"), max_length=200, blank=True)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("认捐")
+        verbose_name_plural = _("认捐")
+        ordering = ["at", "id"]
+        permissions = [("pledge_case", _("可以查看转来的个案并认捐"))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="pledge_amount_gt_0")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id} {self.amount_fen}"
+
+
+class Disbursement(ChainItem):
+    """A pledge turned into a payment to the case's family: approved by the county (its own
+    approval chain, ``accounts.approvals``) before it may be marked paid, with a ledger entry
+    (拨付) whose receipt the family can verify."""
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.PROTECT, related_name="disbursement")
+    amount_fen = models.BigIntegerField(_("金额（分）"))
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    payment_ref = models.CharField(_("支付流水号"), max_length=64, blank=True)
+    ledger_index = models.BigIntegerField(_("账本序号"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("拨付")
+        verbose_name_plural = _("拨付")
+        ordering = ["-id"]
+        permissions = [("pay_disbursement", _("可以登记拨付已支付"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="disbursement_amount_gt_0"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id} {self.amount_fen}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import support_views, views
 
 app_name = "casework"
 urlpatterns = [
@@ -14,4 +14,14 @@ urlpatterns = [
     path("<int:submission_id>/decide", views.decide, name="decide"),
     path("<int:submission_id>/photos/<int:use_id>", views.photo, name="photo"),
     path("<int:returned_id>/edit/", views.refile, name="refile"),
+    path("<int:submission_id>/forward", support_views.forward, name="forward"),
+    path("cases/", support_views.cases, name="cases"),
+    path("cases/<int:case_id>/", support_views.case, name="case"),
+    path("disbursements/", support_views.disbursements, name="disbursements"),
+    path("disbursements/<int:disbursement_id>/", support_views.disbursement, name="disbursement"),
+    path(
+        "households/<str:household_no>/support/",
+        support_views.household_support,
+        name="household_support",
+    ),
 ]

@@ -216,6 +216,11 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             else [],
             "steps": [(i, a) for i, a in enumerate(level_names)],
             "may_refile": selectors.may_refile(user, s),
+            "may_forward": s.report_type.forwardable
+            and s.status == "approved"
+            and not s.forwarded
+            and bool(s.step_list)
+            and approvals.may_decide(user, s.step_list[-1], services.DECIDE),
             "area_approval": s.report_type.periodic
             and s.status == "pending"
             and approvals.may_decide(user, s.step_area, services.DECIDE),

@@ -123,6 +123,12 @@ PAGES: dict[str, frozenset[str]] = {
     "casework:approve_area": DECIDERS,  # POST
     "casework:report": REPORT_READERS,
     "casework:export": REPORT_READERS,
+    "casework:forward": DECIDERS,  # POST: the pending case comes back with its message
+    "casework:cases": frozenset({roles.HELPER}),  # masked
+    "casework:case": frozenset({roles.HELPER}),
+    "casework:disbursements": DECIDERS,
+    "casework:disbursement": DECIDERS,  # POST
+    "casework:household_support": CASE_READERS,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -132,6 +138,8 @@ PAGE_METHODS = {
     "registry:import_job_resume": "POST",
     "casework:decide": "POST",
     "casework:approve_area": "POST",
+    "casework:forward": "POST",
+    "casework:disbursement": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -178,6 +186,13 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/casework/approvals"): frozenset({roles.TOWNSHIP_OFFICER}),
     ("GET", "/api/v1/casework/inbox"): CASE_READERS,
     ("GET", "/api/v1/casework/aggregates/{type_slug}"): REPORT_READERS,
+    ("GET", "/api/v1/casework/cases"): frozenset({roles.HELPER}),
+    ("POST", "/api/v1/casework/cases/{case_id}/pledges"): frozenset({roles.HELPER}),
+    # The last level's officer (the county) forwards and approves disbursements.
+    ("POST", "/api/v1/casework/submissions/{case_id}/forward"): frozenset({roles.COUNTY_OFFICER}),
+    ("POST", "/api/v1/casework/disbursements/{disbursement_id}/decision"): frozenset(
+        {roles.COUNTY_OFFICER}
+    ),
     ("POST", "/api/v1/insurance/claims"): CLAIM_FILERS,
     ("GET", "/api/v1/insurance/claims"): CLAIM_READERS,
     ("GET", "/api/v1/insurance/claims/{claim_id}"): CLAIM_READERS,
@@ -241,6 +256,10 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("GET", "/api/v1/casework/aggregates/{type_slug}"): {
             "query": {"area": COUNTY, "period": "2018-06"}
+        },
+        ("POST", "/api/v1/casework/cases/{case_id}/pledges"): {"body": {"amount_fen": 100}},
+        ("POST", "/api/v1/casework/disbursements/{disbursement_id}/decision"): {
+            "body": {"action": "approve"}
         },
         ("POST", "/api/v1/insurance/claims"): {
             "body": {"policy_no": o.policy_no, "benefit": "hospitalisation"}
@@ -338,6 +357,8 @@ class Objects:
     returned_id: int  # a 乌鸡 report of village A returned to the cadre
     case_values: dict[str, str]
     photo_b64: str
+    case_id: int  # an approved poor-student case forwarded to the helpers
+    disbursement_id: int  # a helper's pledge to it, waiting for the county
     policy_no: str  # the head's policy
     claim_id: int  # a checked claim (for the head), with a document
     document_id: int
@@ -363,6 +384,8 @@ class Objects:
             "submission_id": self.submission_id,
             "use_id": self.use_id,
             "returned_id": self.returned_id,
+            "case_id": self.case_id,
+            "disbursement_id": self.disbursement_id,
             "claim_id": self.claim_id,
             "document_id": self.document_id,
             "status_token": self.status_token,
@@ -472,6 +495,7 @@ def _casework() -> dict[str, Any]:
     import base64
 
     from tuopin.casework import services as casework
+    from tuopin.casework import support
     from tuopin.casework.seed import seed_report_types
     from tuopin.casework.tests.factories import photo
     from tuopin.registry.models import Person
@@ -509,7 +533,20 @@ def _casework() -> dict[str, Any]:
             by=cadre,
         )
     casework.decide(submission=chicken, action="return", comment="矩阵", by=township)
+    county = accounts.create_user(
+        username="m_case_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
+    )
+    helper = accounts.create_user(username="m_case_helper", role=roles.HELPER)
+    approved = casework.file_submission(
+        report_type=types["poor-student"], village=VILLAGE_A, values=values, by=cadre
+    )
+    casework.decide(submission=approved, action="approve", by=township)
+    casework.decide(submission=approved, action="approve", by=county)
+    support.forward_case(submission=approved, by=county)
+    pledge = support.pledge(case_id=approved.pk, amount_fen=10_000, by=helper)
     return {
+        "case_id": approved.pk,
+        "disbursement_id": pledge.disbursement.pk,
         "submission_id": case.pk,
         "use_id": case.photos.get().pk,
         "returned_id": chicken.pk,
