@@ -82,6 +82,7 @@ class DemoResult:
     households: int = 0
     people: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, area
+    reports: int = 0  # field reports filed in 略阳 (casework)
     insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
     donations: int = 0
     claims: int = 0  # filed by this run (demo.claims)
@@ -191,6 +192,9 @@ def build_demo(
     from .claims import build_claims
 
     result.claims = build_claims(seed)
+    from .casework import build_casework
+
+    result.reports = build_casework(seed, today)
     return result
 
 
