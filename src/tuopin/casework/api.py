@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
-
 from tuopin.core.money import MAX_FEN
 
 from . import aggregates, periods, selectors, services, support

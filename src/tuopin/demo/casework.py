@@ -24,7 +24,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def photo(seed: int, taken: dt.datetime, lat: float, lon: float) -> bytes:
     """A farmyard-like picture (sky, ground, birds as dark dots), different for each seed."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - deterministic demo data
     img = Image.new("RGB", (640, 480), (140 + rng.randint(0, 60), 190, 235))
     draw = ImageDraw.Draw(img)
     draw.rectangle([0, 200 + rng.randint(0, 80), 640, 480], fill=(110, 90 + rng.randint(0, 40), 60))
@@ -52,7 +52,6 @@ def _villages(seed: int, today: dt.date) -> list[str]:
     from tuopin.areas import services as areas
     from tuopin.areas.models import Area
     from tuopin.registry import services as registry
-
     from tuopin.registry.synthetic import TOWNSHIP_WORDS, VILLAGE_WORDS, VillageSpec, place_names
 
     from .services import write_registry_file
@@ -65,7 +64,7 @@ def _villages(seed: int, today: dt.date) -> list[str]:
     county = area_selectors.areas_by_codes([LUEYANG.ljust(12, "0")]).get(LUEYANG.ljust(12, "0"))
     if county is None:
         return []
-    rng = random.Random(seed + 727)
+    rng = random.Random(seed + 727)  # noqa: S311 - deterministic demo data
     lon0 = county.longitude or Decimal("106.16")
     lat0 = county.latitude or Decimal("33.33")
     rows: list[tuple[str, str, Decimal | None, Decimal | None]] = []
@@ -140,7 +139,7 @@ def build_casework(seed: int, today: dt.date) -> int:
         v: users.get("ly_cadre2", users["ly_cadre"]) for v in villages[3:]
     }
     place = area_selectors.areas_by_codes(villages)
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - deterministic demo data
     month = today.replace(day=1)
     filed = 0
     households = list(Household.objects.filter(village_id__in=villages).order_by("household_no"))

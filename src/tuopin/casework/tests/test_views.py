@@ -66,7 +66,7 @@ def test_the_report_exports_the_same_totals_as_xlsx(
     client = Client()
     client.force_login(county_officer)
     html = client.get(f"/casework/reports/black-chicken/?area={COUNTY}&period=2018-06").content
-    assert "150".encode() in html
+    assert b"150" in html
     r = client.get(f"/casework/reports/black-chicken/export.xlsx?area={COUNTY}&period=2018-06")
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
