@@ -18,11 +18,12 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, scoping
+from tuopin.accounts.approvals import Status
 from tuopin.areas import codes
 from tuopin.areas import selectors as areas
 from tuopin.areas.errors import AreaNotFound
 
-from .models import NUMERIC_KINDS, FieldKind, ReportType, Value
+from .models import NUMERIC_KINDS, FieldKind, ReportType, Submission, Value
 
 if TYPE_CHECKING:
     from tuopin.casework.selectors import AnyUser
@@ -51,18 +52,18 @@ class Aggregate:
     choice_fields: list[object]
 
 
-def _visible(user: AnyUser, code: str) -> Q:
-    """Values of ``code``'s subtree that the user may see (their scopes inside it)."""
+def _visible(user: AnyUser, code: str, field: str = "area_code") -> Q:
+    """Rows of ``code``'s subtree that the user may see (their scopes inside it)."""
     prefix = codes.prefix_of(code)
     mine = scoping.area_prefixes(user)
     if mine is None or any(prefix.startswith(p) for p in mine):
-        return Q(area_code__startswith=prefix)
+        return Q(**{f"{field}__startswith": prefix})
     inside = [p for p in mine if p.startswith(prefix)]
     if not inside:
         raise AreaNotFound(_("区划不存在：%(c)s") % {"c": code})
     q = Q(pk__in=[])
     for p in inside:
-        q |= Q(area_code__startswith=p)
+        q |= Q(**{f"{field}__startswith": p})
     return q
 
 
@@ -91,17 +92,21 @@ def aggregate(
     def child(key: str) -> Row:
         return by_child.setdefault(key, Row(code=key.ljust(12, "0"), name=""))
 
-    # Reports per child: one value per submission of the type's first field.
-    if fields:
-        counts = (
-            base.filter(field=fields[0])
-            .annotate(part=Substr("area_code", 1, width))
-            .values("part")
-            .annotate(n=Count("id"))
+    # Reports per child: the submissions themselves (rejected ones no longer count).
+    counts = (
+        Submission.objects.filter(
+            _visible(user, code, "area__code"),
+            report_type=report_type,
+            period_start=period_start,
         )
-        for r in counts:
-            child(r["part"]).reports = r["n"]
-            total.reports += r["n"]
+        .exclude(status=Status.REJECTED)
+        .annotate(part=Substr("area_id", 1, width))
+        .values("part")
+        .annotate(n=Count("id"))
+    )
+    for r in counts:
+        child(r["part"]).reports = r["n"]
+        total.reports += r["n"]
     for f in numeric:
         sums = (
             base.filter(field=f)
