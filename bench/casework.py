@@ -82,9 +82,7 @@ def _fill(n: int, villages: list[str]) -> Any:
         c.execute(
             "CREATE TEMPORARY TABLE bench_v (k integer PRIMARY KEY, code varchar(12))",
         )
-        c.executemany(
-            "INSERT INTO bench_v (k, code) VALUES (%s, %s)", list(enumerate(villages))
-        )
+        c.executemany("INSERT INTO bench_v (k, code) VALUES (%s, %s)", list(enumerate(villages)))
         c.execute(
             f"""INSERT INTO casework_submission (status, steps, step_index, step_area,
                 report_type_id, area_code, period_start, household_id, person_id, filed_by_id,

@@ -22,8 +22,9 @@ from tuopin.accounts.approvals import Status
 from tuopin.areas import codes
 from tuopin.areas import selectors as areas
 from tuopin.areas.errors import AreaNotFound
+from tuopin.areas.models import Area
 
-from .models import NUMERIC_KINDS, FieldKind, ReportType, Submission, Value
+from .models import NUMERIC_KINDS, FieldKind, ReportField, ReportType, Submission, Value
 
 if TYPE_CHECKING:
     from tuopin.casework.selectors import AnyUser
@@ -43,13 +44,13 @@ class Row:
 @dataclass
 class Aggregate:
     report_type: ReportType
-    area: object
+    area: Area
     period_start: dt.date
     total: Row
     rows: list[Row]  # one per child area with reports
     child_level: int | None
-    numeric_fields: list[object]
-    choice_fields: list[object]
+    numeric_fields: list[ReportField]
+    choice_fields: list[ReportField]
 
 
 def _visible(user: AnyUser, code: str, field: str = "area_code") -> Q:
@@ -104,9 +105,9 @@ def aggregate(
         .values("part")
         .annotate(n=Count("id"))
     )
-    for r in counts:
-        child(r["part"]).reports = r["n"]
-        total.reports += r["n"]
+    for nrow in counts:
+        child(nrow["part"]).reports = nrow["n"]
+        total.reports += nrow["n"]
     for f in numeric:
         sums = (
             base.filter(field=f)
@@ -115,9 +116,9 @@ def aggregate(
             .annotate(s=Sum("number"))
         )
         total.totals[f.key] = Decimal(0)
-        for r in sums:
-            value = r["s"] or Decimal(0)
-            child(r["part"]).totals[f.key] = value
+        for srow in sums:
+            value = srow["s"] or Decimal(0)
+            child(srow["part"]).totals[f.key] = value
             total.totals[f.key] += value
     for f in choice:
         shares = (
@@ -127,9 +128,10 @@ def aggregate(
             .annotate(n=Count("id"))
         )
         total.shares[f.key] = {c: 0 for c in f.choice_list}
-        for r in shares:
-            child(r["part"]).shares.setdefault(f.key, {})[r["text"]] = r["n"]
-            total.shares[f.key][r["text"]] = total.shares[f.key].get(r["text"], 0) + r["n"]
+        for crow in shares:
+            choice_, n = crow["text"], crow["n"]
+            child(crow["part"]).shares.setdefault(f.key, {})[choice_] = n
+            total.shares[f.key][choice_] = total.shares[f.key].get(choice_, 0) + n
     names = areas.areas_by_codes([r.code for r in by_child.values()])
     rows = sorted(by_child.values(), key=lambda r: r.code)
     for r in rows:

@@ -40,7 +40,7 @@ def _reused_in(photo: Photo, submission: Submission) -> int | None:
 
 
 def _place(submission: Submission) -> tuple[float, float] | None:
-    area = submission.household.village if submission.household_id else submission.area
+    area = submission.household.village if submission.household is not None else submission.area
     if area.latitude is None or area.longitude is None:
         return None
     return float(area.latitude), float(area.longitude)

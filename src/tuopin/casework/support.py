@@ -99,7 +99,7 @@ def _mask(s: Submission) -> MaskedCase:
         need=need.text if need else "",
         requested_fen=_requested_fen(s),
         pledged_fen=pledged,
-        student=(s.person.name[:1] + _("同学")) if s.person_id else _("学生"),
+        student=(s.person.name[:1] + _("同学")) if s.person is not None else _("学生"),
     )
 
 

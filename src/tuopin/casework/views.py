@@ -209,7 +209,7 @@ def submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "decisions": list(s.decisions.select_related("by")),
             "may": may,
             "targets": [
-                (i, _("退回村里") if i < 0 else (level_names[i].name if level_names[i] else ""))
+                (i, _("退回村里") if i < 0 else getattr(level_names[i], "name", ""))
                 for i in approvals.send_back_targets(mine)
             ]
             if "send_back" in may and mine is not None
@@ -308,11 +308,11 @@ def report(request: HttpRequest, type_slug: str) -> HttpResponse:
     label = periods.period_label(start, rt.periodicity)
     first_numeric = agg.numeric_fields[0] if agg.numeric_fields else None
     chart = (
-        [(r.name, int(r.totals.get(first_numeric.key, 0))) for r in agg.rows]  # type: ignore[attr-defined]
+        [(r.name, int(r.totals.get(first_numeric.key, 0))) for r in agg.rows]
         if first_numeric
         else []
     )
-    parent = agg.area.parent_id if codes.level_of(area) > codes.COUNTY else None  # type: ignore[attr-defined]
+    parent = agg.area.parent_id if codes.level_of(area) > codes.COUNTY else None
     return render(
         request,
         "casework/report.html",
@@ -342,15 +342,15 @@ def export(request: HttpRequest, type_slug: str) -> HttpResponse:
     assert ws is not None
     ws.title = periods.period_label(start, rt.periodicity)
     header = [_("区划代码"), _("名称"), _("上报份数")]
-    header += [f.label for f in agg.numeric_fields]  # type: ignore[attr-defined]
+    header += [f.label for f in agg.numeric_fields]
     for f in agg.choice_fields:
-        header += [f"{f.label}：{c}" for c in f.choice_list]  # type: ignore[attr-defined]
+        header += [f"{f.label}：{c}" for c in f.choice_list]
     ws.append(header)
     for r in [*agg.rows, agg.total]:
         line: list[Any] = [r.code, r.name if r is not agg.total else _("合计"), r.reports]
-        line += [float(r.totals.get(f.key, 0)) for f in agg.numeric_fields]  # type: ignore[attr-defined]
+        line += [float(r.totals.get(f.key, 0)) for f in agg.numeric_fields]
         for f in agg.choice_fields:
-            line += [r.shares.get(f.key, {}).get(c, 0) for c in f.choice_list]  # type: ignore[attr-defined]
+            line += [r.shares.get(f.key, {}).get(c, 0) for c in f.choice_list]
         ws.append(line)
     out = io.BytesIO()
     wb.save(out)

@@ -19,12 +19,20 @@ TITLES: list[tuple[DocType, re.Pattern[str], float]] = [
     (DocType.OUTPATIENT_INVOICE, re.compile(f"门(诊|急诊).{{0,6}}({_INVOICE})"), 5),
 ]
 CLUES: list[tuple[DocType, re.Pattern[str], float]] = [
-    (DocType.INPATIENT_INVOICE, re.compile(r"住院号|入院(日期|时间)|出院(日期|时间)|住院(日期|时间)"), 1),
+    (
+        DocType.INPATIENT_INVOICE,
+        re.compile(r"住院号|入院(日期|时间)|出院(日期|时间)|住院(日期|时间)"),
+        1,
+    ),
     (DocType.INPATIENT_INVOICE, re.compile(r"统筹|个人自付|个人支付|床位费|大写"), 1),
     (DocType.OUTPATIENT_INVOICE, re.compile(r"门诊号|就诊日期|门诊日期|挂号费|诊察费|大写"), 1),
     (DocType.INPATIENT_INVOICE, re.compile(r"票据号|发票号|收款单位|合计"), 0.5),
     (DocType.OUTPATIENT_INVOICE, re.compile(r"票据号|发票号|收款单位|合计"), 0.5),
-    (DocType.DISCHARGE_SUMMARY, re.compile(r"出院诊断|入院诊断|诊疗经过|出院医嘱|出院情况|入院情况"), 2),
+    (
+        DocType.DISCHARGE_SUMMARY,
+        re.compile(r"出院诊断|入院诊断|诊疗经过|出院医嘱|出院情况|入院情况"),
+        2,
+    ),
     (DocType.ID_CARD, re.compile(r"民族|住址|^出生"), 1.5),
 ]
 

@@ -155,12 +155,18 @@ def _unlabelled(doc_type: DocType, page: list[Cell], found: _Candidates) -> None
     top = sorted(page, key=lambda c: c.y0)
     for cell in top[:6]:
         if "hospital" not in found.best:
-            found.offer("hospital", normalise.hospital(cell.text), ELSEWHERE * cell.confidence, cell.index)
+            found.offer(
+                "hospital", normalise.hospital(cell.text), ELSEWHERE * cell.confidence, cell.index
+            )
     for cell in page:
         if doc_type is DocType.ID_CARD and "id_number" not in found.best:
-            found.offer("id_number", normalise.id_number(cell.text), ELSEWHERE * cell.confidence, cell.index)
+            found.offer(
+                "id_number", normalise.id_number(cell.text), ELSEWHERE * cell.confidence, cell.index
+            )
         if "amount_in_words" not in found.best and any(u in cell.text for u in "元圆整角"):
-            found.offer("amount_in_words", _words(cell.text), ELSEWHERE * cell.confidence, cell.index)
+            found.offer(
+                "amount_in_words", _words(cell.text), ELSEWHERE * cell.confidence, cell.index
+            )
 
 
 def _cross_check(doc_type: DocType, best: dict[str, Found]) -> None:
@@ -179,7 +185,11 @@ def _cross_check(doc_type: DocType, best: dict[str, Found]) -> None:
         lift("total_amount", 0.97)
         lift("amount_in_words", 0.97)
     elif total is None and words is not None:
-        best["total_amount"] = Found(best["amount_in_words"].value, 0.75 * best["amount_in_words"].confidence, best["amount_in_words"].cell)
+        best["total_amount"] = Found(
+            best["amount_in_words"].value,
+            0.75 * best["amount_in_words"].confidence,
+            best["amount_in_words"].cell,
+        )
         total = words
     if doc_type is DocType.INPATIENT_INVOICE:
         insured, own = fen("insurance_paid"), fen("self_paid")
@@ -187,9 +197,13 @@ def _cross_check(doc_type: DocType, best: dict[str, Found]) -> None:
             for name in ("total_amount", "insurance_paid", "self_paid"):
                 lift(name, 0.95)
         elif total is not None and insured is not None and own is None and total >= insured:
-            best["self_paid"] = Found(f"{(total - insured) / 100:.2f}", 0.6, best["insurance_paid"].cell)
+            best["self_paid"] = Found(
+                f"{(total - insured) / 100:.2f}", 0.6, best["insurance_paid"].cell
+            )
         elif total is not None and own is not None and insured is None and total >= own:
-            best["insurance_paid"] = Found(f"{(total - own) / 100:.2f}", 0.6, best["self_paid"].cell)
+            best["insurance_paid"] = Found(
+                f"{(total - own) / 100:.2f}", 0.6, best["self_paid"].cell
+            )
     if doc_type is DocType.ID_CARD and "id_number" in best:
         parsed = idcard.parse(best["id_number"].value)
         lift("id_number", 0.98)

@@ -72,7 +72,9 @@ def right_of(cell: Cell, page: list[Cell]) -> list[Cell]:
     row = [
         c
         for c in page
-        if c is not cell and c.x0 >= cell.x1 - cell.height * 0.5 and cell.overlaps_vertically(c) > 0.5
+        if c is not cell
+        and c.x0 >= cell.x1 - cell.height * 0.5
+        and cell.overlaps_vertically(c) > 0.5
     ]
     return sorted(row, key=lambda c: c.x0)
 

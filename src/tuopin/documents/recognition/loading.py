@@ -38,7 +38,9 @@ def _read(source: bytes | Path) -> bytes:
         try:
             path = Path(source)
             if path.stat().st_size > MAX_BYTES:
-                raise BadImage(_("文件过大（超过60MB），请上传手机拍摄的照片"), code="image_too_large")
+                raise BadImage(
+                    _("文件过大（超过60MB），请上传手机拍摄的照片"), code="image_too_large"
+                )
             return path.read_bytes()
         except OSError as exc:
             raise BadImage(_("无法读取文件"), code="image_unreadable") from exc
@@ -53,9 +55,7 @@ def load(source: bytes | Path) -> Loaded:
     if len(data) > MAX_BYTES:
         raise BadImage(_("文件过大（超过60MB），请上传手机拍摄的照片"), code="image_too_large")
     if data.lstrip()[:5] == b"%PDF-":
-        raise BadImage(
-            _("暂不支持PDF文件：请拍照或截图后上传图片（JPEG或PNG）"), code="image_pdf"
-        )
+        raise BadImage(_("暂不支持PDF文件：请拍照或截图后上传图片（JPEG或PNG）"), code="image_pdf")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -63,7 +63,8 @@ def load(source: bytes | Path) -> Loaded:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise BadImage(
-                    _("图片像素过多（%(mp)d百万像素），请压缩后上传") % {"mp": width * height // 10**6},
+                    _("图片像素过多（%(mp)d百万像素），请压缩后上传")
+                    % {"mp": width * height // 10**6},
                     code="image_too_many_pixels",
                 )
             orientation = image.getexif().get(0x0112, 1)

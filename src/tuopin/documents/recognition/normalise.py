@@ -11,7 +11,9 @@ import re
 from tuopin.core import idcard
 
 # Characters OCR confuses in figures.
-_DIGIT_FIXES = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "，": ",", "。": "."})
+_DIGIT_FIXES = str.maketrans(
+    {"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "，": ",", "。": "."}
+)
 _DATE_RE = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})(?!\d)\s*日?"
 )

@@ -52,7 +52,11 @@ def render(
     province = rng.choice(provinces())
     if doc_type in (DocType.INPATIENT_INVOICE, DocType.OUTPATIENT_INVOICE):
         sheet = invoices.draw_invoice(
-            filled, rng, inpatient=doc_type is DocType.INPATIENT_INVOICE, layout=chosen, province=province
+            filled,
+            rng,
+            inpatient=doc_type is DocType.INPATIENT_INVOICE,
+            layout=chosen,
+            province=province,
         )
     elif doc_type is DocType.DISCHARGE_SUMMARY:
         sheet = papers.draw_discharge(filled, rng, layout=chosen)

@@ -23,7 +23,10 @@ def stamp(image: Image.Image, centre: tuple[int, int], rng: random.Random, words
     d = ImageDraw.Draw(mask)
     d.ellipse((4, 4, 2 * r + 4, 2 * r + 4), outline=255, width=7)
     star = [
-        (r + 4 + 30 * math.cos(math.pi / 2 + k * 4 * math.pi / 5), r + 4 - 30 * math.sin(math.pi / 2 + k * 4 * math.pi / 5))
+        (
+            r + 4 + 30 * math.cos(math.pi / 2 + k * 4 * math.pi / 5),
+            r + 4 - 30 * math.sin(math.pi / 2 + k * 4 * math.pi / 5),
+        )
         for k in range(5)
     ]
     d.polygon(star, fill=255)
@@ -37,7 +40,12 @@ def stamp(image: Image.Image, centre: tuple[int, int], rng: random.Random, words
     mask = mask.rotate(rng.uniform(-30, 30))
     alpha = np.asarray(mask, dtype=np.float32)[..., None] / 255 * rng.uniform(0.55, 0.85)
     x0, y0 = centre[0] - r - 4 + rng.randint(-30, 30), centre[1] - r - 4 + rng.randint(-20, 20)
-    box = (max(0, x0), max(0, y0), min(image.width, x0 + mask.width), min(image.height, y0 + mask.height))
+    box = (
+        max(0, x0),
+        max(0, y0),
+        min(image.width, x0 + mask.width),
+        min(image.height, y0 + mask.height),
+    )
     if box[2] <= box[0] or box[3] <= box[1]:
         return
     region = np.asarray(image.crop(box), dtype=np.float32)
@@ -67,7 +75,9 @@ def photograph(
     framed = Image.new("RGB", (image.width + 2 * margin, image.height + 2 * margin), table)  # type: ignore[arg-type]
     framed.paste(image, (margin, margin))
     framed = shadow(framed, rng)
-    framed = framed.rotate(rng.uniform(-4, 4), resample=Image.Resampling.BICUBIC, expand=True, fillcolor=table)  # type: ignore[arg-type]
+    framed = framed.rotate(
+        rng.uniform(-4, 4), resample=Image.Resampling.BICUBIC, expand=True, fillcolor=table
+    )  # type: ignore[arg-type]
     turns = rng.choice((0, 0, 1, 2, 3)) if quarter_turns is None else quarter_turns
     if turns:
         framed = framed.rotate(90 * turns, expand=True)
@@ -76,7 +86,9 @@ def photograph(
     noise = np.random.default_rng(rng.randrange(2**32)).normal(0, rng.uniform(2, 5), pixels.shape)
     framed = Image.fromarray((pixels + noise).clip(0, 255).astype(np.uint8))
     scale = rng.uniform(0.8, 1.0)
-    return framed.resize((int(framed.width * scale), int(framed.height * scale)), Image.Resampling.LANCZOS)
+    return framed.resize(
+        (int(framed.width * scale), int(framed.height * scale)), Image.Resampling.LANCZOS
+    )
 
 
 def jpeg(image: Image.Image, quality: int) -> bytes:

@@ -58,7 +58,9 @@ def font_files() -> tuple[Path, ...]:
     found = [*_packaged(), *_fontconfig(), *(Path(p) for p in SYSTEM_FONTS)]
     unique = list(dict.fromkeys(p for p in found if p.is_file()))
     if not unique:
-        raise FontMissing("no CJK font: pip install cvttf-NotoSansCJK-Regular or fonts-wqy-microhei")
+        raise FontMissing(
+            "no CJK font: pip install cvttf-NotoSansCJK-Regular or fonts-wqy-microhei"
+        )
     return tuple(unique)
 
 

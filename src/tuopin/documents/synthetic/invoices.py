@@ -45,19 +45,37 @@ def _grid(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str) -> No
     rows = [[label(rng, "patient_name"), v["patient_name"], "性别", rng.choice("男女")]]
     if inpatient:
         stay = _stay_cells(v, rng)
-        rows.append(["住院号", str(rng.randint(100000, 999999)), "科室", rng.choice(["内科", "外科", "骨科"])])
+        rows.append(
+            [
+                "住院号",
+                str(rng.randint(100000, 999999)),
+                "科室",
+                rng.choice(["内科", "外科", "骨科"]),
+            ]
+        )
         rows.append([stay[0][0], stay[0][1], stay[1][0], stay[1][1]])
     else:
-        rows.append(["门诊号", str(rng.randint(100000, 999999)), label(rng, "visit_date"), date_text(rng, v["visit_date"])])
+        rows.append(
+            [
+                "门诊号",
+                str(rng.randint(100000, 999999)),
+                label(rng, "visit_date"),
+                date_text(rng, v["visit_date"]),
+            ]
+        )
     items = sheet.items(rng, _fen(v["total_amount"]))
     for i in range(0, len(items), 2):
         pair = items[i : i + 2]
-        rows.append([c for name, amount in pair for c in (name, amount)] + ["", ""][: 4 - 2 * len(pair)])
+        rows.append(
+            [c for name, amount in pair for c in (name, amount)] + ["", ""][: 4 - 2 * len(pair)]
+        )
     rows.append([label(rng, "amount_in_words"), v["amount_in_words"], "", ""])
     rows.append([label(rng, "total_amount"), amount_text(rng, v["total_amount"]), "", ""])
     if inpatient:
         rows[-1][2:] = [label(rng, "insurance_paid"), amount_text(rng, v["insurance_paid"])]
-        rows.append([label(rng, "self_paid"), amount_text(rng, v["self_paid"]), "个人账户支付", "0.00"])
+        rows.append(
+            [label(rng, "self_paid"), amount_text(rng, v["self_paid"]), "个人账户支付", "0.00"]
+        )
     widths = [230, 470, 230, w - 140 - 930]
     bottom = sheet.grid(70, 180, widths, rows, height=rng.choice((54, 58, 62)))
     hospital_label = label(rng, "hospital")
@@ -71,15 +89,36 @@ def _header_row(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str)
     rng = sheet.rng
     w = sheet.image.width
     sheet.centred(36, v["hospital"], 40)
-    sheet.centred(96, ("住院" if inpatient else "门诊") + rng.choice(["收费票据", "收费专用票据", "医疗费用结算票据"]), 32)
-    sheet.text((w - 420, 150), f"NO. {v['invoice_number']}" if rng.random() < 0.5 else f"{label(rng, 'invoice_number')} {v['invoice_number']}", 26)
+    sheet.centred(
+        96,
+        ("住院" if inpatient else "门诊")
+        + rng.choice(["收费票据", "收费专用票据", "医疗费用结算票据"]),
+        32,
+    )
+    sheet.text(
+        (w - 420, 150),
+        f"NO. {v['invoice_number']}"
+        if rng.random() < 0.5
+        else f"{label(rng, 'invoice_number')} {v['invoice_number']}",
+        26,
+    )
     if inpatient:
-        header = [label(rng, "patient_name"), "住院号", label(rng, "admission_date"), label(rng, "discharge_date")]
+        header = [
+            label(rng, "patient_name"),
+            "住院号",
+            label(rng, "admission_date"),
+            label(rng, "discharge_date"),
+        ]
         stay = [date_text(rng, v["admission_date"]), date_text(rng, v["discharge_date"])]
         values = [v["patient_name"], str(rng.randint(100000, 999999)), *stay]
     else:
         header = [label(rng, "patient_name"), "性别", "门诊号", label(rng, "visit_date")]
-        values = [v["patient_name"], rng.choice("男女"), str(rng.randint(10**5, 10**6 - 1)), date_text(rng, v["visit_date"])]
+        values = [
+            v["patient_name"],
+            rng.choice("男女"),
+            str(rng.randint(10**5, 10**6 - 1)),
+            date_text(rng, v["visit_date"]),
+        ]
     widths = [260, 260, 340, w - 140 - 860]
     y = sheet.grid(70, 200, widths, [header, values], height=58)
     items = sheet.items(rng, _fen(v["total_amount"]))
@@ -93,7 +132,9 @@ def _header_row(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str)
         values = [amount_text(rng, v[k]) for k in ("total_amount", "insurance_paid", "self_paid")]
         y = sheet.grid(70, y, [300, 320, 300], [header, values], height=54)
     else:
-        sheet.text((70, y), f"{label(rng, 'total_amount')}：{amount_text(rng, v['total_amount'])}", 26)
+        sheet.text(
+            (70, y), f"{label(rng, 'total_amount')}：{amount_text(rng, v['total_amount'])}", 26
+        )
         y += 50
     sheet.text((70, y + 30), f"{label(rng, 'hospital')}：{v['hospital']}", 26)
     sheet.stamp_spots.append((w - 300, 90))
@@ -110,11 +151,16 @@ def _inline(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str) -> 
     y += 70
     x = sheet.text((80, y), f"{label(rng, 'patient_name')}：{v['patient_name']}", 26)
     x = sheet.text((x + 120, y), f"性别：{rng.choice('男女')}", 26)
-    sheet.text((x + 120, y), f"{'住院号' if inpatient else '门诊号'}：{rng.randint(10**5, 10**6 - 1)}", 26)
+    sheet.text(
+        (x + 120, y), f"{'住院号' if inpatient else '门诊号'}：{rng.randint(10**5, 10**6 - 1)}", 26
+    )
     y += 70
     if inpatient:
         style = rng.randrange(6)
-        a, b = date_text(rng, v["admission_date"], style), date_text(rng, v["discharge_date"], style)
+        a, b = (
+            date_text(rng, v["admission_date"], style),
+            date_text(rng, v["discharge_date"], style),
+        )
         if rng.random() < 0.5:
             sheet.text((80, y), f"住院日期：{a} 至 {b}", 26)
         else:
@@ -130,10 +176,18 @@ def _inline(sheet: Sheet, v: dict[str, str], inpatient: bool, province: str) -> 
         sheet.text((520, y), amount, 24)
     y += 70
     sheet.line((70, y - 10, w - 70, y - 10))
-    x = sheet.text((80, y + 10), f"{label(rng, 'total_amount')}：{amount_text(rng, v['total_amount'])}", 26)
+    x = sheet.text(
+        (80, y + 10), f"{label(rng, 'total_amount')}：{amount_text(rng, v['total_amount'])}", 26
+    )
     if inpatient:
-        x = sheet.text((x + 90, y + 10), f"{label(rng, 'insurance_paid')}：{amount_text(rng, v['insurance_paid'])}", 26)
-        sheet.text((x + 90, y + 10), f"{label(rng, 'self_paid')}：{amount_text(rng, v['self_paid'])}", 26)
+        x = sheet.text(
+            (x + 90, y + 10),
+            f"{label(rng, 'insurance_paid')}：{amount_text(rng, v['insurance_paid'])}",
+            26,
+        )
+        sheet.text(
+            (x + 90, y + 10), f"{label(rng, 'self_paid')}：{amount_text(rng, v['self_paid'])}", 26
+        )
     sheet.text((80, y + 76), f"{label(rng, 'amount_in_words')}：{v['amount_in_words']}", 26)
     sheet.stamp_spots.append((w - 330, y + 60))
 

@@ -47,7 +47,9 @@ def _stay_line(sheet: Sheet, v: dict[str, str], y: int) -> int:
     a, b = date_text(rng, v["admission_date"], style), date_text(rng, v["discharge_date"], style)
     if rng.random() < 0.3:
         a += f" {rng.randint(8, 17)}时{rng.choice(('00', '30'))}分"
-    days = (dt.date.fromisoformat(v["discharge_date"]) - dt.date.fromisoformat(v["admission_date"])).days
+    days = (
+        dt.date.fromisoformat(v["discharge_date"]) - dt.date.fromisoformat(v["admission_date"])
+    ).days
     x = sheet.text((90, y), f"{rng.choice(['入院日期', '入院时间'])}：{a}", 28)
     x = sheet.text((max(x + 70, 620), y), f"{rng.choice(['出院日期', '出院时间'])}：{b}", 28)
     if x < sheet.image.width - 300:
@@ -67,14 +69,20 @@ def _prose(sheet: Sheet, v: dict[str, str]) -> None:
     x = sheet.text((x + 60, y), f"年龄：{rng.randint(18, 88)}岁", 28)
     sheet.text((x + 60, y), f"科室：{rng.choice(['内科', '外科', '骨科', '神经内科'])}", 28)
     y += 60
-    sheet.text((90, y), f"住院号：{rng.randint(10**5, 10**6 - 1)}    床号：{rng.randint(1, 60)}", 28)
+    sheet.text(
+        (90, y), f"住院号：{rng.randint(10**5, 10**6 - 1)}    床号：{rng.randint(1, 60)}", 28
+    )
     y = _stay_line(sheet, v, y + 60)
     sheet.line((80, y, w - 80, y))
     y += 30
-    y = _wrap(sheet, 90, y, f"入院诊断：{rng.choice(['待查', '发热待查', v['diagnosis']])}", 28, w - 180)
+    y = _wrap(
+        sheet, 90, y, f"入院诊断：{rng.choice(['待查', '发热待查', v['diagnosis']])}", 28, w - 180
+    )
     y = _wrap(sheet, 90, y + 10, f"诊疗经过：{rng.choice(COURSE)}", 28, w - 180)
     y = _wrap(sheet, 90, y + 10, f"出院诊断：{v['diagnosis']}", 28, w - 180)
-    y = _wrap(sheet, 90, y + 10, f"出院情况：{rng.choice(['好转', '治愈', '症状缓解'])}", 28, w - 180)
+    y = _wrap(
+        sheet, 90, y + 10, f"出院情况：{rng.choice(['好转', '治愈', '症状缓解'])}", 28, w - 180
+    )
     y = _wrap(sheet, 90, y + 10, f"出院医嘱：{rng.choice(ADVICE)}", 28, w - 180)
     sheet.text((w - 460, y + 80), f"医师签名：{rng.choice('王李张刘陈')}医生", 28)
     sheet.stamp_spots.append((w - 300, y + 80))
@@ -88,7 +96,12 @@ def _table(sheet: Sheet, v: dict[str, str]) -> None:
     sheet.centred(126, rng.choice(["出院小结", "出院记录", "出院证明书"]), 38)
     style = rng.randrange(6)
     rows = [
-        [rng.choice(["姓名", "患者姓名", "病人姓名"]), v["patient_name"], "性别", rng.choice("男女")],
+        [
+            rng.choice(["姓名", "患者姓名", "病人姓名"]),
+            v["patient_name"],
+            "性别",
+            rng.choice("男女"),
+        ],
         ["年龄", f"{rng.randint(18, 88)}岁", "住院号", str(rng.randint(10**5, 10**6 - 1))],
         [
             rng.choice(["入院日期", "入院时间"]),
@@ -141,7 +154,14 @@ def draw_id_card(v: dict[str, str], rng: random.Random, *, ethnicity: str) -> Sh
     for i in range(0, len(address), 11):
         draw.text((200, 296 + (i // 11) * 50), address[i : i + 11], font=f_value, fill=value_ink)
     draw.text((60, 520), "公民身份号码", font=f_label, fill=label_ink)
-    draw.text((300, 516), "  ".join([v["id_number"][:6], v["id_number"][6:14], v["id_number"][14:]]) if rng.random() < 0.3 else v["id_number"], font=font(38, sheet.variant), fill=value_ink)
+    draw.text(
+        (300, 516),
+        "  ".join([v["id_number"][:6], v["id_number"][6:14], v["id_number"][14:]])
+        if rng.random() < 0.3
+        else v["id_number"],
+        font=font(38, sheet.variant),
+        fill=value_ink,
+    )
     draw.rectangle((700, 70, 930, 360), fill=(200, 205, 210))  # the photo
     draw.ellipse((765, 120, 865, 230), fill=(160, 165, 170))
     draw.ellipse((730, 240, 900, 420), fill=(160, 165, 170))
@@ -157,7 +177,11 @@ def draw_other(rng: random.Random) -> Sheet:
     if rng.random() < 0.5:
         sheet.centred(80, "村务公开栏", 44)
         y = 180
-        for text in ["本村2026年第二季度低保名单已公示。", "如有异议请于七日内向村委会反映。", "联系电话：0871-1234567"]:
+        for text in [
+            "本村2026年第二季度低保名单已公示。",
+            "如有异议请于七日内向村委会反映。",
+            "联系电话：0871-1234567",
+        ]:
             sheet.text((100, y), text, 30)
             y += 70
     return sheet
