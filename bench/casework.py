@@ -1,6 +1,6 @@
 """Field reports at county scale (issue 11): live aggregates of N 乌鸡 reports of one county and
-month with drill-down, beside the same GROUP BY in raw SQL; near-duplicate photo look-ups
-among M stored photos.
+month with drill-down (over the villages' running tallies), beside the same sums as raw SQL
+GROUP BYs over every report's values; near-duplicate photo look-ups among M stored photos.
 
     .venv/bin/python bench/casework.py [--reports 1000000] [--photos 100000]
         [--engines postgres,sqlite] [--pg postgres://postgres@127.0.0.1:5432/tuopin_bench_casework]
@@ -184,10 +184,15 @@ def run(engine: str, n: int, m: int, pg: str) -> dict[str, Any]:
     from tuopin.casework import aggregates
     from tuopin.documents import evidence
 
+    from tuopin.casework import tallies
+
     t = time.perf_counter()
     villages = _areas()
     rt, user, fields = _fill(n, villages)
     fill_s = time.perf_counter() - t
+    t = time.perf_counter()
+    tally_rows = tallies.rebuild()  # what filing one by one keeps in step as it goes
+    rebuild_s = time.perf_counter() - t
     township = villages[0][:9] + "000"
     county_s, agg = _timed(
         lambda: aggregates.aggregate(user, rt, area_code=COUNTY, period_start=_period())
@@ -202,6 +207,7 @@ def run(engine: str, n: int, m: int, pg: str) -> dict[str, Any]:
     raw_township_s, _r = _timed(lambda: _raw(fields, township[:9], 12))
     assert agg.total.reports == n, agg.total.reports
     assert agg.total.totals["birds"] == sum(s for _p, s in raw[1])
+    assert {r.code[:9]: r.reports for r in agg.rows} == {p: c for p, c in raw[0]}
 
     t = time.perf_counter()
     hashes = _photos(m)
@@ -227,6 +233,8 @@ def run(engine: str, n: int, m: int, pg: str) -> dict[str, Any]:
         "reports": n,
         "values": 2 * n,
         "fill_s": round(fill_s, 1),
+        "tally_rows": tally_rows,
+        "tally_rebuild_s": round(rebuild_s, 1),
         "county_ms": round(county_s * 1000, 1),
         "township_ms": round(township_s * 1000, 1),
         "village_ms": round(village_s * 1000, 1),

@@ -1,8 +1,9 @@
 """Live aggregates of field reports (智能报表): for an area and a period, the totals of the
 aggregating fields and the shares of choice fields, by child area for drill-down.
 
-All in SQL over ``Value``'s (field, period, area prefix) index: GROUP BY the first digits of
-the area code, never a submission loaded into Python. Scoped: an area outside the user's
+All in SQL over the villages' running :class:`Tally` rows (kept in step in each filing's
+transaction, ``tallies.py``): GROUP BY the first digits of the area code, never a submission
+loaded into Python; the values themselves stay typed in ``Value`` for exports and rebuilds. Scoped: an area outside the user's
 scope is not found, and a user scoped below the area sees only their part of it.
 """
 
@@ -13,18 +14,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, scoping
-from tuopin.accounts.approvals import Status
 from tuopin.areas import codes
 from tuopin.areas import selectors as areas
 from tuopin.areas.errors import AreaNotFound
 from tuopin.areas.models import Area
 
-from .models import NUMERIC_KINDS, FieldKind, ReportField, ReportType, Submission, Value
+from .models import NUMERIC_KINDS, FieldKind, ReportField, ReportType, Tally
 
 if TYPE_CHECKING:
     from tuopin.casework.selectors import AnyUser
@@ -86,52 +86,36 @@ def aggregate(
     level = codes.level_of(code)
     child_level = level + 1 if level < codes.VILLAGE else None
     width = codes.PREFIX_LENGTH[child_level] if child_level else 12
-    base = Value.objects.filter(_visible(user, code), period_start=period_start, counted=True)
-    total = Row(code=code, name=area.name)
-    by_child: dict[str, Row] = {}
-
-    def child(key: str) -> Row:
-        return by_child.setdefault(key, Row(code=key.ljust(12, "0"), name=""))
-
-    # Reports per child: the submissions themselves (rejected ones no longer count).
-    counts = (
-        Submission.objects.filter(
-            _visible(user, code, "area__code"),
-            report_type=report_type,
-            period_start=period_start,
-        )
-        .exclude(status=Status.REJECTED)
-        .annotate(part=Substr("area_id", 1, width))
-        .values("part")
-        .annotate(n=Count("id"))
+    tallies = Tally.objects.filter(
+        _visible(user, code), report_type=report_type, period_start=period_start
     )
-    for nrow in counts:
-        child(nrow["part"]).reports = nrow["n"]
-        total.reports += nrow["n"]
-    for f in numeric:
-        sums = (
-            base.filter(field=f)
-            .annotate(part=Substr("area_code", 1, width))
-            .values("part")
-            .annotate(s=Sum("number"))
-        )
-        total.totals[f.key] = Decimal(0)
-        for srow in sums:
-            value = srow["s"] or Decimal(0)
-            child(srow["part"]).totals[f.key] = value
-            total.totals[f.key] += value
-    for f in choice:
-        shares = (
-            base.filter(field=f)
-            .annotate(part=Substr("area_code", 1, width))
-            .values("part", "text")
-            .annotate(n=Count("id"))
-        )
-        total.shares[f.key] = {c: 0 for c in f.choice_list}
-        for crow in shares:
-            choice_, n = crow["text"], crow["n"]
-            child(crow["part"]).shares.setdefault(f.key, {})[choice_] = n
-            total.shares[f.key][choice_] = total.shares[f.key].get(choice_, 0) + n
+    total = Row(code=code, name=area.name)
+    total.totals = {f.key: Decimal(0) for f in numeric}
+    total.shares = {f.key: {c: 0 for c in f.choice_list} for f in choice}
+    wanted = {f.key for f in numeric} | {f.key for f in choice} | {""}
+    by_child: dict[str, Row] = {}
+    # One GROUP BY over the villages' running tallies (a county: a few thousand rows at most).
+    cells = (
+        tallies.filter(key__in=wanted)
+        .annotate(part=Substr("area_code", 1, width))
+        .values("part", "key", "choice")
+        .annotate(n=Sum("n"), t=Sum("total"))
+    )
+    choice_keys = {f.key for f in choice}
+    for cell in cells:
+        row = by_child.setdefault(cell["part"], Row(code=cell["part"].ljust(12, "0"), name=""))
+        key, n = cell["key"], cell["n"] or 0
+        if key == "":
+            row.reports += n
+            total.reports += n
+        elif key in choice_keys:
+            row.shares.setdefault(key, {})[cell["choice"]] = n
+            total.shares[key][cell["choice"]] = total.shares[key].get(cell["choice"], 0) + n
+        else:
+            value = cell["t"] or Decimal(0)
+            row.totals[key] = value
+            total.totals[key] += value
+    by_child = {k: r for k, r in by_child.items() if r.reports or r.totals or r.shares}
     names = areas.areas_by_codes([r.code for r in by_child.values()])
     rows = sorted(by_child.values(), key=lambda r: r.code)
     for r in rows:

@@ -295,3 +295,38 @@ class Disbursement(ChainItem):
 
     def __str__(self) -> str:
         return f"{self.pledge_id} {self.amount_fen}"
+
+
+class Tally(models.Model):
+    """Running totals of one village's period (DHIS2's analytics tables, kept live): the number
+    of reports (``key`` empty), a numeric field's sum and count, a choice's count. Written in
+    the same transaction as the submission that changes them, so a county's month is a
+    ``GROUP BY`` over its villages' rows, not over every report."""
+
+    report_type = models.ForeignKey(ReportType, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    area_code = models.CharField(max_length=12)
+    key = models.CharField(max_length=40, blank=True)  # the field's key; "" counts reports
+    choice = models.CharField(max_length=500, blank=True)
+    n = models.BigIntegerField(default=0)
+    total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+
+    class Meta:
+        verbose_name = _("汇总")
+        verbose_name_plural = _("汇总")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_type", "period_start", "area_code", "key", "choice"],
+                name="tally_unique_cell",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["report_type", "period_start", "area_code"],
+                name="tally_type_period_area",
+                opclasses=["int8_ops", "date_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.key}={self.choice} {self.n}/{self.total}"

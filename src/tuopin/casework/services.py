@@ -18,7 +18,7 @@ from tuopin.accounts.approvals import Action, Status
 from tuopin.areas import codes
 from tuopin.ledger import services as ledger
 
-from . import periods
+from . import periods, tallies
 from .errors import BadDecision, BelowNotApproved, InvalidReport, Locked, NotYourTurn
 from .evidence import attach_photos
 from .models import Decision, ReportType, Submission, Value
@@ -143,6 +143,7 @@ def file_submission(
         submission.save()
         _write_content(submission, report_type, cleaned.values, cleaned.photos)
         submission.save(update_fields=["content_hash"])
+        tallies.add(submission, 1)
         _record(submission, action=Action.SUBMIT, by=by, comment="", step=-1, area=village)
     return submission
 
@@ -166,7 +167,9 @@ def refile_submission(
             raise Locked(_("此上报已锁定（%(s)s），不能修改") % {"s": locked.get_status_display()})
         cleaned = _checked(report_type, values, photos or {}, by=by, village=locked.area_id)
         locked.household, locked.person = cleaned.household, cleaned.person
+        tallies.add(locked, -1)
         _write_content(locked, report_type, cleaned.values, cleaned.photos)
+        tallies.add(locked, 1)
         locked.move_to(Status.PENDING, 0)
         locked.due_at = _now() + dt.timedelta(days=report_type.due_days)
         locked.save()
@@ -211,6 +214,7 @@ def decide(
             s.move_to(*approvals.after_approval(steps, s.step_index))
         elif action == Action.REJECT:
             s.move_to(Status.REJECTED, s.step_index)
+            tallies.add(s, -1)
             Value.objects.filter(submission=s).update(counted=False)
         elif action == Action.RETURN:
             s.move_to(Status.RETURNED, s.step_index)

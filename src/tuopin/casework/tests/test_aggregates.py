@@ -96,3 +96,34 @@ def test_an_empty_period_has_zero_totals(month, types, county_officer) -> None: 
         county_officer, types["black-chicken"], area_code=COUNTY, period_start=july
     )
     assert agg.total.totals["birds"] == Decimal(0) and agg.rows == []
+
+
+def test_running_tallies_equal_a_rebuild_after_returns_refiles_and_rejections(
+    month, types, cadre_a, county_officer
+) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.casework import tallies
+    from tuopin.casework.models import Tally
+
+    from .factories import township_officer
+
+    township = township_officer()
+    a = next(s for s, v, _b, _g in month if v == VILLAGE_A)
+    services.decide(submission=a, action="return", comment="再核", by=township)
+    services.refile_submission(
+        submission=a,
+        values={"household": "A001", "birds": "999", "growth": "较差"},
+        photos={"photo": [photo(99)]},
+        by=cadre_a,
+    )
+    services.decide(submission=month[0][0], action="reject", comment="重复", by=township)
+
+    def cells() -> set[tuple[object, ...]]:
+        return {(t.area_code, t.key, t.choice, t.n, t.total) for t in Tally.objects.exclude(n=0)}
+
+    running = cells()
+    tallies.rebuild()
+    assert cells() == running
+    agg = aggregates.aggregate(
+        county_officer, types["black-chicken"], area_code=COUNTY, period_start=JUNE
+    )
+    assert agg.total.reports == len(month) - 1
