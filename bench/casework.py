@@ -181,10 +181,8 @@ def run(engine: str, n: int, m: int, pg: str) -> dict[str, Any]:
     for conn in connections.all():
         conn.close()
 
-    from tuopin.casework import aggregates
+    from tuopin.casework import aggregates, tallies
     from tuopin.documents import evidence
-
-    from tuopin.casework import tallies
 
     t = time.perf_counter()
     villages = _areas()

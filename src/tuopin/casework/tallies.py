@@ -64,34 +64,34 @@ def rebuild() -> int:
                 )
             )
         counted = Value.objects.filter(counted=True)
-        for r in (
+        for nr in (
             counted.filter(field__kind__in=list(NUMERIC_KINDS), field__aggregate=True)
             .values("field__report_type_id", "field__key", "period_start", "area_code")
             .annotate(n=Count("id"), t=Sum("number"))
         ):
             rows.append(
                 Tally(
-                    report_type_id=r["field__report_type_id"],
-                    period_start=r["period_start"],
-                    area_code=r["area_code"],
-                    key=r["field__key"],
-                    n=r["n"],
-                    total=r["t"] or 0,
+                    report_type_id=nr["field__report_type_id"],
+                    period_start=nr["period_start"],
+                    area_code=nr["area_code"],
+                    key=nr["field__key"],
+                    n=nr["n"],
+                    total=nr["t"] or 0,
                 )
             )
-        for r in (
+        for cr in (
             counted.filter(field__kind=FieldKind.CHOICE)
             .values("field__report_type_id", "field__key", "period_start", "area_code", "text")
             .annotate(n=Count("id"))
         ):
             rows.append(
                 Tally(
-                    report_type_id=r["field__report_type_id"],
-                    period_start=r["period_start"],
-                    area_code=r["area_code"],
-                    key=r["field__key"],
-                    choice=r["text"],
-                    n=r["n"],
+                    report_type_id=cr["field__report_type_id"],
+                    period_start=cr["period_start"],
+                    area_code=cr["area_code"],
+                    key=cr["field__key"],
+                    choice=cr["text"],
+                    n=cr["n"],
                 )
             )
         Tally.objects.bulk_create(rows, batch_size=5000)
