@@ -147,7 +147,7 @@ def build_claims(seed: int) -> int:
     if len(policies) < 6:
         return 0
     by_name = {p.person.name: p for p in policies}
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - the sampling audit, repeatable in the demo
     invoices: dict[int, bytes] = {}
     filed = 0
     try:

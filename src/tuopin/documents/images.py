@@ -122,6 +122,8 @@ def inspect(data: bytes, *, max_pixels: int = MAX_PIXELS) -> ImageFacts:
             grey = upright.convert("L")
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise BadImage(_("照片文件已损坏，无法打开，请重新拍照"), code="corrupt_image") from None
+    # As shown: browsers apply the EXIF orientation, and so does the recogniser (its boxes).
+    width, height = upright.size
     if ImageStat.Stat(grey).stddev[0] < MIN_CONTRAST:
         raise BadImage(_("照片上看不到内容，请对准单据重新拍照"), code="blank_image")
     phash = to_signed(int(str(imagehash.phash(grey)), 16))

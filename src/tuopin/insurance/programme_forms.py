@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tuopin.accounts import roles
 from tuopin.areas.models import Area, Level
 from tuopin.core.formfields import PercentField, YuanField
 
@@ -39,6 +41,7 @@ class ProgrammeForm(forms.ModelForm):
             "require_national_poor",
             "require_deep_poverty",
             "counties",
+            "adjusters",
         ]
         labels = {"slug": gettext_lazy("项目代码（字母、数字、短横线，创建后不能修改）")}
         widgets = {
@@ -46,9 +49,16 @@ class ProgrammeForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             # Rendered by the template as a searchable list of checkboxes by province.
             "counties": forms.CheckboxSelectMultiple,
+            "adjusters": forms.CheckboxSelectMultiple,
         }
 
     premium_yuan = YuanField(label=gettext_lazy("每人每年保费（元）"), max_fen=MAX_PREMIUM_FEN)
+    audit_percent = PercentField(
+        label=gettext_lazy("理赔抽检比例（%）"),
+        initial=1_000,
+        required=False,
+        help_text=gettext_lazy("系统建议赔付的理赔中，随机转人工审核的比例"),
+    )
     household_statuses = forms.MultipleChoiceField(
         label=gettext_lazy("户状态（不选为全部）"),
         required=False,
@@ -67,11 +77,16 @@ class ProgrammeForm(forms.ModelForm):
             level=Level.COUNTY, national_poor=True
         ).order_by("code")
         self.fields["counties"].required = False
+        self.fields["adjusters"].queryset = (  # type: ignore[attr-defined]
+            get_user_model().objects.filter(groups__name=roles.ADJUSTER).order_by("username")
+        )
+        self.fields["adjusters"].required = False
         for name in ("min_age", "max_age"):
             self.fields[name].widget.attrs.update(min="0", max="150")
         if self.instance.pk:
             self.fields["slug"].disabled = True
             self.initial.setdefault("premium_yuan", self.instance.premium_fen)
+            self.initial.setdefault("audit_percent", self.instance.claim_audit_bp)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -83,6 +98,8 @@ class ProgrammeForm(forms.ModelForm):
             self.add_error("ends_on", _("结束日期早于开始日期"))
         if data.get("premium_yuan") is not None:
             self.instance.premium_fen = data["premium_yuan"]
+        if data.get("audit_percent") is not None:
+            self.instance.claim_audit_bp = data["audit_percent"]
         return data
 
     def county_groups(self) -> list[CountyGroup]:

@@ -72,6 +72,7 @@ def save_programme(
     counties: Iterable[Area],
     coverage: Iterable[CoverageItem] = (),
     removed: Iterable[CoverageItem] = (),
+    adjusters: Iterable[User] | None = None,
 ) -> Programme:
     """Set up a programme (new, or changed): its rule, covered counties and coverage items.
 
@@ -108,6 +109,8 @@ def save_programme(
             raise BadProgramme(_("比例应在 0 到 100 之间（百分比）"), code="bad_rate")
     programme.save()
     programme.counties.set(list(counties))
+    if adjusters is not None:  # who decides its claims (claims.selectors)
+        programme.adjusters.set(list(adjusters))
     for item in coverage:
         item.programme = programme
         item.save()

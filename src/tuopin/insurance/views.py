@@ -234,6 +234,7 @@ def programme_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
                 by=acting_user(request),
                 programme=form.save(commit=False),
                 counties=form.cleaned_data["counties"],
+                adjusters=form.cleaned_data["adjusters"],
                 coverage=formset.save(commit=False),
                 removed=formset.deleted_objects,
             )

@@ -38,6 +38,7 @@ _LABELS = {  # also the order in which fields are shown
     "exits": gettext_lazy("退出人数"),
     "donation": gettext_lazy("原捐赠条目"),
     "override": gettext_lazy("超出善款"),
+    "reasons": gettext_lazy("理由代码"),
 }
 _ORDER = {key: i for i, key in enumerate(_LABELS)}
 
@@ -65,6 +66,8 @@ _VALUES = {
     "decision": {
         "policy_exit": gettext_lazy("保单退出"),
         "policy_exits": gettext_lazy("保单批量退出"),
+        "claim_approved": gettext_lazy("理赔同意"),
+        "claim_rejected": gettext_lazy("理赔拒绝"),
     },
 }
 _VALUES["exits"] = _VALUES["reason"]
@@ -99,6 +102,8 @@ def _plain(key: str, value: Any) -> str:
         return _("，").join(f"{known.get(k, k)} {_plain('', v)}" for k, v in value.items())
     if isinstance(value, bool):
         return _("是") if value else _("否")
+    if isinstance(value, list):
+        return _("、").join(_plain(key, v) for v in value)
     if key.endswith("_fen"):
         return _yuan(value)
     if isinstance(value, str):

@@ -4,40 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Photo',
+            name="Photo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(max_length=64, verbose_name='内容哈希')),
-                ('path', models.CharField(max_length=200, verbose_name='文件')),
-                ('media_type', models.CharField(max_length=20, verbose_name='类型')),
-                ('size_bytes', models.PositiveIntegerField(verbose_name='大小（字节）')),
-                ('width', models.PositiveIntegerField(verbose_name='宽')),
-                ('height', models.PositiveIntegerField(verbose_name='高')),
-                ('phash', models.BigIntegerField(verbose_name='感知哈希')),
-                ('band0', models.PositiveIntegerField()),
-                ('band1', models.PositiveIntegerField()),
-                ('band2', models.PositiveIntegerField()),
-                ('band3', models.PositiveIntegerField()),
-                ('band4', models.PositiveIntegerField()),
-                ('band5', models.PositiveIntegerField()),
-                ('taken_at', models.DateTimeField(blank=True, null=True, verbose_name='拍摄时间')),
-                ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='纬度')),
-                ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='经度')),
-                ('stored_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64, verbose_name="内容哈希")),
+                ("path", models.CharField(max_length=200, verbose_name="文件")),
+                ("media_type", models.CharField(max_length=20, verbose_name="类型")),
+                ("size_bytes", models.PositiveIntegerField(verbose_name="大小（字节）")),
+                ("width", models.PositiveIntegerField(verbose_name="宽")),
+                ("height", models.PositiveIntegerField(verbose_name="高")),
+                ("phash", models.BigIntegerField(verbose_name="感知哈希")),
+                ("band0", models.PositiveIntegerField()),
+                ("band1", models.PositiveIntegerField()),
+                ("band2", models.PositiveIntegerField()),
+                ("band3", models.PositiveIntegerField()),
+                ("band4", models.PositiveIntegerField()),
+                ("band5", models.PositiveIntegerField()),
+                ("taken_at", models.DateTimeField(blank=True, null=True, verbose_name="拍摄时间")),
+                (
+                    "latitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="纬度"
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.DecimalField(
+                        blank=True, decimal_places=6, max_digits=9, null=True, verbose_name="经度"
+                    ),
+                ),
+                ("stored_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
             ],
             options={
-                'verbose_name': '照片',
-                'verbose_name_plural': '照片',
-                'indexes': [models.Index(fields=['band0'], name='photo_band0'), models.Index(fields=['band1'], name='photo_band1'), models.Index(fields=['band2'], name='photo_band2'), models.Index(fields=['band3'], name='photo_band3'), models.Index(fields=['band4'], name='photo_band4'), models.Index(fields=['band5'], name='photo_band5')],
-                'constraints': [models.UniqueConstraint(fields=('sha256',), name='photo_unique_content')],
+                "verbose_name": "照片",
+                "verbose_name_plural": "照片",
+                "indexes": [
+                    models.Index(fields=["band0"], name="photo_band0"),
+                    models.Index(fields=["band1"], name="photo_band1"),
+                    models.Index(fields=["band2"], name="photo_band2"),
+                    models.Index(fields=["band3"], name="photo_band3"),
+                    models.Index(fields=["band4"], name="photo_band4"),
+                    models.Index(fields=["band5"], name="photo_band5"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("sha256",), name="photo_unique_content")
+                ],
             },
         ),
     ]

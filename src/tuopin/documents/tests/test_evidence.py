@@ -129,3 +129,13 @@ def test_bad_input_is_refused_clearly_and_nothing_is_stored(
     assert caught.value.message
     assert Photo.objects.count() == 0
     assert not (Path(settings.MEDIA_ROOT) / evidence.FOLDER).exists()
+
+
+def test_width_and_height_are_as_shown_after_the_exif_orientation(db: None) -> None:
+    img = Image.open(io.BytesIO(picture(8, size=(640, 480))))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° when shown
+    out = io.BytesIO()
+    img.save(out, "JPEG", exif=exif)
+    photo = evidence.store_photo(out.getvalue())
+    assert (photo.width, photo.height) == (480, 640)

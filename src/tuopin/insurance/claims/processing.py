@@ -7,6 +7,7 @@ photo); each result is then written under the claim's lock.
 
 from __future__ import annotations
 
+import logging
 import random
 from typing import Any
 
@@ -25,6 +26,7 @@ from .models import Claim, ClaimCheck, ClaimDocument, Reading
 from .states import ClaimState, require_transition
 
 _rng = random.SystemRandom()
+logger = logging.getLogger(__name__)
 
 
 def recognise(document: ClaimDocument) -> Recognition | None:
@@ -34,6 +36,11 @@ def recognise(document: ClaimDocument) -> Recognition | None:
     try:
         return read(evidence.photo_file(document.photo))
     except DomainError:
+        return None
+    except Exception:
+        # Marked unreadable (the adjuster looks at the photo) rather than leaving the claim
+        # stuck in "recognising"; the traceback goes to the log.
+        logger.exception("recognition failed for claim document %s", document.pk)
         return None
 
 

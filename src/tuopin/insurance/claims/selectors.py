@@ -41,7 +41,9 @@ def claims_for(user: AnyUser) -> QuerySet[Claim]:
         return qs
     from tuopin.insurance.models import Programme
 
-    assigned = Programme.adjusters.through.objects.filter(user_id=user.pk).values("programme_id")
+    assigned = Programme.adjusters.through.objects.filter(user_id=user.pk or 0).values(
+        "programme_id"
+    )
     area = scoping.scope_q(user, "village_code") if prefixes else Q(pk__in=[])
     return qs.filter(area | Q(programme_id__in=assigned))
 

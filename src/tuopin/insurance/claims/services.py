@@ -235,11 +235,8 @@ def decide_claim(
         claim = get_claim_for(by, claim_id, for_update=True)
         to = ClaimState.APPROVED if approve else ClaimState.REJECTED
         require_transition(claim.state, to)
-        payload: dict[str, Any] = {
-            "programme": claim.programme.slug,
-            "benefit": claim.benefit,
-            "claim": claim.number,
-        }
+        # Programme, benefit, amount or reason codes; the insured only as a commitment.
+        payload: dict[str, Any] = {"programme": claim.programme.slug, "benefit": claim.benefit}
         if approve:
             amount = claim.recommended_fen if amount_fen is None else amount_fen
             cap = _payable_cap(claim)

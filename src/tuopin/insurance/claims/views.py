@@ -4,6 +4,8 @@ through the access function, and the claimant's status page (by an unguessable l
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,7 +46,7 @@ FIELD_LABELS = {
     "birth_date": gettext_lazy("出生日期"),
     "address": gettext_lazy("住址"),
 }
-DOC_TYPE_LABELS = {
+DOC_TYPE_LABELS: dict[str, Any] = {
     DocType.INPATIENT_INVOICE: gettext_lazy("住院发票"),
     DocType.OUTPATIENT_INVOICE: gettext_lazy("门诊发票"),
     DocType.DISCHARGE_SUMMARY: gettext_lazy("出院记录"),
@@ -134,7 +136,7 @@ def _act(request: HttpRequest, claim: Claim) -> None:
     elif action == "correct":
         doc_id = int(request.POST.get("document", "0") or 0)
         prefix = f"f{doc_id}_"
-        values = {k[len(prefix) :]: v for k, v in request.POST.items() if k.startswith(prefix)}
+        values = {k[len(prefix) :]: str(v) for k, v in request.POST.items() if k.startswith(prefix)}
         services.correct_document(
             by=by,
             claim_id=claim.pk,
@@ -227,7 +229,17 @@ def claim(request: HttpRequest, claim_id: int) -> HttpResponse:
             and permissions.has(user, "insurance.decide_claim"),
             "may_pay": c.state == ClaimState.APPROVED
             and permissions.has(user, "insurance.pay_claim"),
-            "decision_form": DecisionForm(initial={"amount": c.recommended_fen or None}),
+            # The reasons the failed checks give, ticked already (the adjuster may change them).
+            "decision_form": DecisionForm(
+                initial={
+                    "amount": c.recommended_fen or None,
+                    "reasons": [
+                        k.reason_code
+                        for k in checks
+                        if k.outcome == Outcome.FAIL and k.reason_code in services.REJECT_REASONS
+                    ],
+                }
+            ),
             "doc_types": list(DOC_TYPE_LABELS.items()),
             "benefit_label": dict(Benefit.choices).get(c.benefit, c.benefit),
             "Outcome": Outcome,

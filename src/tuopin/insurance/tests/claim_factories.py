@@ -25,7 +25,9 @@ def day(month: int, d: int) -> str:
     return dt.date(PERIOD.year, month, d).isoformat()
 
 
-def programme(by: Any, *, slug: str = "dlz", adjusters: tuple[Any, ...] = ()) -> Programme:
+def programme(
+    by: Any, *, slug: str = "dlz", adjusters: tuple[Any, ...] = (), campaign: Any = None
+) -> Programme:
     prog = insurance.save_programme(
         by=by,
         programme=Programme(
@@ -39,6 +41,7 @@ def programme(by: Any, *, slug: str = "dlz", adjusters: tuple[Any, ...] = ()) ->
             starts_on=PERIOD,
             ends_on=PERIOD.replace(month=12, day=31),
             claim_audit_bp=0,
+            campaign=campaign,
         ),
         counties=[],
         coverage=[

@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
+from tuopin.accounts import roles
+from tuopin.accounts import services as accounts
 from tuopin.conftest import COUNTY
 from tuopin.insurance.models import Programme
 from tuopin.insurance.tests.test_cover import PERIOD
@@ -16,7 +18,7 @@ from tuopin.insurance.tests.test_cover import PERIOD
 pytestmark = pytest.mark.usefixtures("area_tree")
 
 
-def _form(**changes: str) -> dict[str, object]:
+def _form(**changes: object) -> dict[str, object]:
     form: dict[str, object] = {
         "slug": "hbx",
         "name": "好保险",
@@ -176,3 +178,16 @@ def test_an_untouched_extra_coverage_item_is_not_added(operator) -> None:  # typ
         _client(operator).post("/insurance/programmes/new/", _form(**untouched)).status_code == 302
     )
     assert Programme.objects.get().coverage.count() == 1
+
+
+def test_the_page_assigns_the_programmes_adjusters_and_its_audit_share(operator, adjuster) -> None:  # type: ignore[no-untyped-def]
+    other = accounts.create_user(username="adj_other", role=roles.ADJUSTER)
+    response = _client(operator).post(
+        "/insurance/programmes/new/",
+        _form(adjusters=[str(adjuster.pk)], audit_percent="25"),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    programme = Programme.objects.get()
+    assert list(programme.adjusters.all()) == [adjuster]
+    assert other not in programme.adjusters.all()
+    assert programme.claim_audit_bp == 2_500

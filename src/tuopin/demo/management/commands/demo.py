@@ -47,6 +47,8 @@ class Command(BaseCommand):
             f"演示数据：{result.counties} 个县，{result.villages} 个村，"
             f"{result.households} 户，{result.people} 人"
         )
+        if result.claims:
+            self.stdout.write(f"演示理赔：{result.claims} 笔（村干部代办，理赔员 adjuster 审核）")
         self.stdout.write(f"演示账户（密码均为 {services.DEMO_PASSWORD}）：")
         for username, role, area in result.users:
             self.stdout.write(f"  {username:<10} {role:<18} {area}")
