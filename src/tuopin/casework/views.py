@@ -188,7 +188,22 @@ def refile(request: HttpRequest, returned_id: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     selectors.submissions_for(user)  # the permission
-    return render(request, "casework/inbox.html", {"items": selectors.inbox_for(user)})
+    items = selectors.inbox_for(user)
+    # Periodic reports are approved by area and period: one button per unit waiting here.
+    units: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for i in items:
+        s = i.submission
+        if i.waiting == "decide" and s.report_type.periodic:
+            label = periods.period_label(s.period_start, s.report_type.periodicity)
+            unit = units.setdefault(
+                (s.report_type.slug, label, s.step_area),
+                {"type": s.report_type, "period": label, "area": s.step_area, "n": 0},
+            )
+            unit["n"] += 1
+    names = areas.areas_by_codes([u["area"] for u in units.values()])
+    for u in units.values():
+        u["area_name"] = getattr(names.get(u["area"]), "name", u["area"])
+    return render(request, "casework/inbox.html", {"items": items, "units": list(units.values())})
 
 
 @login_required

@@ -71,3 +71,19 @@ def test_the_report_exports_the_same_totals_as_xlsx(
     ws = load_workbook(io.BytesIO(r.content)).active
     rows = list(ws.iter_rows(values_only=True))
     assert rows[-1][3] == 150 and rows[-1][2] == 2
+
+
+def test_the_inbox_offers_an_area_approval_for_a_periodic_month(
+    types, households, cadre_a, township
+) -> None:  # type: ignore[no-untyped-def]
+    chicken(types, cadre_a, seed=1)
+    chicken(types, cadre_a, seed=2, household="A002")
+    client = Client()
+    client.force_login(township)
+    html = client.get("/casework/inbox/").content.decode()
+    assert "2 份待本级审批" in html
+    r = client.post(
+        "/casework/approve/", {"type": "black-chicken", "period": "2018-06", "area": "422823101000"}
+    )
+    assert r.status_code == 302
+    assert set(Submission.objects.values_list("step_index", flat=True)) == {1}
