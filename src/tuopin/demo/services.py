@@ -195,6 +195,12 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from tuopin.accounts.models import User
+
+    for u in User.objects.filter(username__startswith="ly_").order_by("username"):
+        scope = u.area_scopes.values_list("area_id", flat=True).first() or "*"
+        role = u.groups.values_list("name", flat=True).first() or ""
+        result.users.append((u.username, role, scope))
     return result
 
 
