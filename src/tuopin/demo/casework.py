@@ -14,6 +14,7 @@ import random
 import tempfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
@@ -46,21 +47,16 @@ def _dms(value: float) -> tuple[float, float, float]:
     return (float(d), float(m), round(((value - d) * 60 - m) * 60, 2))
 
 
-def _villages(seed: int, today: dt.date) -> list[str]:
-    """略阳's demo villages; created with their households when the scale left 略阳 out."""
+def _create_areas(seed: int) -> list[Any]:
+    """Two townships of three villages under 略阳 (as ``build_areas`` makes them for the
+    counties of the scale), unless 略阳 has villages already; returns their specs."""
     from tuopin.areas import selectors as area_selectors
     from tuopin.areas import services as areas
     from tuopin.areas.models import Area
-    from tuopin.registry import services as registry
     from tuopin.registry.synthetic import TOWNSHIP_WORDS, VILLAGE_WORDS, VillageSpec, place_names
 
-    from .services import write_registry_file
-
-    found = list(
-        Area.objects.filter(code__startswith=LUEYANG, level=5).values_list("code", flat=True)
-    )
-    if found:
-        return sorted(found)
+    if Area.objects.filter(code__startswith=LUEYANG, level=5).exists():
+        return []
     county = area_selectors.areas_by_codes([LUEYANG.ljust(12, "0")]).get(LUEYANG.ljust(12, "0"))
     if county is None:
         return []
@@ -81,11 +77,41 @@ def _villages(seed: int, today: dt.date) -> list[str]:
             rows.append((vcode, vname, vlon, vlat))
             specs.append(VillageSpec(code=vcode, county_code=LUEYANG))
     areas.create_areas(rows=rows)
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "lueyang.csv"
-        write_registry_file(path, specs, 10, seed + 727, today)
-        registry.import_registry(path=path)
-    return [s.code for s in specs]
+    return specs
+
+
+def lueyang_villages(villages: list[Any], seed: int) -> list[Any]:
+    """For ``tuopin demo``: 略阳's villages when the scale left 略阳 out, so that its registry
+    rows are generated and imported with everyone else's (the same on every run)."""
+    from tuopin.areas.models import Area
+    from tuopin.registry.synthetic import VillageSpec
+
+    if any(v.county_code == LUEYANG for v in villages):
+        return []
+    created = _create_areas(seed)
+    if created:
+        return created
+    codes = Area.objects.filter(code__startswith=LUEYANG, level=5).order_by("code")
+    return [VillageSpec(code=c, county_code=LUEYANG) for c in codes.values_list("code", flat=True)]
+
+
+def _villages(seed: int, today: dt.date) -> list[str]:
+    """略阳's villages; created with their households when nothing made them before (a bare
+    database with the county only: the casework demo on its own)."""
+    from tuopin.areas.models import Area
+    from tuopin.registry import services as registry
+
+    from .services import write_registry_file
+
+    specs = _create_areas(seed)
+    if specs:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "lueyang.csv"
+            write_registry_file(path, specs, 10, seed + 727, today)
+            registry.import_registry(path=path)
+    return sorted(
+        Area.objects.filter(code__startswith=LUEYANG, level=5).values_list("code", flat=True)
+    )
 
 
 def _users(villages: list[str]) -> dict[str, object]:

@@ -179,6 +179,9 @@ def build_demo(
     areas.load_national()
     villages = build_areas(spec, seed)
     result = DemoResult(counties=len({v.county_code for v in villages}), villages=len(villages))
+    from .casework import lueyang_villages
+
+    villages = villages + lueyang_villages(villages, seed)  # the field reports' county, always
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "registry.csv"
         result.people = write_registry_file(path, villages, spec.households, seed, today)
