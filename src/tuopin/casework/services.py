@@ -192,7 +192,7 @@ def decide(
     comment = comment.strip()
     with transaction.atomic():
         s = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("report_type")
             .get(pk=submission.pk)
         )
@@ -247,7 +247,7 @@ def approve_area(
     prefix = codes.prefix_of(area_code)
     with transaction.atomic():
         rows = list(
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .filter(report_type=report_type, period_start=period_start)
             .filter(area__code__startswith=prefix)
             .order_by("pk")

@@ -37,7 +37,7 @@ def forward_case(*, submission: Submission, by: Any) -> Submission:
     """The officer who gave the last approval forwards the case to the helper group."""
     with transaction.atomic():
         s = (
-            Submission.objects.select_for_update()
+            Submission.objects.select_for_update(of=("self",))
             .select_related("report_type")
             .get(pk=submission.pk)
         )
@@ -119,7 +119,7 @@ def pledge(*, case_id: int, amount_fen: int, note: str = "", by: Any) -> Pledge:
     if not isinstance(amount_fen, int) or not 0 < amount_fen <= MAX_FEN:
         raise BadDecision(_("认捐金额须大于 0"))
     with transaction.atomic():
-        s = forwarded_for(by).select_for_update().filter(pk=case_id).first()
+        s = forwarded_for(by).select_for_update(of=("self",)).filter(pk=case_id).first()
         if s is None:
             raise SubmissionNotFound(_("个案不存在"))
         pledged = s.pledges.aggregate(t=Sum("amount_fen"))["t"] or 0
@@ -192,7 +192,7 @@ def mark_paid(*, disbursement: Disbursement, payment_ref: str, by: Any) -> Disbu
         raise BadDecision(_("请填写支付流水号"))
     with transaction.atomic():
         d = (
-            Disbursement.objects.select_for_update()
+            Disbursement.objects.select_for_update(of=("self",))
             .select_related("pledge__submission")
             .get(pk=disbursement.pk)
         )
