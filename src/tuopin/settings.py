@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "tuopin.charity",
     "tuopin.insurance",
     "tuopin.childcare",
+    "tuopin.casework",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",

@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("charity/", include("tuopin.charity.urls")),
     path("insurance/", include("tuopin.insurance.urls")),
     path("childcare/", include("tuopin.childcare.urls")),
+    path("casework/", include("tuopin.casework.urls")),
     path("ledger/", include(page_patterns)),
     prefix_default_language=False,
 )

@@ -40,6 +40,10 @@ NAV: list[NavItem] = [
     NavItem("insurance:programmes", _("保险项目"), ("insurance.view_progress",)),
     # insurance.claims.selectors.claims_for
     NavItem("insurance:claims", _("理赔"), ("insurance.view_claim",)),
+    # casework.selectors.inbox_for / report_types_for
+    NavItem("casework:inbox", _("待办"), ("casework.view_submission",)),
+    NavItem("casework:index", _("村情上报"), ("casework.view_report_aggregates",)),
+    NavItem("casework:cases", _("爱心个案"), ("casework.pledge_case",)),
     NavItem("registry:areas", _("区划"), ("registry.view_household",)),
     NavItem("registry:households", _("贫困户"), ("registry.view_household",)),
     NavItem("registry:people", _("查人"), ("registry.view_person",)),

@@ -53,18 +53,27 @@ _CENTRE_WORK = [
     "childcare.add_homevisit",
     "childcare.add_screening",
 ]
+_REPORTS = ["casework.view_report_aggregates"]
+_REVIEW = [
+    "casework.view_submission",
+    "casework.decide_submission",
+    "casework.pay_disbursement",
+] + _REPORTS
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY
     + _VIEW_COVER
-    + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"],
-    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER,
+    + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"]
+    + ["casework.add_submission", "casework.change_submission", "casework.view_submission"]
+    + _REPORTS,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW,
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
     + _VIEW_COVER
     + ["areas.add_area", "areas.change_area"]
     + _SITING
-    + _CENTRES,
+    + _CENTRES
+    + _REVIEW,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -76,11 +85,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["insurance.add_enrollmentrun", "insurance.change_policy"]
     + _SITING
     + _CENTRES
-    + ["insurance.view_claim"],
+    + ["insurance.view_claim"]
+    + ["casework.view_reporttype", "casework.add_reporttype", "casework.change_reporttype"]
+    + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
+    + ["casework.view_reportfield"]
+    + _REPORTS,
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
-    OBSERVER: ["registry.view_aggregates"] + _PROGRESS,
-    HELPER: ["charity.keep_donation"],
+    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,
+    HELPER: ["charity.keep_donation", "casework.pledge_case"],
     DONOR: ["charity.keep_donation"],
     CENTRE_STAFF: _CENTRE_WORK,
 }

@@ -84,6 +84,7 @@ class DemoResult:
     households: int = 0
     people: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)  # username, role, area
+    reports: int = 0  # field reports filed in 略阳 (casework)
     insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
     donations: int = 0
     siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
@@ -182,6 +183,9 @@ def build_demo(
     areas.load_national()
     villages = build_areas(spec, seed)
     result = DemoResult(counties=len({v.county_code for v in villages}), villages=len(villages))
+    from .casework import lueyang_villages
+
+    villages = villages + lueyang_villages(villages, seed)  # the field reports' county, always
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "registry.csv"
         result.people = write_registry_file(path, villages, spec.households, seed, today)
@@ -201,6 +205,15 @@ def build_demo(
     from .claims import build_claims
 
     result.claims = build_claims(seed)
+    from .casework import build_casework
+
+    result.reports = build_casework(seed, today)
+    from tuopin.accounts.models import User
+
+    for u in User.objects.filter(username__startswith="ly_").order_by("username"):
+        scope = u.area_scopes.values_list("area_id", flat=True).first() or "*"
+        role = u.groups.values_list("name", flat=True).first() or ""
+        result.users.append((u.username, role, scope))
     return result
 
 

@@ -59,6 +59,12 @@ SITING = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # childcare.*_siting
 CENTRES = SITING | {roles.CENTRE_STAFF}  # staff: the centre they work at
 KEEPERS = frozenset({roles.DONOR, roles.HELPER})  # charity.keep_donation: 我的捐赠
 STAFF = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})  # the admin (is_staff)
+# casework: cadres file, township and county officers decide, aggregates also for the
+# operator and observers (no person); the fixture's case waits at the township.
+CADRE = frozenset({roles.VILLAGE_CADRE})
+DECIDERS = frozenset({roles.TOWNSHIP_OFFICER, roles.COUNTY_OFFICER})
+CASE_READERS = CADRE | DECIDERS
+REPORT_READERS = CASE_READERS | PROGRESS
 # Claims: a cadre files for their village, the programme's adjuster decides and pays, the
 # operator reads every claim (insurance.claims.selectors.claims_for).
 CLAIM_FILERS = frozenset({roles.VILLAGE_CADRE})
@@ -118,6 +124,22 @@ PAGES: dict[str, frozenset[str]] = {
     "childcare:add_site": SITING,  # POST: a valid site for the county
     "childcare:centres": CENTRES,
     "childcare:centre": CENTRES,
+    "casework:index": REPORT_READERS,
+    "casework:inbox": CASE_READERS,
+    "casework:file": CADRE,
+    "casework:refile": CADRE,  # the fixture's returned report, of village A
+    "casework:submission": CASE_READERS,
+    "casework:photo": CASE_READERS,
+    "casework:decide": DECIDERS,  # POST: an empty decision comes back with its message
+    "casework:approve_area": DECIDERS,  # POST
+    "casework:report": REPORT_READERS,
+    "casework:export": REPORT_READERS,
+    "casework:forward": DECIDERS,  # POST: the pending case comes back with its message
+    "casework:cases": frozenset({roles.HELPER}),  # masked
+    "casework:case": frozenset({roles.HELPER}),
+    "casework:disbursements": DECIDERS,
+    "casework:disbursement": DECIDERS,  # POST
+    "casework:household_support": CASE_READERS,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -126,6 +148,10 @@ PAGE_METHODS = {
     "insurance:resume_run": "POST",
     "registry:import_job_resume": "POST",
     "childcare:add_site": "POST",
+    "casework:decide": "POST",
+    "casework:approve_area": "POST",
+    "casework:forward": "POST",
+    "casework:disbursement": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -164,6 +190,24 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/childcare/plans"): SITING,
     ("GET", "/api/v1/childcare/plans/{plan_id}"): SITING,
     ("GET", "/api/v1/childcare/centres"): CENTRES,
+    ("GET", "/api/v1/casework/types"): REPORT_READERS,
+    ("POST", "/api/v1/casework/submissions"): CADRE,
+    ("GET", "/api/v1/casework/submissions/{submission_id}"): CASE_READERS,
+    ("POST", "/api/v1/casework/submissions/{returned_id}/refile"): CADRE,
+    # The case waits at the township: the county officer's turn has not come.
+    ("POST", "/api/v1/casework/submissions/{submission_id}/decisions"): frozenset(
+        {roles.TOWNSHIP_OFFICER}
+    ),
+    ("POST", "/api/v1/casework/approvals"): frozenset({roles.TOWNSHIP_OFFICER}),
+    ("GET", "/api/v1/casework/inbox"): CASE_READERS,
+    ("GET", "/api/v1/casework/aggregates/{type_slug}"): REPORT_READERS,
+    ("GET", "/api/v1/casework/cases"): frozenset({roles.HELPER}),
+    ("POST", "/api/v1/casework/cases/{case_id}/pledges"): frozenset({roles.HELPER}),
+    # The last level's officer (the county) forwards and approves disbursements.
+    ("POST", "/api/v1/casework/submissions/{case_id}/forward"): frozenset({roles.COUNTY_OFFICER}),
+    ("POST", "/api/v1/casework/disbursements/{disbursement_id}/decision"): frozenset(
+        {roles.COUNTY_OFFICER}
+    ),
     ("POST", "/api/v1/insurance/claims"): CLAIM_FILERS,
     ("GET", "/api/v1/insurance/claims"): CLAIM_READERS,
     ("GET", "/api/v1/insurance/claims/{claim_id}"): CLAIM_READERS,
@@ -210,6 +254,28 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/childcare/plans"): {"body": {"county": COUNTY, "centres": 1}},
         ("POST", "/api/v1/insurance/programmes/{slug}/runs"): {
             "body": {"period_start": PERIOD.isoformat()}
+        },
+        ("POST", "/api/v1/casework/submissions"): {
+            "body": {"type": "poor-student", "village": VILLAGE_A, "values": o.case_values}
+        },
+        ("POST", "/api/v1/casework/submissions/{returned_id}/refile"): {
+            "body": {
+                "values": {"household": "A001", "birds": "10", "growth": "良好"},
+                "photos": {"photo": [o.photo_b64]},
+            }
+        },
+        ("POST", "/api/v1/casework/submissions/{submission_id}/decisions"): {
+            "body": {"action": "return", "comment": "矩阵"}
+        },
+        ("POST", "/api/v1/casework/approvals"): {
+            "body": {"type": "black-chicken", "period": "2018-06", "area": TOWNSHIP}
+        },
+        ("GET", "/api/v1/casework/aggregates/{type_slug}"): {
+            "query": {"area": COUNTY, "period": "2018-06"}
+        },
+        ("POST", "/api/v1/casework/cases/{case_id}/pledges"): {"body": {"amount_fen": 100}},
+        ("POST", "/api/v1/casework/disbursements/{disbursement_id}/decision"): {
+            "body": {"action": "approve"}
         },
         ("POST", "/api/v1/insurance/claims"): {
             "body": {"policy_no": o.policy_no, "benefit": "hospitalisation"}
@@ -304,6 +370,13 @@ class Objects:
     job_id: int  # the county officer's registry import, with a rejected row
     plan_id: int  # the county officer's siting plan for their county
     centre_id: int  # a centre in village A; the centre staff user works there
+    submission_id: int  # a poor-student case of village A waiting at the township
+    use_id: int  # its photo
+    returned_id: int  # a 乌鸡 report of village A returned to the cadre
+    case_values: dict[str, str]
+    photo_b64: str
+    case_id: int  # an approved poor-student case forwarded to the helpers
+    disbursement_id: int  # a helper's pledge to it, waiting for the county
     policy_no: str  # the head's policy
     claim_id: int  # a checked claim (for the head), with a document
     document_id: int
@@ -311,6 +384,7 @@ class Objects:
     draft_document_id: int
     approved_claim_id: int
     status_token: str
+    type_slug: str = "black-chicken"
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -326,6 +400,12 @@ class Objects:
             "job_id": self.job_id,
             "plan_id": self.plan_id,
             "centre_id": self.centre_id,
+            "type_slug": self.type_slug,
+            "submission_id": self.submission_id,
+            "use_id": self.use_id,
+            "returned_id": self.returned_id,
+            "case_id": self.case_id,
+            "disbursement_id": self.disbursement_id,
             "claim_id": self.claim_id,
             "document_id": self.document_id,
             "status_token": self.status_token,
@@ -421,6 +501,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         opened_on=PERIOD,
         staff=[_user(roles.CENTRE_STAFF)],
     )
+    case = _casework()
     claims = _claims(programme)
     return Objects(
         household_no="A001",
@@ -437,8 +518,75 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         job_id=job.pk,
         plan_id=plan.pk,
         centre_id=centre.pk,
+        **case,
         **claims,
     )
+
+
+def _casework() -> dict[str, Any]:
+    """A poor-student case waiting at the township, a June 乌鸡 report waiting at the township
+    (for an area approval), a July one returned to the cadre (for correcting)."""
+    import base64
+
+    from tuopin.casework import services as casework
+    from tuopin.casework import support
+    from tuopin.casework.seed import seed_report_types
+    from tuopin.casework.tests.factories import photo
+    from tuopin.registry.models import Person
+
+    types = {t.slug: t for t in seed_report_types()}
+    cadre = accounts.create_user(
+        username="m_case_cadre", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_A]
+    )
+    township = accounts.create_user(
+        username="m_case_township", role=roles.TOWNSHIP_OFFICER, area_codes=[TOWNSHIP]
+    )
+    student = Person.objects.get(name="朱婷婷")
+    values = {
+        "student": str(student.pk),
+        "school": "溪丘湾中学",
+        "grade": "初二",
+        "family": "母亲因病",
+        "need": "学费",
+        "amount": "1200",
+    }
+    case = casework.file_submission(
+        report_type=types["poor-student"],
+        village=VILLAGE_A,
+        values=values,
+        photos={"photos": [photo(1)]},
+        by=cadre,
+    )
+    for month, seed in ((6, 2), (7, 3)):
+        chicken = casework.file_submission(
+            report_type=types["black-chicken"],
+            village=VILLAGE_A,
+            values={"household": "A001", "birds": "30", "growth": "良好"},
+            photos={"photo": [photo(seed)]},
+            period=dt.date(2018, month, 1),
+            by=cadre,
+        )
+    casework.decide(submission=chicken, action="return", comment="矩阵", by=township)
+    county = accounts.create_user(
+        username="m_case_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
+    )
+    helper = accounts.create_user(username="m_case_helper", role=roles.HELPER)
+    approved = casework.file_submission(
+        report_type=types["poor-student"], village=VILLAGE_A, values=values, by=cadre
+    )
+    casework.decide(submission=approved, action="approve", by=township)
+    casework.decide(submission=approved, action="approve", by=county)
+    support.forward_case(submission=approved, by=county)
+    pledge = support.pledge(case_id=approved.pk, amount_fen=10_000, by=helper)
+    return {
+        "case_id": approved.pk,
+        "disbursement_id": pledge.disbursement.pk,
+        "submission_id": case.pk,
+        "use_id": case.photos.get().pk,
+        "returned_id": chicken.pk,
+        "case_values": values,
+        "photo_b64": base64.b64encode(photo(4)).decode(),
+    }
 
 
 def claim_picture(seed: int) -> bytes:
