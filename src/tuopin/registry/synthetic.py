@@ -179,25 +179,53 @@ class RowGenerator:
                 surname if relation not in ("配偶", "之母") else rng.choice(SURNAMES), sex
             )
             rows.append(
-                [
+                self._row(
                     household_no,
                     name,
-                    self._id(village.county_code, birth, sex),
-                    "男" if sex == "M" else "女",
-                    birth.isoformat(),
+                    birth,
+                    sex,
                     relation,
-                    village.code,
-                    htype,
-                    cause,
-                    status,
-                    year,
-                    self._education(age, rng),
+                    village,
+                    age,
                     health,
-                    self._student(age, rng),
+                    (htype, cause, status, year),
                     phone if i == 0 else "",
-                ]
+                )
             )
         return rows
+
+    def _row(
+        self,
+        household_no: str,
+        name: str,
+        birth: dt.date,
+        sex: str,
+        relation: str,
+        village: VillageSpec,
+        age: int,
+        health: str,
+        household: tuple[str, str, str, str],
+        phone: str,
+    ) -> list[str]:
+        """One row in ``HEADER``'s order; ``household`` is (type, cause, status, year)."""
+        htype, cause, status, year = household
+        return [
+            household_no,
+            name,
+            self._id(village.county_code, birth, sex),
+            "男" if sex == "M" else "女",
+            birth.isoformat(),
+            relation,
+            village.code,
+            htype,
+            cause,
+            status,
+            year,
+            self._education(age, self.rng),
+            health,
+            self._student(age, self.rng),
+            phone,
+        ]
 
     def young_family(self, village: VillageSpec, serial: int) -> list[list[str]]:
         """A household with one or two children under three, their parents and sometimes a
@@ -219,23 +247,18 @@ class RowGenerator:
                 surname if relation not in ("配偶", "之母") else rng.choice(SURNAMES), sex
             )
             rows.append(
-                [
+                self._row(
                     household_no,
                     name,
-                    self._id(village.county_code, birth, sex),
-                    "男" if sex == "M" else "女",
-                    birth.isoformat(),
+                    birth,
+                    sex,
                     relation,
-                    village.code,
-                    "一般贫困户",
-                    _pick(rng, CAUSES),
-                    "未脱贫",
-                    "",
-                    self._education(age, rng),
+                    village,
+                    age,
                     "健康",
-                    self._student(age, rng),
+                    ("一般贫困户", _pick(rng, CAUSES), "未脱贫", ""),
                     f"1{rng.choice('3578')}{rng.randrange(10**9):09d}" if i == 0 else "",
-                ]
+                )
             )
         return rows
 
