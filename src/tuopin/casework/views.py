@@ -24,6 +24,7 @@ from tuopin.accounts import approvals, permissions, scoping
 from tuopin.accounts.selectors import acting_user
 from tuopin.areas import codes
 from tuopin.areas import selectors as areas
+from tuopin.core import charts as chart_specs
 from tuopin.core.errors import DomainError
 from tuopin.documents import evidence
 from tuopin.registry import selectors as registry
@@ -323,9 +324,14 @@ def report(request: HttpRequest, type_slug: str) -> HttpResponse:
     label = periods.period_label(start, rt.periodicity)
     first_numeric = agg.numeric_fields[0] if agg.numeric_fields else None
     chart = (
-        [(r.name, int(r.totals.get(first_numeric.key, 0))) for r in agg.rows]
-        if first_numeric
-        else []
+        chart_specs.bar_chart(
+            "report",
+            first_numeric.label,
+            [(r.name, int(r.totals.get(first_numeric.key, 0))) for r in agg.rows],
+            columns=(_("区划"), first_numeric.label),
+        )
+        if first_numeric and agg.rows
+        else None
     )
     parent = agg.area.parent_id if codes.level_of(area) > codes.COUNTY else None
     return render(
