@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CaseworkConfig(AppConfig):
     name = "tuopin.casework"
     verbose_name = _("村情上报与审批")
+
+    def ready(self) -> None:
+        from tuopin.registry import panels
+
+        from . import support
+
+        panels.register("casework.support", support.household_panel)

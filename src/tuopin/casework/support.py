@@ -18,6 +18,7 @@ from tuopin.areas import codes
 from tuopin.core.errors import DomainError
 from tuopin.core.money import MAX_FEN
 from tuopin.ledger import services as ledger
+from tuopin.registry.panels import Panel
 
 from .errors import BadDecision, Locked, NotYourTurn, SubmissionNotFound
 from .models import Disbursement, Pledge, Submission
@@ -244,3 +245,16 @@ def support_for_household(user: Any, household: Any) -> list[Support]:
         )
         out.append(Support(s.pk, s.report_type.name, pledged, paid))
     return out
+
+
+def household_panel(user: Any, household: Any) -> Panel | None:
+    """The household page's 受助情况 section (``registry.panels``): only when there is some."""
+    rows = support_for_household(user, household)
+    if not rows:
+        return None
+    return Panel(
+        title=_("受助情况"),
+        template="casework/_support_rows.html",
+        context={"rows": rows, "household": household},
+        order=50,
+    )

@@ -94,5 +94,8 @@ def household_support(request: HttpRequest, household_no: str) -> HttpResponse:
     return render(
         request,
         "casework/household_support.html",
-        {"household": household, "rows": support.support_for_household(user, household)},
+        {
+            "household": household,
+            "panel": {"rows": support.support_for_household(user, household)},
+        },
     )

@@ -36,7 +36,7 @@ from tuopin.core.imports import read_errors
 from tuopin.core.tabular import neutralise_row
 from tuopin.core.uploads import uploaded_file
 
-from . import selectors, services
+from . import panels, selectors, services
 from .choices import (
     STATUS_TRANSITIONS,
     HouseholdType,
@@ -152,6 +152,7 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
             ],
             "may_unmask": scoping.may_unmask(request.user),
             "member_statuses": MemberStatus.choices,
+            "panels": panels.panels_for(request.user, household),
         },
     )
 

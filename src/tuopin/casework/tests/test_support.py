@@ -66,3 +66,22 @@ def test_a_pledge_is_paid_only_after_the_county_approves_it(
     for entry in Entry.objects.all():
         data = bytes(entry.data).decode()
         assert "朱婷婷" not in data and "BANK-1" not in data and "加油" not in data
+
+
+def test_it_shows_support_received_on_the_household_page(
+    client, approved, county_officer, helper
+) -> None:  # type: ignore[no-untyped-def]
+    support.forward_case(submission=approved, by=county_officer)
+    support.pledge(case_id=approved.pk, amount_fen=100_000, by=helper)
+    client.force_login(county_officer)
+    page = client.get(f"/registry/households/{approved.household.household_no}/")
+    html = page.content.decode()
+    assert page.status_code == 200 and "受助情况" in html and "1,000.00" in html
+
+
+def test_it_leaves_the_support_panel_out_for_a_household_without_support(
+    client, households, county_officer
+) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(county_officer)
+    page = client.get("/registry/households/A002/")
+    assert page.status_code == 200 and "受助情况" not in page.content.decode()
