@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.money import MAX_FEN
 
-from . import aggregates, periods, selectors, services, support
+from . import aggregates, periods, roster, selectors, services, support
 from .errors import InvalidReport
 from .models import Submission
 
@@ -287,6 +287,70 @@ def approve_area(request: HttpRequest, body: AreaApprovalIn) -> list[int]:
         by=user,
     )
     return [s.pk for s in done]
+
+
+class NilReturnIn(Schema):
+    type: str = Field(max_length=50)
+    village: str = Field(max_length=12)
+    reason: str = Field(max_length=200)
+    period: str | None = Field(None, max_length=10, description="2018-06 or 2018-Q2; now if unset")
+
+
+class NilReturnOut(Schema):
+    type: str
+    village: str
+    period_start: dt.date
+    reason: str
+
+
+@router.post(
+    "/nil-returns",
+    response={201: NilReturnOut},
+    summary="Say a roster village has nothing to report",
+)
+def nil_return(request: HttpRequest, body: NilReturnIn) -> tuple[int, dict[str, Any]]:
+    user = acting_user(request)
+    rt = selectors.get_report_type_for(user, body.type)
+    nil = roster.declare_nothing(
+        report_type=rt,
+        village=body.village,
+        reason=body.reason,
+        period=_period(body.period, rt.periodicity),
+        by=user,
+    )
+    return 201, {
+        "type": rt.slug,
+        "village": nil.area_id,
+        "period_start": nil.period_start,
+        "reason": nil.reason,
+    }
+
+
+class MissingVillageOut(Schema):
+    code: str
+    name: str
+
+
+class CompletenessOut(Schema):
+    expected: int
+    reported: int
+    missing: list[MissingVillageOut]
+
+
+@router.get(
+    "/completeness/{type_slug}",
+    response=CompletenessOut,
+    summary="Roster villages of an area that have and have not reported a period",
+)
+def completeness(request: HttpRequest, type_slug: str, area: str, period: str) -> dict[str, Any]:
+    user = acting_user(request)
+    rt = selectors.get_report_type_for(user, type_slug)
+    done = roster.completeness_for(user, rt, _period(period, rt.periodicity) or dt.date.min, area)
+    return {
+        "expected": done.expected,
+        "reported": done.reported,
+        "missing": [{"code": c, "name": n} for c, n in done.missing],
+    }
 
 
 @router.get("/inbox", response=list[InboxOut], summary="What waits for me, overdue first")

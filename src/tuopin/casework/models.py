@@ -106,6 +106,57 @@ class ReportField(models.Model):
         return self.kind in PHOTO_KINDS
 
 
+class ReportingVillage(models.Model):
+    """应报村: a village that must report a periodic type every period (DHIS2's data set
+    assigned to an org unit). A unit cannot be approved while one of its roster villages has
+    neither filed nor said it has nothing to report. A type without a roster blocks on
+    nothing but what was filed."""
+
+    report_type = models.ForeignKey(ReportType, on_delete=models.CASCADE, related_name="roster")
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("村"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="area_code",
+    )
+
+    class Meta:
+        verbose_name = _("应报村")
+        verbose_name_plural = _("应报村")
+        constraints = [
+            models.UniqueConstraint(fields=["report_type", "area"], name="roster_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_type} · {self.area_id}"
+
+
+class NilReturn(models.Model):
+    """本期无上报: a roster village's cadre says there is nothing to report this period."""
+
+    report_type = models.ForeignKey(ReportType, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "areas.Area", on_delete=models.PROTECT, related_name="+", db_column="area_code"
+    )
+    period_start = models.DateField(_("报告期"))
+    reason = models.CharField(_("说明"), max_length=200)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("本期无上报")
+        verbose_name_plural = _("本期无上报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_type", "area", "period_start"], name="nil_return_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_type} · {self.area_id} · {self.period_start:%Y-%m}"
+
+
 class Submission(ChainItem):
     """One filed report: for a village (and a household or person when the type names one),
     for a period (one-off cases: the month they were filed), moving up its approval chain.

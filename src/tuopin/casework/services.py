@@ -18,7 +18,7 @@ from tuopin.accounts.approvals import Action, Status
 from tuopin.areas import codes
 from tuopin.ledger import services as ledger
 
-from . import periods, tallies
+from . import periods, roster, tallies
 from .errors import BadDecision, BelowNotApproved, InvalidReport, Locked, NotYourTurn
 from .evidence import attach_photos
 from .models import Decision, ReportType, Submission, Value
@@ -255,13 +255,14 @@ def approve_area(
         ready = [s for s in rows if s.status == Status.PENDING and s.step_area == area_code]
         level_index = ready[0].step_index if ready else 0
         waiting = approvals.blocking_below([(s.status, s.step_index) for s in rows], level_index)
-        if waiting or not ready:
+        if waiting:
             raise BelowNotApproved(
-                _("下级还有 %(n)s 份未审批通过，不能审批本级") % {"n": waiting}
-                if waiting
-                else _("本区划本期没有待本级审批的上报"),
+                _("下级还有 %(n)s 份未审批通过，不能审批本级") % {"n": waiting},
                 detail={"waiting": waiting},
             )
+        roster.refuse_if_missing(report_type, period_start, area_code)
+        if not ready:
+            raise BelowNotApproved(_("本区划本期没有待本级审批的上报"), detail={"waiting": 0})
         entry = ledger.append_entry(
             kind="decision",
             payload={

@@ -8,6 +8,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("new/<slug:type_slug>/", views.file, name="file"),
     path("approve/", views.approve_area, name="approve_area"),
+    path("nothing/", views.nil_return, name="nil_return"),
     path("reports/<slug:type_slug>/", views.report, name="report"),
     path("reports/<slug:type_slug>/export.xlsx", views.export, name="export"),
     path("<int:submission_id>/", views.submission, name="submission"),

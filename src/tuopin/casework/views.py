@@ -29,7 +29,7 @@ from tuopin.core.errors import DomainError
 from tuopin.documents import evidence
 from tuopin.registry import selectors as registry
 
-from . import aggregates, periods, selectors, services
+from . import aggregates, periods, roster, selectors, services
 from .errors import InvalidReport
 from .models import FieldKind, ReportType, Submission
 
@@ -50,8 +50,45 @@ def index(request: HttpRequest) -> HttpResponse:
             "may_report": permissions.has(user, selectors.AGGREGATES),
             "waiting": len(inbox),
             "overdue": sum(1 for i in inbox if i.overdue),
+            "unreported": _unreported(user, types) if permissions.has(user, selectors.FILE) else [],
         },
     )
+
+
+def _unreported(user: Any, types: list[ReportType]) -> list[dict[str, Any]]:
+    """The cadre's roster villages that have not reported this period, per periodic type."""
+    out = []
+    today = timezone.localdate()
+    for rt in types:
+        if not rt.periodic:
+            continue
+        start = periods.period_start(today, rt.periodicity)
+        for v in _villages(user):
+            if v.code in roster.missing(rt, start, v.code):
+                label = periods.period_label(start, rt.periodicity)
+                out.append({"type": rt, "village": v, "period": label})
+    return out
+
+
+@login_required
+@require_POST
+def nil_return(request: HttpRequest) -> HttpResponse:
+    """本期无上报: a roster village says it has nothing to report this period."""
+    user = acting_user(request)
+    permissions.require(user, selectors.FILE, _("没有上报的权限"))
+    try:
+        rt = selectors.get_report_type_for(user, request.POST.get("type", ""))
+        roster.declare_nothing(
+            report_type=rt,
+            village=request.POST.get("village", ""),
+            reason=request.POST.get("reason", ""),
+            by=user,
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("已申报本期无上报"))
+    return redirect("casework:index")
 
 
 def _villages(user: Any) -> list[Any]:
@@ -198,12 +235,22 @@ def inbox(request: HttpRequest) -> HttpResponse:
             label = periods.period_label(s.period_start, s.report_type.periodicity)
             unit = units.setdefault(
                 (s.report_type.slug, label, s.step_area),
-                {"type": s.report_type, "period": label, "area": s.step_area, "n": 0},
+                {
+                    "type": s.report_type,
+                    "period": label,
+                    "start": s.period_start,
+                    "area": s.step_area,
+                    "n": 0,
+                },
             )
             unit["n"] += 1
     names = areas.areas_by_codes([u["area"] for u in units.values()])
     for u in units.values():
         u["area_name"] = getattr(names.get(u["area"]), "name", u["area"])
+        u["roster"] = done = roster.completeness(u["type"], u["start"], u["area"])
+        u["missing_names"] = _("、").join(name for _code, name in done.missing[:10]) + (
+            "…" if len(done.missing) > 10 else ""
+        )
     return render(request, "casework/inbox.html", {"items": items, "units": list(units.values())})
 
 

@@ -132,6 +132,7 @@ PAGES: dict[str, frozenset[str]] = {
     "casework:photo": CASE_READERS,
     "casework:decide": DECIDERS,  # POST: an empty decision comes back with its message
     "casework:approve_area": DECIDERS,  # POST
+    "casework:nil_return": CADRE,  # POST: an empty form comes back with its message
     "casework:report": REPORT_READERS,
     "casework:export": REPORT_READERS,
     "casework:forward": DECIDERS,  # POST: the pending case comes back with its message
@@ -150,6 +151,7 @@ PAGE_METHODS = {
     "childcare:add_site": "POST",
     "casework:decide": "POST",
     "casework:approve_area": "POST",
+    "casework:nil_return": "POST",
     "casework:forward": "POST",
     "casework:disbursement": "POST",
 }
@@ -200,6 +202,8 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ),
     ("POST", "/api/v1/casework/approvals"): frozenset({roles.TOWNSHIP_OFFICER}),
     ("GET", "/api/v1/casework/inbox"): CASE_READERS,
+    ("POST", "/api/v1/casework/nil-returns"): CADRE,
+    ("GET", "/api/v1/casework/completeness/{type_slug}"): REPORT_READERS,
     ("GET", "/api/v1/casework/aggregates/{type_slug}"): REPORT_READERS,
     ("GET", "/api/v1/casework/cases"): frozenset({roles.HELPER}),
     ("POST", "/api/v1/casework/cases/{case_id}/pledges"): frozenset({roles.HELPER}),
@@ -272,6 +276,17 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("GET", "/api/v1/casework/aggregates/{type_slug}"): {
             "query": {"area": COUNTY, "period": "2018-06"}
+        },
+        ("POST", "/api/v1/casework/nil-returns"): {
+            "body": {
+                "type": "black-chicken",
+                "village": VILLAGE_A,
+                "reason": "矩阵",
+                "period": "2018-05",
+            }
+        },
+        ("GET", "/api/v1/casework/completeness/{type_slug}"): {
+            "query": {"area": VILLAGE_A, "period": "2018-06"}
         },
         ("POST", "/api/v1/casework/cases/{case_id}/pledges"): {"body": {"amount_fen": 100}},
         ("POST", "/api/v1/casework/disbursements/{disbursement_id}/decision"): {
@@ -528,8 +543,9 @@ def _casework() -> dict[str, Any]:
     (for an area approval), a July one returned to the cadre (for correcting)."""
     import base64
 
+    from tuopin.accounts.selectors import shell_user
+    from tuopin.casework import roster, support
     from tuopin.casework import services as casework
-    from tuopin.casework import support
     from tuopin.casework.seed import seed_report_types
     from tuopin.casework.tests.factories import photo
     from tuopin.registry.models import Person
@@ -567,6 +583,9 @@ def _casework() -> dict[str, Any]:
             by=cadre,
         )
     casework.decide(submission=chicken, action="return", comment="矩阵", by=township)
+    roster.set_roster(
+        report_type=types["black-chicken"], village_codes=[VILLAGE_A], by=shell_user()
+    )
     county = accounts.create_user(
         username="m_case_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
     )

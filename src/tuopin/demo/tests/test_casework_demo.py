@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from tuopin.areas import services as areas
+from tuopin.casework import roster
 from tuopin.casework.models import Disbursement, PhotoUse, Submission
 from tuopin.demo.casework import build_casework
 
@@ -30,4 +31,7 @@ def test_the_lueyang_demo_has_every_stage_and_flag(db: None) -> None:
     assert {s.status for s in cases} == {"pending", "returned", "rejected", "approved"}
     assert cases.filter(forwarded=True).count() == 2
     assert Disbursement.objects.filter(paid_at__isnull=False).count() == 1
+    # Every village must report; one has not yet, so the county cannot approve the month.
+    rt = chickens[0].report_type
+    assert len(roster.missing(rt, dt.date(2018, 6, 1), "610727000000")) == 1
     assert build_casework(2018, dt.date(2018, 6, 30)) == 0
