@@ -29,12 +29,15 @@ class NavItem:
     label: str | Promise
     requires: tuple[str, ...] = ()  # every one of these (the page's own checks)
     staff: bool = False  # the admin: staff only
+    any_of: tuple[str, ...] = ()  # and at least one of these, when given
 
 
 NAV: list[NavItem] = [
     NavItem("campaigns", _("募捐")),
     NavItem("ledger:explorer", _("账本")),
     NavItem("charity:mine", _("我的捐赠"), ("charity.keep_donation",)),
+    # reports.dashboard.may_view
+    NavItem("dashboard", _("看板"), any_of=("registry.view_household", "registry.view_aggregates")),
     # insurance.selectors._require_cover
     NavItem("insurance:villages", _("村保障"), ("insurance.view_policy", "registry.view_person")),
     NavItem("insurance:programmes", _("保险项目"), ("insurance.view_progress",)),
@@ -63,6 +66,8 @@ class NavLink:
 def _may_use(user: User | AnonymousUser | None, item: NavItem) -> bool:
     if item.staff:
         return bool(user is not None and user.is_active and user.is_staff)
+    if item.any_of and not any(permissions.has(user, perm) for perm in item.any_of):
+        return False
     return all(permissions.has(user, perm) for perm in item.requires)
 
 

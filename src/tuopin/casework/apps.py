@@ -7,8 +7,11 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("村情上报与审批")
 
     def ready(self) -> None:
+        from tuopin.core import indicators
         from tuopin.registry import panels
 
+        from . import indicators as mine
         from . import support
 
         panels.register("casework.support", support.household_panel)
+        indicators.register(*mine.INDICATORS)

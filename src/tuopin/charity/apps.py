@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class CharityConfig(AppConfig):
     name = "tuopin.charity"
     verbose_name = _("公益募捐")
+
+    def ready(self) -> None:
+        from tuopin.core import indicators
+
+        from . import indicators as mine
+
+        indicators.register(*mine.INDICATORS)

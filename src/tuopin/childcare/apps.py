@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ChildcareConfig(AppConfig):
     name = "tuopin.childcare"
     verbose_name = _("养育中心")
+
+    def ready(self) -> None:
+        from tuopin.core import indicators
+
+        from . import indicators as mine
+
+        indicators.register(*mine.INDICATORS)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class InsuranceConfig(AppConfig):
     name = "tuopin.insurance"
     verbose_name = _("公益保险")
+
+    def ready(self) -> None:
+        from tuopin.core import indicators
+
+        from . import indicators as mine
+
+        indicators.register(*mine.INDICATORS)

@@ -124,6 +124,8 @@ PAGES: dict[str, frozenset[str]] = {
     "childcare:add_site": SITING,  # POST: a valid site for the county
     "childcare:centres": CENTRES,
     "childcare:centre": CENTRES,
+    "dashboard": REGISTRY_READERS | PROGRESS,  # reports.dashboard.may_view
+    "dashboard_export": REGISTRY_READERS | PROGRESS,
     "casework:index": REPORT_READERS,
     "casework:inbox": CASE_READERS,
     "casework:file": CADRE,
@@ -400,6 +402,7 @@ class Objects:
     approved_claim_id: int
     status_token: str
     type_slug: str = "black-chicken"
+    fmt: str = "xlsx"
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -424,6 +427,7 @@ class Objects:
             "claim_id": self.claim_id,
             "document_id": self.document_id,
             "status_token": self.status_token,
+            "fmt": self.fmt,
         }
         return {k: values[k] for k in params}
 

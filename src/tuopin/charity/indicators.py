@@ -1,0 +1,67 @@
+"""Charity figures for the dashboards and the work report (``core.indicators``): donations
+go to national campaigns, so they have one national value."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from tuopin.core.indicators import FEN, ITEMS, Indicator, national, within
+
+from .models import Donation, Refund
+
+
+def _donated(prefix: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    total = Donation.objects.filter(within("donated_at", start, end)).aggregate(t=Sum("amount_fen"))
+    return national(int(total["t"] or 0))
+
+
+def _donations(prefix: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    return national(Donation.objects.filter(within("donated_at", start, end)).count())
+
+
+def _refunded(prefix: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    total = Refund.objects.filter(within("refunded_at", start, end)).aggregate(t=Sum("amount_fen"))
+    return national(int(total["t"] or 0))
+
+
+INDICATORS = [
+    Indicator(
+        "charity.donated_fen",
+        _("捐款"),
+        FEN,
+        flow=True,
+        public=True,
+        group=_donated,
+        direction="charity",
+        areal=False,
+        order=30,
+        source=_("捐赠（账本）"),
+    ),
+    Indicator(
+        "charity.donations",
+        _("捐赠笔数"),
+        ITEMS,
+        flow=True,
+        public=True,
+        group=_donations,
+        direction="charity",
+        areal=False,
+        order=31,
+        source=_("捐赠（账本）"),
+    ),
+    Indicator(
+        "charity.refunded_fen",
+        _("退款"),
+        FEN,
+        flow=True,
+        public=True,
+        group=_refunded,
+        direction="charity",
+        areal=False,
+        order=32,
+        source=_("退款（账本）"),
+    ),
+]
