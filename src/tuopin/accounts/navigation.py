@@ -36,6 +36,7 @@ NAV: list[NavItem] = [
     NavItem("campaigns", _("募捐")),
     NavItem("ledger:explorer", _("账本")),
     NavItem("charity:mine", _("我的捐赠"), ("charity.keep_donation",)),
+    NavItem("work_reports", _("报告")),  # published reports are public
     # reports.dashboard.may_view
     NavItem("dashboard", _("看板"), any_of=("registry.view_household", "registry.view_aggregates")),
     # insurance.selectors._require_cover

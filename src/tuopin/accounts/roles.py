@@ -54,6 +54,24 @@ _CENTRE_WORK = [
     "childcare.add_screening",
 ]
 _REPORTS = ["casework.view_report_aggregates"]
+# The work report and what it draws on besides the computed indicators (reports app).
+_WORK_REPORT = [
+    "reports.add_partnerimport",
+    "reports.view_partnerimport",
+    "reports.view_partnerfigure",
+    "reports.add_partnerindicator",
+    "reports.change_partnerindicator",
+    "reports.view_partnerindicator",
+    "reports.add_event",
+    "reports.change_event",
+    "reports.view_event",
+    "reports.add_featuredcase",
+    "reports.change_featuredcase",
+    "reports.view_featuredcase",
+    "reports.add_workreport",
+    "reports.view_workreport",
+    "reports.publish_workreport",
+]
 _REVIEW = [
     "casework.view_submission",
     "casework.decide_submission",
@@ -89,7 +107,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_reporttype", "casework.add_reporttype", "casework.change_reporttype"]
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
-    + _REPORTS,
+    + _REPORTS
+    + _WORK_REPORT,
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,

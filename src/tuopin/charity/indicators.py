@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.chronicle import Happening
 from tuopin.core.indicators import FEN, ITEMS, Indicator, national, within
 
 from .models import Donation, Refund
@@ -65,3 +66,15 @@ INDICATORS = [
         source=_("退款（账本）"),
     ),
 ]
+
+
+def happenings(prefix: str, start: dt.date, end: dt.date) -> list[Happening]:
+    """大事记: campaigns that opened or closed in the period (national)."""
+    from .models import Campaign
+
+    out = []
+    for c in Campaign.objects.filter(starts_on__gte=start, starts_on__lt=end):
+        out.append(Happening(c.starts_on, _("“%(t)s”募捐启动") % {"t": c.title}))
+    for c in Campaign.objects.filter(ends_on__gte=start, ends_on__lt=end):
+        out.append(Happening(c.ends_on, _("“%(t)s”募捐结束") % {"t": c.title}))
+    return out

@@ -7,8 +7,9 @@ class ChildcareConfig(AppConfig):
     verbose_name = _("养育中心")
 
     def ready(self) -> None:
-        from tuopin.core import indicators
+        from tuopin.core import chronicle, indicators
 
         from . import indicators as mine
 
         indicators.register(*mine.INDICATORS)
+        chronicle.register(self.name, mine.happenings)

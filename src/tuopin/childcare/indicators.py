@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.chronicle import Happening
 from tuopin.core.indicators import ITEMS, PEOPLE, Indicator, grouped
 
 from .models import Centre, CentreChild
@@ -60,3 +61,14 @@ INDICATORS = [
         source=_("养育中心入园记录"),
     ),
 ]
+
+
+def happenings(prefix: str, start: dt.date, end: dt.date) -> list[Happening]:
+    """大事记: nurturing centres opened in the period in the area."""
+    qs = Centre.objects.filter(opened_on__gte=start, opened_on__lt=end)
+    if prefix:
+        qs = qs.filter(village_code__startswith=prefix)
+    return [
+        Happening(c.opened_on, _("%(name)s开办") % {"name": c.name}, area_code=c.village_code)
+        for c in qs
+    ]

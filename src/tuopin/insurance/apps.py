@@ -7,8 +7,9 @@ class InsuranceConfig(AppConfig):
     verbose_name = _("公益保险")
 
     def ready(self) -> None:
-        from tuopin.core import indicators
+        from tuopin.core import chronicle, indicators
 
         from . import indicators as mine
 
         indicators.register(*mine.INDICATORS)
+        chronicle.register(self.name, mine.happenings)

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.chronicle import Happening
 from tuopin.core.indicators import FEN, ITEMS, PEOPLE, Indicator, grouped, within
 
 from .models import Payout, Policy, PremiumPayment
@@ -103,3 +104,16 @@ INDICATORS = [
         source=_("赔付（账本）"),
     ),
 ]
+
+
+def happenings(prefix: str, start: dt.date, end: dt.date) -> list[Happening]:
+    """大事记: insurance programmes that started in the period (national)."""
+    from .models import Programme
+
+    return [
+        Happening(
+            p.starts_on,
+            _("%(name)s启动（%(insurer)s承保）") % {"name": p.name, "insurer": p.insurer},
+        )
+        for p in Programme.objects.filter(starts_on__gte=start, starts_on__lt=end)
+    ]

@@ -133,8 +133,11 @@ def _total(ind: Indicator, prefix: str, p: periods.Period) -> int:
 
 
 def indicators_for(user: Any, area: Any) -> list[Indicator]:
+    from .partners import as_indicators
+
     public_only = not permissions.has(user, READ_ALL)
     found = registry.all_indicators(public_only=public_only)
+    found += [i for i in as_indicators() if i.public or not public_only]
     return [i for i in found if i.areal or area is None]
 
 

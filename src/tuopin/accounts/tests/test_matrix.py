@@ -126,6 +126,13 @@ PAGES: dict[str, frozenset[str]] = {
     "childcare:centre": CENTRES,
     "dashboard": REGISTRY_READERS | PROGRESS,  # reports.dashboard.may_view
     "dashboard_export": REGISTRY_READERS | PROGRESS,
+    "work_reports": EVERYONE,  # published reports are public
+    "work_report_generate": OPERATOR,  # POST: an empty period comes back with its message
+    "work_report": OPERATOR,  # the fixture's is a draft
+    "work_report_pdf": OPERATOR,
+    "work_report_publish": OPERATOR,  # POST: another operator's draft
+    "partner_imports": OPERATOR,
+    "partner_import": OPERATOR,
     "casework:index": REPORT_READERS,
     "casework:inbox": CASE_READERS,
     "casework:file": CADRE,
@@ -154,6 +161,8 @@ PAGE_METHODS = {
     "casework:decide": "POST",
     "casework:approve_area": "POST",
     "casework:nil_return": "POST",
+    "work_report_generate": "POST",
+    "work_report_publish": "POST",
     "casework:forward": "POST",
     "casework:disbursement": "POST",
 }
@@ -401,6 +410,8 @@ class Objects:
     draft_document_id: int
     approved_claim_id: int
     status_token: str
+    report_id: int  # a draft work report (by another operator)
+    import_id: int  # a partner figures' import
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
 
@@ -428,6 +439,8 @@ class Objects:
             "document_id": self.document_id,
             "status_token": self.status_token,
             "fmt": self.fmt,
+            "report_id": self.report_id,
+            "import_id": self.import_id,
         }
         return {k: values[k] for k in params}
 
@@ -539,7 +552,25 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         centre_id=centre.pk,
         **case,
         **claims,
+        **_work_report(tmp_path),
     )
+
+
+def _work_report(tmp_path: Path) -> dict[str, Any]:
+    """A draft work report of this month and an import of a partner's figures, both by an
+    operator who is not the matrix's (so that the matrix's operator may publish)."""
+    from tuopin.core import periods
+    from tuopin.reports import partners, publishing
+    from tuopin.reports.models import PartnerIndicator
+
+    op = accounts.create_user(username="m_report_op", role=roles.OPERATOR)
+    month = periods.containing(timezone.localdate(), periods.MONTH)
+    draft = publishing.generate(period_text=month.code, by=op)
+    PartnerIndicator.objects.create(code="bank-loans", name="贷款", unit="fen")
+    path = tmp_path / "partner.csv"
+    path.write_text("指标,区划,报告期,数值,来源\nbank-loans,全国,2018H1,1000,网商银行\n")
+    imported = partners.import_partner_figures(path=path, by=op)
+    return {"report_id": draft.pk, "import_id": imported.imported.pk}
 
 
 def _casework() -> dict[str, Any]:

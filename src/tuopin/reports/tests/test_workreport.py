@@ -1,0 +1,87 @@
+"""The work report: built from the data, refused without data, published by a second
+operator with its PDF's hash on the ledger, and the PDF is text with the headline figures."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tuopin.accounts import roles
+from tuopin.accounts import services as accounts
+from tuopin.core import periods
+from tuopin.core.errors import PermissionDenied
+from tuopin.ledger.models import Entry
+from tuopin.registry.models import Household
+from tuopin.reports import publishing, workreport
+from tuopin.reports.models import Event, ReportStatus
+
+
+@pytest.fixture
+def this_month() -> str:
+    return periods.containing(timezone.localdate(), periods.MONTH).code
+
+
+@pytest.fixture
+def reviewer(area_tree):  # type: ignore[no-untyped-def]
+    return accounts.create_user(username="reviewer", role=roles.OPERATOR, password="pw-rev")
+
+
+def test_it_puts_the_registry_figures_in_the_highlights(households, operator, this_month) -> None:  # type: ignore[no-untyped-def]
+    report = workreport.build(operator, period_text=this_month)
+    codes = {f.indicator.code: f.value for f in report.highlights}
+    assert codes["registry.households"] == Household.objects.count()
+    assert len(report.footnotes) >= len(report.highlights)
+
+
+def test_it_refuses_a_period_with_no_data(households, operator) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(workreport.NoData):
+        workreport.build(operator, period_text="2001H1")
+
+
+def test_the_chronicle_has_operators_events_of_the_period(households, operator, this_month) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    Event.objects.create(day=today, title="县域示范班开班", by=operator, at=timezone.now())
+    Event.objects.create(
+        day=today.replace(year=today.year - 1), title="去年的事", by=operator, at=timezone.now()
+    )
+    titles = [h.title for h in workreport.build(operator, period_text=this_month).chronicle]
+    assert "县域示范班开班" in titles and "去年的事" not in titles
+
+
+def test_a_draft_is_published_only_by_another_operator(
+    households, operator, reviewer, this_month
+) -> None:  # type: ignore[no-untyped-def]
+    draft = publishing.generate(period_text=this_month, by=operator)
+    assert draft.status == ReportStatus.DRAFT and draft.ledger_index is None
+    with pytest.raises(publishing.CannotPublish):
+        publishing.publish(report=draft, by=operator)
+    done = publishing.publish(report=draft, by=reviewer)
+    pdf = publishing.pdf_bytes(done)
+    assert hashlib.sha256(pdf).hexdigest() == done.pdf_sha256
+    body = json.loads(bytes(Entry.objects.get(index=done.ledger_index).data))
+    assert body["pdf_sha256"] == done.pdf_sha256 and body["period"] == this_month
+    with pytest.raises(publishing.CannotPublish):
+        publishing.publish(report=done, by=reviewer)
+
+
+def test_the_pdf_is_searchable_text_with_the_sections_and_figures(
+    households, operator, this_month
+) -> None:  # type: ignore[no-untyped-def]
+    report = workreport.build(operator, period_text=this_month)
+    pdf = publishing.render_pdf(publishing.render_html(report))
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 4
+    for heading in ("数据亮点", "大事记", "主要方向", "数据来源"):
+        assert heading in text
+    assert "建档立卡户" in text and str(Household.objects.count()) in text
+
+
+def test_a_cadre_may_not_generate_a_report(households, cadre_a, this_month) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        publishing.generate(period_text=this_month, by=cadre_a)
