@@ -7,7 +7,7 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("村情上报与审批")
 
     def ready(self) -> None:
-        from tuopin.core import indicators
+        from tuopin.core import attention, indicators
         from tuopin.registry import panels
 
         from . import indicators as mine
@@ -15,3 +15,4 @@ class CaseworkConfig(AppConfig):
 
         panels.register("casework.support", support.household_panel)
         indicators.register(*mine.INDICATORS)
+        attention.register(self.name, mine.waiting)

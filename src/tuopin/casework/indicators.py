@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.attention import Waiting
 from tuopin.core.indicators import FEN, ITEMS, Indicator, grouped, within
 
 from .models import Disbursement, Submission
@@ -55,3 +57,18 @@ INDICATORS = [
         source=_("拨付（账本）"),
     ),
 ]
+
+
+def waiting(user: Any) -> list[Waiting]:
+    """待办: field reports waiting for ``user`` (overdue apart)."""
+    from django.urls import reverse
+
+    from .selectors import inbox_for
+
+    items = inbox_for(user)
+    overdue = sum(1 for i in items if i.overdue)
+    url = reverse("casework:inbox")
+    return [
+        Waiting(str(_("逾期未审批的村情上报")), overdue, url, overdue=True),
+        Waiting(str(_("待我处理的村情上报")), len(items) - overdue, url),
+    ]

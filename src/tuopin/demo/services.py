@@ -89,6 +89,7 @@ class DemoResult:
     donations: int = 0
     siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
     claims: int = 0  # filed by this run (demo.claims)
+    work_reports: int = 0  # 2018H1 published, this half-year's draft (demo.reports)
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -208,9 +209,16 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .reports import build_reports
+
+    result.work_reports = build_reports(seed)
+    from django.db.models import Q
+
     from tuopin.accounts.models import User
 
-    for u in User.objects.filter(username__startswith="ly_").order_by("username"):
+    for u in User.objects.filter(Q(username__startswith="ly_") | Q(username="reviewer")).order_by(
+        "username"
+    ):
         scope = u.area_scopes.values_list("area_id", flat=True).first() or "*"
         role = u.groups.values_list("name", flat=True).first() or ""
         result.users.append((u.username, role, scope))

@@ -7,9 +7,10 @@ class InsuranceConfig(AppConfig):
     verbose_name = _("公益保险")
 
     def ready(self) -> None:
-        from tuopin.core import chronicle, indicators
+        from tuopin.core import attention, chronicle, indicators
 
         from . import indicators as mine
 
         indicators.register(*mine.INDICATORS)
         chronicle.register(self.name, mine.happenings)
+        attention.register(self.name, mine.waiting)

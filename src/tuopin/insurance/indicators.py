@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.attention import Waiting
 from tuopin.core.chronicle import Happening
 from tuopin.core.indicators import FEN, ITEMS, PEOPLE, Indicator, grouped, within
 
@@ -117,3 +119,27 @@ def happenings(prefix: str, start: dt.date, end: dt.date) -> list[Happening]:
         )
         for p in Programme.objects.filter(starts_on__gte=start, starts_on__lt=end)
     ]
+
+
+def waiting(user: Any) -> list[Waiting]:
+    """待办: claims waiting for a decision (the adjuster's queue), enrollment runs that failed."""
+    from django.urls import reverse
+
+    from tuopin.accounts import permissions
+
+    from .claims.selectors import claims_for
+    from .claims.states import ClaimState
+    from .models import EnrollmentRun, RunStatus
+
+    out = []
+    if permissions.has(user, "insurance.decide_claim"):
+        n = claims_for(user).filter(state=ClaimState.CHECKED).count()
+        out.append(Waiting(str(_("待审核的理赔")), n, reverse("insurance:claims")))
+    if permissions.has(user, "insurance.add_enrollmentrun"):
+        failed = EnrollmentRun.objects.filter(
+            status__in=[RunStatus.FAILED, RunStatus.INTERRUPTED]
+        ).count()
+        out.append(
+            Waiting(str(_("失败或中断的参保批次")), failed, reverse("insurance:programmes"), True)
+        )
+    return out

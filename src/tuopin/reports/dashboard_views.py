@@ -152,3 +152,43 @@ def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    """月度/季度回顾: the dashboard's figures for a month or quarter, what moved most against
+    the period before, and what waits or is overdue for this user."""
+    from tuopin.core import attention
+
+    board = _board(request)
+    moved = sorted(
+        (c for c in board.cards if c.change is not None and c.change != 0),
+        key=lambda c: -abs(c.change or 0),
+    )[:8]
+    new = [c for c in board.cards if c.previous == 0 and c.value]
+    return render(
+        request,
+        "reports/review.html",
+        {
+            "board": board,
+            "moved": [
+                {
+                    "card": c,
+                    "value": shown_value(c.indicator, c.value),
+                    "unit": unit_label(c.indicator),
+                }
+                for c in moved
+            ],
+            "new": [
+                {
+                    "card": c,
+                    "value": shown_value(c.indicator, c.value),
+                    "unit": unit_label(c.indicator),
+                }
+                for c in new
+            ],
+            "waiting": attention.waiting_for(request.user),
+            "previous": board.period.previous,
+            "next": board.period.shifted(1),
+        },
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("campaigns/", views.campaigns, name="campaigns"),
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("review/", dashboard_views.review, name="review"),
     path("reports/", report_views.reports, name="work_reports"),
     path("reports/generate", report_views.generate, name="work_report_generate"),
     path("reports/<int:report_id>/", report_views.report, name="work_report"),

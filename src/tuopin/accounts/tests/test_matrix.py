@@ -126,6 +126,7 @@ PAGES: dict[str, frozenset[str]] = {
     "childcare:centre": CENTRES,
     "dashboard": REGISTRY_READERS | PROGRESS,  # reports.dashboard.may_view
     "dashboard_export": REGISTRY_READERS | PROGRESS,
+    "review": REGISTRY_READERS | PROGRESS,
     "work_reports": EVERYONE,  # published reports are public
     "work_report_generate": OPERATOR,  # POST: an empty period comes back with its message
     "work_report": OPERATOR,  # the fixture's is a draft
@@ -213,6 +214,8 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ),
     ("POST", "/api/v1/casework/approvals"): frozenset({roles.TOWNSHIP_OFFICER}),
     ("GET", "/api/v1/casework/inbox"): CASE_READERS,
+    ("GET", "/api/v1/reports/dashboard"): REGISTRY_READERS | PROGRESS,
+    ("GET", "/api/v1/reports/work-reports"): LOGGED_IN,  # published ones; drafts for operators
     ("POST", "/api/v1/casework/nil-returns"): CADRE,
     ("GET", "/api/v1/casework/completeness/{type_slug}"): REPORT_READERS,
     ("GET", "/api/v1/casework/aggregates/{type_slug}"): REPORT_READERS,

@@ -113,3 +113,30 @@ def test_the_csv_export_has_a_row_per_child_and_a_total(client, households, coun
     total = rows[-1]
     assert total[0] == COUNTY and total[col] == "3"
     assert sum(int(r[col]) for r in rows[1:-1]) == 3
+
+
+def test_the_api_gives_the_same_cards(client, households, county_officer) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(county_officer)
+    body = client.get("/api/v1/reports/dashboard", {"area": COUNTY}).json()
+    cards = {c["code"]: c["value"] for c in body["cards"]}
+    assert body["area"] == COUNTY and cards["registry.households"] == 3
+    assert {r["code"] for r in body["children"]} >= {TOWNSHIP}
+
+
+def test_the_review_puts_overdue_field_reports_first(client, households, cadre_a) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from tuopin.casework.models import Submission
+    from tuopin.casework.seed import seed_report_types
+    from tuopin.casework.tests.factories import chicken, township_officer
+
+    types = {t.slug: t for t in seed_report_types()}
+    chicken(types, cadre_a)
+    chicken(types, cadre_a, seed=2, household="A002")
+    Submission.objects.filter(pk=Submission.objects.order_by("pk").first().pk).update(  # type: ignore[union-attr]
+        due_at=timezone.now() - dt.timedelta(days=3)
+    )
+    client.force_login(township_officer())
+    html = client.get("/review/").content.decode()
+    overdue, waiting = html.index("逾期未审批的村情上报"), html.index("待我处理的村情上报")
+    assert overdue < waiting

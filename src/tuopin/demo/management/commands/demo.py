@@ -49,6 +49,10 @@ class Command(BaseCommand):
         )
         if result.siting_plan:
             self.stdout.write(f"养育中心选址方案（宁陕）：/childcare/plans/{result.siting_plan}/")
+        if result.work_reports:
+            self.stdout.write(
+                "工作报告：2018H1 已发布（operator 生成，reviewer 审核），本半年草稿待审核"
+            )
         if result.claims:
             self.stdout.write(f"演示理赔：{result.claims} 笔（村干部代办，理赔员 adjuster 审核）")
         self.stdout.write(f"演示账户（密码均为 {services.DEMO_PASSWORD}）：")
