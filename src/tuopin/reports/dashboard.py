@@ -25,6 +25,8 @@ from tuopin.core import periods
 from tuopin.core.errors import DomainError
 from tuopin.core.indicators import Indicator
 
+from . import summaries
+
 READ_ALL = "registry.view_household"  # every indicator of the user's areas
 READ_PUBLIC = "registry.view_aggregates"  # observers: the public indicators
 TREND = 6
@@ -149,12 +151,17 @@ def dashboard(user: Any, *, area_code: str | None, period_text: str | None) -> D
     prefix, child_width = _prefix_width(area)
     cards, trend = [], {}
     shown = indicators_for(user, area)
+    trail = period.trail(TREND)
+    summary = summaries.Reader(shown, prefix, [*trail, period.year_before])
+
+    def total(ind: Indicator, p: periods.Period) -> int:
+        found = summary.total(ind, p)
+        return found if found is not None else _total(ind, prefix, p)
+
     for ind in shown:
-        series = [(p.code, _total(ind, prefix, p)) for p in period.trail(TREND)]
+        series = [(p.code, total(ind, p)) for p in trail]
         trend[ind.code] = series
-        cards.append(
-            Card(ind, series[-1][1], series[-2][1], _total(ind, prefix, period.year_before))
-        )
+        cards.append(Card(ind, series[-1][1], series[-2][1], total(ind, period.year_before)))
     children: list[ChildRow] = []
     if child_width is not None:
         kids = areas.children_of(area).order_by("code")
@@ -162,7 +169,10 @@ def dashboard(user: Any, *, area_code: str | None, period_text: str | None) -> D
         for ind in shown:
             if not ind.areal:
                 continue
-            for key, value in ind.group(prefix, child_width, period.start, period.end).items():
+            values = summary.children(ind, period, child_width)
+            if values is None:
+                values = ind.group(prefix, child_width, period.start, period.end)
+            for key, value in values.items():
                 if key in rows:
                     rows[key].values[ind.code] = value
         children = list(rows.values())

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.core import charts
 from tuopin.core.indicators import FEN, HOUSEHOLDS, ITEMS, PEOPLE, Indicator
+from tuopin.core.money import yuan_digits
 
 from . import dashboard as boards
 
@@ -26,6 +27,11 @@ def unit_label(ind: Indicator) -> str:
 def shown_value(ind: Indicator, value: int) -> Any:
     """Yuan for money (exact), the count otherwise."""
     return Decimal(value) / 100 if ind.unit == FEN else value
+
+
+def display(ind: Indicator, value: int) -> str:
+    """For reading: separators, yuan for money."""
+    return yuan_digits(value) if ind.unit == FEN else f"{value:,}"
 
 
 def _board(request: HttpRequest) -> boards.Dashboard:
@@ -72,18 +78,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "card": c,
-            "value": shown_value(c.indicator, c.value),
+            "value": display(c.indicator, c.value),
             "unit": unit_label(c.indicator),
             "selected": c.indicator.code == show,
+            "shown": c.value or c.previous or c.year_before or c.indicator.code == show,
         }
         for c in board.cards
     ]
+    live = {c["card"].indicator.code for c in cards if c["shown"]}
+    columns = [i for i in board.areal if i.code in live]
     table = [
         {
             "row": r,
-            "cells": [(i.name, shown_value(i, r.values.get(i.code, 0))) for i in board.areal],
+            "cells": [(i.name, display(i, r.values.get(i.code, 0))) for i in columns],
         }
         for r in board.children
+        if any(r.values.get(i.code) for i in columns)
     ]
     return render(
         request,
@@ -91,8 +101,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "board": board,
             "cards": cards,
+            "quiet": [c for c in cards if not c["shown"]],
             "table": table,
-            "columns": [(i, unit_label(i)) for i in board.areal],
+            "columns": [(i, unit_label(i)) for i in columns],
+            "empty_children": len(board.children) - len(table),
             "charts": chart_specs,
             "show": show,
             "crumbs": crumbs,
@@ -174,7 +186,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "moved": [
                 {
                     "card": c,
-                    "value": shown_value(c.indicator, c.value),
+                    "value": display(c.indicator, c.value),
                     "unit": unit_label(c.indicator),
                 }
                 for c in moved
@@ -182,7 +194,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "new": [
                 {
                     "card": c,
-                    "value": shown_value(c.indicator, c.value),
+                    "value": display(c.indicator, c.value),
                     "unit": unit_label(c.indicator),
                 }
                 for c in new

@@ -178,3 +178,38 @@ class WorkReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.area_code or '全国'}"
+
+
+class Summary(models.Model):
+    """A computed indicator's value for a county ("" for national-only figures) and a month:
+    within the month for a flow, at its end for a stock. Refreshed by ``summaries.refresh``
+    so that dashboards above the county level read these rows, not the apps' tables."""
+
+    indicator = models.CharField(max_length=60)
+    county = models.CharField(max_length=6)
+    month = models.DateField()
+    value = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month", "county"], name="summary_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.county} {self.month:%Y-%m}"
+
+
+class SummaryMonth(models.Model):
+    """That an indicator's month has been summarised, and when (a month may hold no row)."""
+
+    indicator = models.CharField(max_length=60)
+    month = models.DateField()
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "month"], name="summary_month_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m}"

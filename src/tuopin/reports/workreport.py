@@ -50,9 +50,22 @@ class Figure:
 
     @property
     def shown(self) -> str:
-        if self.indicator.unit == FEN:
-            return _("%(n)s 万元") % {"n": f"{self.value / 1_000_000:,.2f}"}
-        return f"{self.value:,}"
+        return amount(self.indicator, self.value)
+
+    @property
+    def previous_shown(self) -> str:
+        return amount(self.indicator, self.previous)
+
+
+def amount(ind: Indicator, value: int) -> str:
+    """As a report writes it: 亿元 or 万元 for large sums of money, separators for counts."""
+    if ind.unit != FEN:
+        return f"{value:,}"
+    if value >= 10**10:  # 1 亿元
+        return _("%(n)s 亿元") % {"n": f"{value / 10**10:,.2f}"}
+    if value >= 10**6:  # 1 万元
+        return _("%(n)s 万元") % {"n": f"{value / 10**6:,.2f}"}
+    return _("%(n)s 元") % {"n": f"{value / 100:,.2f}"}
 
 
 @dataclass
@@ -60,6 +73,7 @@ class Bar:
     label: str
     value: int
     percent: float
+    shown: str = ""
 
 
 @dataclass
@@ -128,7 +142,7 @@ def _bars(ind: Indicator, area: Any, period: periods.Period) -> list[Bar]:
         ((kids[k], v) for k, v in values.items() if k in kids and v), key=lambda r: -r[1]
     )[:12]
     top = max((v for _n, v in rows), default=0)
-    return [Bar(n, v, round(v * 100 / top, 1) if top else 0) for n, v in rows]
+    return [Bar(n, v, round(v * 100 / top, 1) if top else 0, amount(ind, v)) for n, v in rows]
 
 
 def build(user: Any, *, period_text: str, area_code: str | None = None) -> Report:

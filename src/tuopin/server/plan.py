@@ -15,6 +15,7 @@ from .supervisor import Child
 
 DEFAULT_THREADS = 4
 DEFAULT_SIGN_EVERY = 10.0
+DEFAULT_SUMMARY_EVERY = 600.0  # the dashboards' summary (reports.summaries)
 
 
 def _tuopin(*args: str) -> list[str]:
@@ -77,6 +78,9 @@ def children(
     if signer:
         every = sign_every or float(os.environ.get("TUOPIN_SIGN_EVERY", DEFAULT_SIGN_EVERY))
         found.append(Child("signer", _tuopin("ledger", "sign", "--every", str(every)), env))
+    if worker:
+        every = float(os.environ.get("TUOPIN_SUMMARY_EVERY", DEFAULT_SUMMARY_EVERY))
+        found.append(Child("summary", _tuopin("report", "refresh", "--every", str(every)), env))
     return found
 
 

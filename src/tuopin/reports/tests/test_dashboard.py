@@ -140,3 +140,34 @@ def test_the_review_puts_overdue_field_reports_first(client, households, cadre_a
     html = client.get("/review/").content.decode()
     overdue, waiting = html.index("逾期未审批的村情上报"), html.index("待我处理的村情上报")
     assert overdue < waiting
+
+
+def test_the_summary_holds_what_the_live_queries_give(households, operator) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.reports import summaries
+
+    live = dashboard.dashboard(operator, area_code=None, period_text=None)
+    summaries.refresh(months=3)
+    summed = dashboard.dashboard(operator, area_code=None, period_text=None)
+    assert [(c.indicator.code, c.value, c.previous) for c in summed.cards] == [
+        (c.indicator.code, c.value, c.previous) for c in live.cards
+    ]
+    assert [r.values for r in summed.children] == [r.values for r in live.children]
+
+
+def test_the_national_view_reads_the_summary_and_a_county_reads_live(
+    households, operator, county_officer
+) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.reports import summaries
+
+    summaries.refresh(months=1)
+    registry.change_status(
+        household=Household.objects.get(household_no="A001"),
+        to_status="lifted",
+        year=2025,
+        reason="收入达标",
+        by=county_officer,
+    )
+    national = dashboard.dashboard(operator, area_code=None, period_text=None)
+    county = dashboard.dashboard(operator, area_code=COUNTY, period_text=None)
+    assert _card(national, "registry.lifted").value == 1  # as summarised: A002 only
+    assert _card(county, "registry.lifted").value == 2

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         )
         imp.add_argument("--replace", action="store_true", help="replace figures already recorded")
         imp.add_argument("--json", action="store_true")
+        ref = sub.add_parser("refresh", help="refresh the dashboards' summary")
+        ref.add_argument("--months", type=int, default=25, help="months back from this one")
+        ref.add_argument("--every", type=float, help="repeat every so many seconds (a loop)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -63,6 +66,22 @@ class Command(BaseCommand):
         else:
             out.write_text(html, encoding="utf-8")
         self.stdout.write(str(out))
+
+    def _refresh(self, opts: dict[str, Any]) -> None:
+        import time
+
+        from tuopin.core import indicators
+        from tuopin.core.management import progress_bar
+        from tuopin.reports import summaries
+
+        while True:
+            total = len(indicators.all_indicators())
+            with progress_bar(total, "summary", enabled=not opts["every"]) as bar:
+                rows = summaries.refresh(months=opts["months"], progress=bar.update)
+            if not opts["every"]:
+                self.stdout.write(f"{rows} summary rows")
+                return
+            time.sleep(opts["every"])
 
     def _partners(self, opts: dict[str, Any]) -> None:
         from tuopin.reports import partners
