@@ -42,6 +42,30 @@ def _board(request: HttpRequest) -> boards.Dashboard:
     )
 
 
+def _map(board: boards.Dashboard, ind: Indicator, title: str, here: str) -> dict[str, Any]:
+    """The children as dots sized by the indicator (only the ones the user may open link)."""
+    from tuopin.areas import selectors as areas
+
+    found = areas.areas_by_codes([r.code for r in board.children])
+    places = [
+        charts.Place(
+            r.name,
+            getattr(found.get(r.code), "longitude", None),
+            getattr(found.get(r.code), "latitude", None),
+            int(shown_value(ind, r.values.get(ind.code, 0))),
+            f"{here}?area={r.code}&period={board.period}&show={ind.code}" if r.drill else "",
+        )
+        for r in board.children
+    ]
+    return charts.dot_map(
+        "children-map",
+        _("地图：%(t)s") % {"t": title},
+        places,
+        nationwide=board.area is None,
+        columns=(_("区划"), title),
+    )
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     board = _board(request)
@@ -68,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             chart_specs.append(
                 charts.bar_chart("children", title, rows, columns=(_("区划"), title))
             )
+            chart_specs.append(_map(board, ind, title, here))
     crumbs = []
     if board.area is not None:
         from tuopin.areas import selectors as areas

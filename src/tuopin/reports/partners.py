@@ -310,7 +310,13 @@ def _group_for(ind: PartnerIndicator) -> Any:
 
 
 def as_indicators() -> list[Indicator]:
-    """The partner indicators in the shape of the computed ones, for the dashboards."""
+    """The partner indicators in the shape of the computed ones, for the dashboards; the
+    footnote names the partners that reported them."""
+    sources: dict[int, list[str]] = {}
+    for ind_id, src in (
+        PartnerFigure.objects.values_list("indicator_id", "source").distinct().order_by("source")
+    ):
+        sources.setdefault(ind_id, []).append(src)
     return [
         Indicator(
             f"partner.{ind.code}",
@@ -321,7 +327,8 @@ def as_indicators() -> list[Indicator]:
             group=_group_for(ind),
             direction=ind.direction,
             order=900,
-            source=_("合作方数据（导入，见账本）"),
+            source=_("合作方数据：%(s)s（每次导入见账本）")
+            % {"s": _("、").join(sources.get(ind.pk, [])[:5]) or "—"},
         )
         for ind in PartnerIndicator.objects.order_by("code")
     ]

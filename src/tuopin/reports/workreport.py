@@ -202,13 +202,27 @@ def _aware(day: dt.date) -> dt.datetime:
     return aware(day)
 
 
-def _cases(direction: str, prefix: str, period: periods.Period) -> Any:
+def _cases(direction: str, prefix: str, period: periods.Period) -> list[FeaturedCase]:
+    """The featured cases of a direction, each with ``photo_uri``: the photo as a data URI
+    (the report is one self-contained document, on its page and in its PDF), or ""."""
+    import base64
+
+    from tuopin.documents.evidence import photo_file
+
     qs = FeaturedCase.objects.filter(
         direction=direction, day__gte=period.start, day__lt=period.end
     ).select_related("photo")
     if prefix:
         qs = qs.filter(area_code__startswith=prefix)
-    return qs.order_by("day", "pk")
+    found = list(qs.order_by("day", "pk"))
+    for case in found:
+        path = photo_file(case.photo) if case.photo is not None else None
+        uri = ""
+        if case.photo is not None and path is not None and path.is_file():
+            data = base64.b64encode(path.read_bytes()).decode()
+            uri = f"data:{case.photo.media_type};base64,{data}"
+        case.photo_uri = uri  # type: ignore[attr-defined]
+    return found
 
 
 def _chronicle(user: Any, prefix: str, period: periods.Period) -> list[Happening]:

@@ -171,3 +171,21 @@ def test_the_national_view_reads_the_summary_and_a_county_reads_live(
     county = dashboard.dashboard(operator, area_code=COUNTY, period_text=None)
     assert _card(national, "registry.lifted").value == 1  # as summarised: A002 only
     assert _card(county, "registry.lifted").value == 2
+
+
+@pytest.mark.parametrize("width", [2, 4, 6, 9, 12])
+def test_every_indicator_adds_up_over_its_children(households, county_officer, width) -> None:  # type: ignore[no-untyped-def]
+    registry.change_status(
+        household=Household.objects.get(household_no="A001"),
+        to_status="lifted",
+        year=2025,
+        reason="收入达标",
+        by=county_officer,
+    )
+    month = periods.containing(timezone.localdate(), periods.MONTH)
+    for ind in indicators.all_indicators():
+        whole = sum(ind.group("", 2, month.start, month.end).values())
+        parts = ind.group("", width, month.start, month.end)
+        assert sum(parts.values()) == whole, ind.code
+        if ind.areal and width == 12:
+            assert all(len(k) == 12 for k in parts), ind.code

@@ -85,3 +85,20 @@ def test_the_pdf_is_searchable_text_with_the_sections_and_figures(
 def test_a_cadre_may_not_generate_a_report(households, cadre_a, this_month) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(PermissionDenied):
         publishing.generate(period_text=this_month, by=cadre_a)
+
+
+def test_a_featured_case_carries_its_photo_inside_the_report(households, operator, this_month) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.casework.tests.factories import photo
+    from tuopin.documents import evidence
+    from tuopin.reports.models import FeaturedCase
+
+    FeaturedCase.objects.create(
+        direction="more",
+        day=timezone.localdate(),
+        title="村里的合作社",
+        text="……",
+        photo=evidence.store_photo(photo(3)),
+        by=operator,
+    )
+    html = publishing.render_html(workreport.build(operator, period_text=this_month))
+    assert "村里的合作社" in html and 'src="data:image/jpeg;base64,' in html
