@@ -74,7 +74,13 @@ def happenings(prefix: str, start: dt.date, end: dt.date) -> list[Happening]:
 
     out = []
     for c in Campaign.objects.filter(starts_on__gte=start, starts_on__lt=end):
-        out.append(Happening(c.starts_on, _("“%(t)s”募捐启动") % {"t": c.title}))
+        out.append(Happening(c.starts_on, _("“%(t)s”募捐启动") % {"t": c.title}, url=_url(c)))
     for c in Campaign.objects.filter(ends_on__gte=start, ends_on__lt=end):
-        out.append(Happening(c.ends_on, _("“%(t)s”募捐结束") % {"t": c.title}))
+        out.append(Happening(c.ends_on, _("“%(t)s”募捐结束") % {"t": c.title}, url=_url(c)))
     return out
+
+
+def _url(campaign: object) -> str:
+    from django.urls import reverse
+
+    return reverse("campaign", args=[campaign.slug])  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ class Happening:
     title: str
     text: str = ""
     area_code: str = ""  # "" for the whole country
+    url: str = ""  # where to read more (a public page)
 
 
 Source = Callable[[str, dt.date, dt.date], Iterable[Happening]]

@@ -110,7 +110,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         }
         for c in board.cards
     ]
-    live = {c["card"].indicator.code for c in cards if c["shown"]}
+    live = {c.indicator.code for c, row in zip(board.cards, cards, strict=True) if row["shown"]}
     columns = [i for i in board.areal if i.code in live]
     table = [
         {

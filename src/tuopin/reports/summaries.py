@@ -30,7 +30,7 @@ def refresh(
     *,
     months: int = MONTHS,
     today: dt.date | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> int:
     """Recompute the last ``months`` months of every computed indicator: one grouped query
     per indicator and month, each indicator replaced in its own transaction. Returns rows."""

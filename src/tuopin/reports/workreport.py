@@ -91,6 +91,7 @@ class Happening:
     day: dt.date
     title: str
     text: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -232,9 +233,9 @@ def _chronicle(user: Any, prefix: str, period: periods.Period) -> list[Happening
         events = events.filter(area_code__startswith=prefix) | events.filter(area_code="")
     if not boards.permissions.has(user, boards.READ_ALL):
         events = events.filter(public=True)
-    out = [Happening(e.day, e.title, e.text) for e in events]
+    out = [Happening(e.day, e.title, e.text, e.url) for e in events]
     out += [
-        Happening(h.day, h.title, h.text)
+        Happening(h.day, h.title, h.text, h.url)
         for h in chronicle.happenings(prefix, period.start, period.end)
     ]
     return sorted(out, key=lambda h: (h.day, h.title))

@@ -87,7 +87,9 @@ def test_a_cadre_may_not_generate_a_report(households, cadre_a, this_month) -> N
         publishing.generate(period_text=this_month, by=cadre_a)
 
 
-def test_a_featured_case_carries_its_photo_inside_the_report(households, operator, this_month) -> None:  # type: ignore[no-untyped-def]
+def test_a_featured_case_carries_its_photo_inside_the_report(
+    households, operator, this_month
+) -> None:  # type: ignore[no-untyped-def]
     from tuopin.casework.tests.factories import photo
     from tuopin.documents import evidence
     from tuopin.reports.models import FeaturedCase
