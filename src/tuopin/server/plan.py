@@ -80,7 +80,9 @@ def children(
         found.append(Child("signer", _tuopin("ledger", "sign", "--every", str(every)), env))
     if worker:
         every = float(os.environ.get("TUOPIN_SUMMARY_EVERY", DEFAULT_SUMMARY_EVERY))
-        found.append(Child("summary", _tuopin("report", "refresh", "--every", str(every)), env))
+        # After the web has started (a refresh reads every app's tables for 25 months).
+        refresh = _tuopin("report", "refresh", "--every", str(every), "--delay", "60")
+        found.append(Child("summary", refresh, env))
     return found
 
 

@@ -88,7 +88,7 @@ def served(install: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(150):  # up to 30 s for gunicorn to listen
+    for _ in range(450):  # up to 90 s for gunicorn to listen (a loaded 2-core machine)
         try:
             _get(base + "/ledger/checkpoint")
             break

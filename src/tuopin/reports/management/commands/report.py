@@ -40,6 +40,7 @@ class Command(BaseCommand):
         ref = sub.add_parser("refresh", help="refresh the dashboards' summary")
         ref.add_argument("--months", type=int, default=25, help="months back from this one")
         ref.add_argument("--every", type=float, help="repeat every so many seconds (a loop)")
+        ref.add_argument("--delay", type=float, default=0, help="wait this long before the first")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -74,6 +75,7 @@ class Command(BaseCommand):
         from tuopin.core.management import progress_bar
         from tuopin.reports import summaries
 
+        time.sleep(opts["delay"])
         while True:
             total = len(indicators.all_indicators())
             with progress_bar(total, "summary", enabled=not opts["every"]) as bar:
