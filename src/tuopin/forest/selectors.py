@@ -44,10 +44,10 @@ FIGURES = "forest.view_forest_figures"
 def projects_for(user: Any) -> QuerySet[Project]:
     """The projects ``user`` manages or oversees: a partner's own, a county's, or all."""
     permissions.require(user, VIEW, _("没有查看认种认养项目的权限"))
-    own = Q(partner=user) if user.is_authenticated else Q(pk__in=[])
-    return Project.objects.filter(own | scoping.scope_q(user, "county_id")).select_related(
-        "county"
-    )
+    qs = Project.objects.select_related("county")
+    if scoping.area_prefixes(user) is None:
+        return qs  # nationwide (an empty Q would swallow the OR below)
+    return qs.filter(Q(partner=user) | scoping.scope_q(user, "county__code"))
 
 
 def get_project_for(user: Any, slug: str) -> Project:
@@ -211,10 +211,10 @@ def certificate_matches_ledger(adoption: Adoption, *, origin: str) -> bool:
 def work_orders_for(user: Any) -> QuerySet[WorkOrder]:
     """A partner's own projects' workers; officers' by the worker's village; or all."""
     permissions.require(user, VIEW_WORK, _("没有查看用工的权限"))
-    own = Q(project__partner=user) if user.is_authenticated else Q(pk__in=[])
-    return WorkOrder.objects.filter(own | scoping.scope_q(user, "village_code")).select_related(
-        "project", "person"
-    )
+    qs = WorkOrder.objects.select_related("project", "person")
+    if scoping.area_prefixes(user) is None:
+        return qs
+    return qs.filter(Q(project__partner=user) | scoping.scope_q(user, "village_code"))
 
 
 def get_work_order_for(user: Any, order_id: int) -> WorkOrder:
@@ -248,7 +248,7 @@ def county_figures(user: Any) -> list[CountyFigures]:
     """Per county in ``user``'s scope: trees and m² adopted, workers hired, wages paid (for
     the dashboards). Three grouped queries; no person."""
     permissions.require(user, FIGURES, _("没有查看统计的权限"))
-    adopted = scoping.scope(Adoption.objects.all(), user, "project__county_id")
+    adopted = scoping.scope(Adoption.objects.all(), user, "project__county__code")
     by_kind: dict[tuple[str, str], int] = {
         (c, k): n
         for c, k, n in adopted.values_list("project__county_id", "project__kind")
@@ -256,7 +256,7 @@ def county_figures(user: Any) -> list[CountyFigures]:
         .values_list("project__county_id", "project__kind", "n")
     }
     logs = scoping.scope(
-        WorkLog.objects.filter(approved_at__isnull=False), user, "order__project__county_id"
+        WorkLog.objects.filter(approved_at__isnull=False), user, "order__project__county__code"
     )
     wages = {
         c: (w, f)
@@ -264,7 +264,7 @@ def county_figures(user: Any) -> list[CountyFigures]:
         .annotate(w=Count("order__person", distinct=True), f=Sum("wage_fen"))
         .values_list("order__project__county_id", "w", "f")
     }
-    counties = scoping.scope(Project.objects.all(), user, "county_id").values_list(
+    counties = scoping.scope(Project.objects.all(), user, "county__code").values_list(
         "county_id", "county__name"
     )
     out = []
