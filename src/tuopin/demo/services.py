@@ -208,6 +208,14 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .forest import build_forest
+
+    build_forest(seed, DEMO_PASSWORD)
+    result.users += [
+        ("partner", roles.PARTNER, "*"),
+        ("transit", roles.PARTNER, "*"),
+        ("green1", "", "*"),
+    ]
     from tuopin.accounts.models import User
 
     for u in User.objects.filter(username__startswith="ly_").order_by("username"):
