@@ -14,10 +14,30 @@ from django.utils import timezone
 
 # slug, kind, name, species, county, g per unit, units, cap, partner's name, produce
 PROJECTS = [
-    ("suosuo-alxa", "tree", "阿拉善梭梭林", "梭梭", "152921", 17_900, 2_000, None, "阿拉善SEE基金会"),
+    (
+        "suosuo-alxa",
+        "tree",
+        "阿拉善梭梭林",
+        "梭梭",
+        "152921",
+        17_900,
+        2_000,
+        None,
+        "阿拉善SEE基金会",
+    ),
     ("hongliu-wuwei", "tree", "武威红柳林", "红柳", "620622", 22_400, 1_000, None, "武威市林业局"),
     ("guanba-pingwu", "area", "关坝保护地", "", "510727", 5_000, 18_000, 5, "关坝村巡护队"),
-    ("shanxing-aohan", "tree", "敖汉旗山杏经济林", "山杏", "150430", 16_930, 500, None, "敖汉旗林草局"),
+    (
+        "shanxing-aohan",
+        "tree",
+        "敖汉旗山杏经济林",
+        "山杏",
+        "150430",
+        16_930,
+        500,
+        None,
+        "敖汉旗林草局",
+    ),
 ]
 GREEN_USERS = 12
 DAYS = 14
@@ -36,15 +56,15 @@ def build_forest(seed: int, password: str) -> ForestDemo:
     from tuopin.accounts import services as accounts
     from tuopin.accounts.models import User
     from tuopin.areas.models import Area
-    from tuopin.forest import services as forest
     from tuopin.core.errors import DomainError
+    from tuopin.forest import services as forest
     from tuopin.forest.models import Project
 
     out = ForestDemo()
     if Project.objects.filter(slug=PROJECTS[0][0]).exists():
         out.projects = Project.objects.count()
         return out
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - a deterministic demo
     operator = User.objects.get(username="operator")
     partner = accounts.create_user(
         username="partner", role=roles.PARTNER, password=password, full_name="关坝村巡护队"
@@ -85,8 +105,12 @@ def build_forest(seed: int, password: str) -> ForestDemo:
             at = now - dt.timedelta(days=day, hours=rng.randint(0, 8))
             kind, amount = rng.choice([("bus", 20), ("subway", 20), ("walk", 30_000)])
             forest.report_action(
-                by=transit, key=f"demo-{i}-{day}", username=user.username, action_type=kind,
-                units=amount, at=at,
+                by=transit,
+                key=f"demo-{i}-{day}",
+                username=user.username,
+                action_type=kind,
+                units=amount,
+                at=at,
             )
             if day >= 2 and i % 3:  # most collect daily; every third lets energy expire
                 forest.collect_all(by=user, now=at + dt.timedelta(hours=25))

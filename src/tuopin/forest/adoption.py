@@ -82,9 +82,7 @@ def create_project(*, by: User, project: Project) -> Project:
     if project.per_person_cap is not None and project.per_person_cap <= 0:
         raise BadProject(_("每人上限须为正数"), code="bad_cap")
     if not 0 < project.shards <= MAX_SHARDS:
-        raise BadProject(
-            _("库存分片数须为 1 到 %(n)s") % {"n": MAX_SHARDS}, code="bad_shards"
-        )
+        raise BadProject(_("库存分片数须为 1 到 %(n)s") % {"n": MAX_SHARDS}, code="bad_shards")
     project.shards = min(project.shards, project.units_total)
     with transaction.atomic():
         project.save()
@@ -176,9 +174,7 @@ def _adopt(by: User, project: Project, units: int, key: str, now: dt.datetime) -
     if not EnergyAccount.objects.filter(pk=by.pk, balance_g__gte=cost).update(
         balance_g=F("balance_g") - cost
     ):
-        raise NotEnoughEnergy(
-            _("能量不足：需要 %(g)s 克") % {"g": cost}, detail={"needed_g": cost}
-        )
+        raise NotEnoughEnergy(_("能量不足：需要 %(g)s 克") % {"g": cost}, detail={"needed_g": cost})
     _take(project, units)
     adoption = Adoption(
         project=project, user=by, units=units, energy_g=cost, key=key, created_at=now

@@ -158,9 +158,7 @@ class EnergyEntry(models.Model):
     pending_g = models.BigIntegerField(default=0)
     balance_g = models.BigIntegerField(default=0)
     ball = models.ForeignKey(EnergyBall, null=True, on_delete=models.PROTECT, related_name="+")
-    adoption = models.ForeignKey(
-        "Adoption", null=True, on_delete=models.PROTECT, related_name="+"
-    )
+    adoption = models.ForeignKey("Adoption", null=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("时间"))
 
     class Meta:
@@ -183,9 +181,7 @@ class Friendship(models.Model):
     class Meta:
         verbose_name = _("好友")
         verbose_name_plural = _("好友")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "friend"], name="friendship_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "friend"], name="friendship_unique")]
 
     def __str__(self) -> str:
         return f"{self.user_id} ← {self.friend_id}"

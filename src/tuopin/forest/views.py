@@ -75,11 +75,13 @@ def adopt(request: HttpRequest, project_slug: str) -> HttpResponse:
 
 def projects(request: HttpRequest) -> HttpResponse:
     rows = [(p, selectors.progress(p)) for p in selectors.public_projects()[:50]]
-    places = [
-        charts.Place(p.name, p.county.longitude, p.county.latitude, g.taken) for p, g in rows
-    ]
+    places = [charts.Place(p.name, p.county.longitude, p.county.latitude, g.taken) for p, g in rows]
     chart = charts.dot_map(
-        "forest-projects", _("认种认养项目"), places, nationwide=True, columns=(_("项目"), _("已认领"))
+        "forest-projects",
+        _("认种认养项目"),
+        places,
+        nationwide=True,
+        columns=(_("项目"), _("已认领")),
     )
     return render(request, "forest/projects.html", {"rows": rows, "chart": chart})
 

@@ -662,14 +662,22 @@ def _forest(person_id: int) -> dict[str, Any]:
     ripe = timezone.now() - dt.timedelta(hours=30)
     for user in [green] + [_user(r) for r in ROLES if r != ANONYMOUS]:
         forest.report_action(
-            by=partner, key=f"m-{user.pk}", username=user.username, action_type="bus",
-            units=2 if user == green else 1, at=ripe,
+            by=partner,
+            key=f"m-{user.pk}",
+            username=user.username,
+            action_type="bus",
+            units=2 if user == green else 1,
+            at=ripe,
         )
         forest.collect_all(by=user)
     adopted = forest.adopt(by=green, project_slug="guanba", units=1, key="m").adoption
     order = forest.hire(
-        by=_user(roles.COUNTY_OFFICER), project_slug="guanba", person_id=person_id,
-        kind="patrol", basis="day", rate_fen=8000,
+        by=_user(roles.COUNTY_OFFICER),
+        project_slug="guanba",
+        person_id=person_id,
+        kind="patrol",
+        basis="day",
+        rate_fen=8000,
     )
     log = forest.record_work(by=partner, order_id=order.pk, on=timezone.localdate(), quantity=1)
     return {

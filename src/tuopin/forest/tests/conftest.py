@@ -50,8 +50,12 @@ def give_energy(partner: Any, action_types: None) -> Callable[..., int]:
         while rides:
             n = min(rides, 20)
             energy.report_action(
-                by=partner, key=f"k{next(_keys)}", username=user.username,
-                action_type="bus", units=n, at=at,
+                by=partner,
+                key=f"k{next(_keys)}",
+                username=user.username,
+                action_type="bus",
+                units=n,
+                at=at,
             )
             rides -= n
         energy.collect_all(by=user)

@@ -29,7 +29,9 @@ def remaining(project: Project) -> int:
 
 
 def test_it_splits_the_units_over_the_shards(area: Project) -> None:
-    assert sorted(Shard.objects.filter(project=area).values_list("remaining", flat=True)) == [25] * 4
+    assert (
+        sorted(Shard.objects.filter(project=area).values_list("remaining", flat=True)) == [25] * 4
+    )
 
 
 def test_adopting_spends_energy_and_takes_units(

@@ -32,7 +32,9 @@ def assert_balanced(user: Any) -> None:
     assert account.pending_g == open_balls
 
 
-def test_it_earns_a_ball_of_the_actions_grams(partner: Any, green: User, action_types: None) -> None:
+def test_it_earns_a_ball_of_the_actions_grams(
+    partner: Any, green: User, action_types: None
+) -> None:
     reported = report(partner, green, units=2)
     assert reported.created and reported.action.grams == 160
     ball = EnergyBall.objects.get(owner=green)
@@ -51,7 +53,9 @@ def test_it_caps_walking_per_day(partner: Any, green: User, action_types: None) 
     assert EnergyBall.objects.filter(owner=green).count() == 2
 
 
-def test_a_replayed_key_answers_with_the_first_action(partner: Any, green: User, action_types: None) -> None:
+def test_a_replayed_key_answers_with_the_first_action(
+    partner: Any, green: User, action_types: None
+) -> None:
     at = timezone.now()
     first = report(partner, green, at=at)
     again = report(partner, green, at=at)
@@ -59,7 +63,9 @@ def test_a_replayed_key_answers_with_the_first_action(partner: Any, green: User,
     assert EnergyEntry.objects.filter(user=green).count() == 1
 
 
-def test_a_replayed_key_with_another_body_is_refused(partner: Any, green: User, action_types: None) -> None:
+def test_a_replayed_key_with_another_body_is_refused(
+    partner: Any, green: User, action_types: None
+) -> None:
     at = timezone.now()
     report(partner, green, at=at)
     with pytest.raises(KeyReused):
@@ -70,7 +76,11 @@ def test_a_replayed_key_with_another_body_is_refused(partner: Any, green: User, 
 
 @pytest.mark.parametrize(
     ("kind", "units", "code"),
-    [("teleport", 1, "unknown_action_type"), ("walk", 10_000_000, "bad_units"), ("bus", -1, "bad_units")],
+    [
+        ("teleport", 1, "unknown_action_type"),
+        ("walk", 10_000_000, "bad_units"),
+        ("bus", -1, "bad_units"),
+    ],
 )
 def test_bad_actions_are_refused_and_change_nothing(
     partner: Any, green: User, action_types: None, kind: str, units: int, code: str
@@ -103,7 +113,9 @@ def test_collecting_at_the_last_moment_works(partner: Any, green: User, action_t
     assert_balanced(green)
 
 
-def test_at_the_expiry_boundary_it_is_expired(partner: Any, green: User, action_types: None) -> None:
+def test_at_the_expiry_boundary_it_is_expired(
+    partner: Any, green: User, action_types: None
+) -> None:
     report(partner, green)
     ball = EnergyBall.objects.get()
     with pytest.raises(NotCollectable) as e:
@@ -115,14 +127,18 @@ def test_at_the_expiry_boundary_it_is_expired(partner: Any, green: User, action_
     assert_balanced(green)
 
 
-def test_the_sweep_leaves_balls_still_collectable(partner: Any, green: User, action_types: None) -> None:
+def test_the_sweep_leaves_balls_still_collectable(
+    partner: Any, green: User, action_types: None
+) -> None:
     report(partner, green)
     ball = EnergyBall.objects.get()
     assert energy.expire_energy(now=ball.expires_at - dt.timedelta(microseconds=1)) == (0, 0)
     assert EnergyBall.objects.get().remaining_g == 80
 
 
-def test_no_one_collects_anothers_energy(partner: Any, green: User, donor: User, action_types: None) -> None:
+def test_no_one_collects_anothers_energy(
+    partner: Any, green: User, donor: User, action_types: None
+) -> None:
     report(partner, green)
     ball = EnergyBall.objects.get()
     from tuopin.forest.errors import BallNotFound
@@ -131,7 +147,9 @@ def test_no_one_collects_anothers_energy(partner: Any, green: User, donor: User,
         energy.collect(by=donor, ball_id=ball.pk, now=ball.ripe_at)
 
 
-def test_a_friend_takes_a_share_once(partner: Any, green: User, donor: User, action_types: None) -> None:
+def test_a_friend_takes_a_share_once(
+    partner: Any, green: User, donor: User, action_types: None
+) -> None:
     report(partner, green, units=5)
     energy.befriend(by=green, friend=donor)
     ball = EnergyBall.objects.get()

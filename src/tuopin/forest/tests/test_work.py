@@ -27,7 +27,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("households")]
 def hire(officer: User, name: str = "唐俊", basis: str = "piece", rate: int = 150):  # type: ignore[no-untyped-def]
     person = Person.objects.get(name=name)
     return work.hire(
-        by=officer, project_slug="guanba", person_id=person.pk, kind="plant", basis=basis,
+        by=officer,
+        project_slug="guanba",
+        person_id=person.pk,
+        kind="plant",
+        basis=basis,
         rate_fen=rate,
     )
 
@@ -87,12 +91,16 @@ def test_a_replayed_action_over_http_answers_200_and_a_changed_body_409(
 ) -> None:
     token = accounts.issue_token(username=partner.username)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
-    body: dict[str, Any] = {"key": "t-1", "user": "green", "type": "bus", "units": 1,
-                            "at": timezone.now().isoformat()}
+    body: dict[str, Any] = {
+        "key": "t-1",
+        "user": "green",
+        "type": "bus",
+        "units": 1,
+        "at": timezone.now().isoformat(),
+    }
     url = "/api/v1/forest/actions"
     assert client.post(url, body, content_type="application/json").status_code == 201
     assert client.post(url, body, content_type="application/json").status_code == 200
     changed = client.post(url, body | {"units": 2}, content_type="application/json")
     assert changed.status_code == 409
     assert changed.json()["code"] == "idempotency_key_reused"
-
