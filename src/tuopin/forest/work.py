@@ -145,12 +145,15 @@ def household_panel(user: Any, household: Any) -> Panel | None:
     """户页: the wages household members earned on forest projects (approved, paid). The
     household was fetched through ``get_household_for``: whoever sees the page sees this."""
     members = registry.members_of(user, household)
-    rows: list[dict[str, Any]] = list(
-        WorkLog.objects.filter(order__person__in=members.values("pk"), approved_at__isnull=False)
+    rows: list[dict[str, Any]] = [
+        dict(r)
+        for r in WorkLog.objects.filter(
+            order__person__in=members.values("pk"), approved_at__isnull=False
+        )
         .values("order__person__name", "order__project__name", "order__kind")
         .annotate(days=Count("id"), quantity=Sum("quantity"), wage_fen=Sum("wage_fen"))
         .order_by("order__person__name", "order__project__name")
-    )
+    ]
     if not rows:
         return None
     total = sum(r["wage_fen"] for r in rows)
