@@ -148,6 +148,9 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="tuopin-forest-"))
     env = fresh_database("postgres", args.pg, home)
     env.update(TUOPIN_FOREST_COLLECT_DELAY_HOURS="0", TUOPIN_MANIFEST_STATIC="false")
+    subprocess.run(
+        [str(BIN / "tuopin"), "ledger", "keygen"], env=env, check=True, capture_output=True
+    )
     print(f"set-up: {args.users} users with energy, {args.units} m² in 16 shards …", flush=True)
     t0 = time.perf_counter()
     facts = json.loads(
@@ -176,7 +179,7 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.1)
-        time.sleep(2)
+        time.sleep(3)
         static = "/static/tuopin/js/charts.js"
 
         def adopt(i: int) -> tuple[str, str, str, dict[str, str]]:
