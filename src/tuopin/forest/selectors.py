@@ -281,3 +281,19 @@ def county_figures(user: Any) -> list[CountyFigures]:
             )
         )
     return out
+
+
+def masked_name(name: str) -> str:
+    """A worker as a partner sees them: the surname only (唐某); partners see no registry."""
+    return f"{name[:1]}某" if name else ""
+
+
+def hireable_people(user: Any, project: Project) -> list[Any]:
+    """Registered poor people of the project's county present in the register, as ``user``
+    may see them (the registry's access function): the hiring form's choices."""
+    from tuopin.registry import selectors as registry
+
+    people = registry.people_for(user).filter(
+        village_code__startswith=project.county_id[:6], status="present"
+    )
+    return list(people.order_by("village_code", "id")[:200])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, work_views
 
 app_name = "forest"
 urlpatterns = [
@@ -13,6 +13,9 @@ urlpatterns = [
     path("manage/", views.manage, name="manage"),
     path("manage/<slug:project_slug>/", views.manage_project, name="manage_project"),
     path("manage/<slug:project_slug>/open/", views.open_project, name="open"),
+    path("manage/<slug:project_slug>/hire/", work_views.hire, name="hire"),
+    path("manage/<slug:project_slug>/survival/", work_views.survival, name="survival"),
+    path("work/orders/<int:order_id>/record/", work_views.record, name="record"),
     path("figures/", views.figures, name="figures"),
     path("work/", views.work, name="work"),
     path("work/<int:log_id>/approve/", views.approve, name="approve"),

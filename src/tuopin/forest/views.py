@@ -25,7 +25,7 @@ from tuopin.core import charts
 from tuopin.core.errors import DomainError
 
 from . import selectors, services
-from .models import Project
+from .models import PayBasis, Project, WorkKind
 
 
 @login_required
@@ -156,8 +156,13 @@ def manage_project(request: HttpRequest, project_slug: str) -> HttpResponse:
     user = acting_user(request)
     p = selectors.get_project_for(user, project_slug)
     g = selectors.progress(p)
-    orders = selectors.work_orders_for(user).filter(project=p)[:100]
+    named = permissions.has(user, "registry.view_person")
+    orders = [
+        (o, o.person.name if named else selectors.masked_name(o.person.name))
+        for o in selectors.work_orders_for(user).filter(project=p)[:100]
+    ]
     soon = timezone.localtime() + dt.timedelta(minutes=10)
+    may_hire = permissions.has(user, "forest.add_workorder") and named
     return render(
         request,
         "forest/manage_project.html",
@@ -166,7 +171,14 @@ def manage_project(request: HttpRequest, project_slug: str) -> HttpResponse:
             "g": g,
             "orders": orders,
             "soon": soon.strftime("%Y-%m-%dT%H:%M"),
+            "today": timezone.localdate(),
             "may_open": permissions.has(user, "forest.change_project"),
+            "may_hire": may_hire,
+            "hireable": selectors.hireable_people(user, p) if may_hire else [],
+            "may_record": permissions.has(user, "forest.add_worklog"),
+            "may_check": permissions.has(user, "forest.add_survivalcheck"),
+            "kinds": WorkKind.choices,
+            "bases": PayBasis.choices,
         },
     )
 

@@ -158,6 +158,10 @@ PAGES: dict[str, frozenset[str]] = {
     "forest:figures": FOREST_FIGURES,
     "forest:work": PARTNER,
     "forest:approve": PARTNER,  # POST: the partner of the log's project
+    # POST without a form: back to the project with the message (permission checked first)
+    "forest:hire": frozenset({roles.COUNTY_OFFICER, roles.OPERATOR}),
+    "forest:record": PARTNER,
+    "forest:survival": PARTNER,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -174,6 +178,9 @@ PAGE_METHODS = {
     "forest:adopt": "POST",
     "forest:open": "POST",
     "forest:approve": "POST",
+    "forest:hire": "POST",
+    "forest:record": "POST",
+    "forest:survival": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -424,6 +431,7 @@ class Objects:
     project_slug: str  # an open protected area of the county, its partner the matrix's
     certificate_token: str
     log_id: int  # a day's work by the household head on it, waiting for the partner
+    order_id: int  # the head's patrol job on it
     type_slug: str = "black-chicken"
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
@@ -452,6 +460,7 @@ class Objects:
             "project_slug": self.project_slug,
             "certificate_token": self.certificate_token,
             "log_id": self.log_id,
+            "order_id": self.order_id,
         }
         return {k: values[k] for k in params}
 
@@ -684,6 +693,7 @@ def _forest(person_id: int) -> dict[str, Any]:
         "project_slug": project.slug,
         "certificate_token": str(adopted.token),
         "log_id": log.pk,
+        "order_id": order.pk,
     }
 
 
