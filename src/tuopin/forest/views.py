@@ -93,6 +93,7 @@ def project(request: HttpRequest, project_slug: str) -> HttpResponse:
         "forest-project",
         p.county.name,
         [charts.Place(p.county.name, p.county.longitude, p.county.latitude, g.taken)],
+        nationwide=True,  # where in China the county lies
         columns=(_("县"), _("已认领")),
     )
     return render(request, "forest/project.html", {"p": p, "g": g, "chart": chart})

@@ -104,3 +104,21 @@ def test_a_replayed_action_over_http_answers_200_and_a_changed_body_409(
     changed = client.post(url, body | {"units": 2}, content_type="application/json")
     assert changed.status_code == 409
     assert changed.json()["code"] == "idempotency_key_reused"
+
+
+def test_adopting_over_http_answers_201_then_200_and_409_when_sold_out(
+    operator: User, green: User, give_energy: Any
+) -> None:
+    make_project(operator, units_total=1, shards=1)
+    give_energy(green, 160)
+    token = accounts.issue_token(username="green")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    url = "/api/v1/forest/projects/guanba/adoptions"
+    first = client.post(url, {"units": 1, "key": "h1"}, content_type="application/json")
+    assert first.status_code == 201 and first.json()["number"].startswith("LS")
+    again = client.post(url, {"units": 1, "key": "h1"}, content_type="application/json")
+    assert again.status_code == 200
+    sold = client.post(url, {"units": 1, "key": "h2"}, content_type="application/json")
+    assert sold.status_code == 409 and sold.json()["code"] == "sold_out"
+    cert = Client().get(f"/api/v1/forest/certificates/{first.json()['url'].split('/')[-2]}")
+    assert cert.json()["matches_ledger"] is True
