@@ -93,9 +93,15 @@ def report_action(
     permissions.require(by, REPORT, _("没有报送低碳行为的权限"))
     key = check_key(key)
     now = timezone.now()
-    at = now if at is None else at
-    body = {"user": username, "type": action_type, "units": units, "at": at.isoformat()}
+    # The body as the partner sent it: a retry without a time is the same body.
+    body = {
+        "user": username,
+        "type": action_type,
+        "units": units,
+        "at": at.isoformat() if at is not None else None,
+    }
     body_hash = _body_hash(body)
+    at = now if at is None else at
     existing = Action.objects.filter(source=by, key=key).first()
     if existing is not None:
         return _replayed(existing, body_hash)

@@ -63,6 +63,14 @@ def test_a_replayed_key_answers_with_the_first_action(
     assert EnergyEntry.objects.filter(user=green).count() == 1
 
 
+def test_a_retry_without_a_time_is_the_same_action(
+    partner: Any, green: User, action_types: None
+) -> None:
+    first = report(partner, green)
+    again = report(partner, green)
+    assert not again.created and again.action.pk == first.action.pk
+
+
 def test_a_replayed_key_with_another_body_is_refused(
     partner: Any, green: User, action_types: None
 ) -> None:
