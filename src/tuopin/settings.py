@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "tuopin.insurance",
     "tuopin.childcare",
     "tuopin.casework",
+    "tuopin.forest",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",
@@ -274,3 +275,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("TUOPIN_PROXY_COUNT", 0) or None
 AXES_VERBOSE = False
+
+# Green energy (forest): how long a ball of energy waits before it can be collected, how long
+# it stays collectable after that, and the share a friend may take (0: friends take nothing).
+FOREST_COLLECT_DELAY_HOURS = env_int("TUOPIN_FOREST_COLLECT_DELAY_HOURS", 24)
+FOREST_COLLECT_WINDOW_HOURS = env_int("TUOPIN_FOREST_COLLECT_WINDOW_HOURS", 72)
+FOREST_FRIEND_SHARE_PERCENT = env_int("TUOPIN_FOREST_FRIEND_SHARE_PERCENT", 20)

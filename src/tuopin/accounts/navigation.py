@@ -30,6 +30,7 @@ class NavItem:
     requires: tuple[str, ...] = ()  # every one of these (the page's own checks)
     staff: bool = False  # the admin: staff only
     any_of: tuple[str, ...] = ()  # and at least one of these, when given
+    login: bool = False  # any logged-in user (a page that needs no permission, e.g. 我的森林)
 
 
 NAV: list[NavItem] = [
@@ -53,6 +54,11 @@ NAV: list[NavItem] = [
     NavItem("registry:people", _("查人"), ("registry.view_person",)),
     NavItem("registry:import", _("导入"), ("registry.import_registry",)),
     NavItem("childcare:centres", _("养育中心"), ("childcare.view_centre",)),
+    # forest: any logged-in user has a forest; forest.selectors.projects_for and friends
+    NavItem("forest:mine", _("我的森林"), login=True),
+    NavItem("forest:manage", _("认种项目"), ("forest.view_project",)),
+    NavItem("forest:work", _("出工审核"), ("forest.change_worklog",)),
+    NavItem("forest:figures", _("绿色统计"), ("forest.view_forest_figures",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 
@@ -68,6 +74,8 @@ def _may_use(user: User | AnonymousUser | None, item: NavItem) -> bool:
     if item.staff:
         return bool(user is not None and user.is_active and user.is_staff)
     if item.any_of and not any(permissions.has(user, perm) for perm in item.any_of):
+        return False
+    if item.login and not (user is not None and user.is_authenticated and user.is_active):
         return False
     return all(permissions.has(user, perm) for perm in item.requires)
 

@@ -16,6 +16,7 @@ OBSERVER = "observer"
 HELPER = "helper"
 DONOR = "donor"
 CENTRE_STAFF = "centre"
+PARTNER = "partner"
 
 ROLE_LABELS = {
     VILLAGE_CADRE: _("村干部"),
@@ -27,6 +28,7 @@ ROLE_LABELS = {
     HELPER: _("热心人士"),
     DONOR: _("捐赠人"),
     CENTRE_STAFF: _("养育中心工作人员"),
+    PARTNER: _("种植合作方"),
 }
 
 # Roles that see every area (their reads are still masked unless they may unmask).
@@ -72,6 +74,15 @@ _WORK_REPORT = [
     "reports.view_workreport",
     "reports.publish_workreport",
 ]
+# forest: any logged-in user has a forest (no permission); these are the projects' people.
+_FOREST_FIGURES = ["forest.view_forest_figures"]
+_FOREST_OPERATE = [
+    "forest.add_project",
+    "forest.change_project",
+    "forest.view_project",
+    "forest.add_workorder",
+    "forest.view_workorder",
+]
 _REVIEW = [
     "casework.view_submission",
     "casework.decide_submission",
@@ -91,7 +102,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["areas.add_area", "areas.change_area"]
     + _SITING
     + _CENTRES
-    + _REVIEW,
+    + _REVIEW
+    + ["forest.view_project", "forest.add_workorder", "forest.view_workorder"]
+    + _FOREST_FIGURES,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -108,13 +121,26 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
     + _REPORTS
-    + _WORK_REPORT,
+    + _WORK_REPORT
+    + _FOREST_OPERATE
+    + _FOREST_FIGURES
+    + ["forest.report_action"],
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
-    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,
+    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _FOREST_FIGURES,
     HELPER: ["charity.keep_donation", "casework.pledge_case"],
     DONOR: ["charity.keep_donation"],
     CENTRE_STAFF: _CENTRE_WORK,
+    # A planting partner (or a partner system reporting actions): only their own projects
+    # (forest.selectors.projects_for), never a person's registry record.
+    PARTNER: [
+        "forest.report_action",
+        "forest.view_project",
+        "forest.view_workorder",
+        "forest.add_worklog",
+        "forest.change_worklog",
+        "forest.add_survivalcheck",
+    ],
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"

@@ -209,6 +209,14 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .forest import build_forest
+
+    build_forest(seed, DEMO_PASSWORD)
+    result.users += [
+        ("partner", roles.PARTNER, "*"),
+        ("transit", roles.PARTNER, "*"),
+        ("green1", "", "*"),
+    ]
     from .reports import build_reports
 
     result.work_reports = build_reports(seed)

@@ -43,6 +43,7 @@ ROLES = [
     roles.HELPER,
     roles.DONOR,
     roles.CENTRE_STAFF,
+    roles.PARTNER,
     ANONYMOUS,
 ]
 EVERYONE = frozenset(ROLES)
@@ -70,6 +71,11 @@ REPORT_READERS = CASE_READERS | PROGRESS
 CLAIM_FILERS = frozenset({roles.VILLAGE_CADRE})
 CLAIM_READERS = frozenset({roles.VILLAGE_CADRE, roles.ADJUSTER, roles.OPERATOR})
 ADJUSTER = frozenset({roles.ADJUSTER})
+# forest: any logged-in user has a forest; a project's people are its partner, the officers of
+# its county and the operator; county figures also for observers (no person).
+PARTNER = frozenset({roles.PARTNER})
+FOREST_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.PARTNER})
+FOREST_FIGURES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
 
 # Pages by URL name (GET unless said), who may open them.
 PAGES: dict[str, frozenset[str]] = {
@@ -151,6 +157,22 @@ PAGES: dict[str, frozenset[str]] = {
     "casework:disbursements": DECIDERS,
     "casework:disbursement": DECIDERS,  # POST
     "casework:household_support": CASE_READERS,
+    "forest:mine": LOGGED_IN,
+    "forest:collect": LOGGED_IN,  # POST
+    "forest:projects": EVERYONE,
+    "forest:project": EVERYONE,
+    "forest:adopt": LOGGED_IN,  # POST without a key: back to the forest with the message
+    "forest:certificate": EVERYONE,  # whoever holds the unguessable link
+    "forest:manage": FOREST_VIEWERS,
+    "forest:manage_project": FOREST_VIEWERS,  # the fixture's project: county, its partner
+    "forest:open": OPERATOR,  # POST
+    "forest:figures": FOREST_FIGURES,
+    "forest:work": PARTNER,
+    "forest:approve": PARTNER,  # POST: the partner of the log's project
+    # POST without a form: back to the project with the message (permission checked first)
+    "forest:hire": frozenset({roles.COUNTY_OFFICER, roles.OPERATOR}),
+    "forest:record": PARTNER,
+    "forest:survival": PARTNER,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -166,6 +188,13 @@ PAGE_METHODS = {
     "work_report_publish": "POST",
     "casework:forward": "POST",
     "casework:disbursement": "POST",
+    "forest:collect": "POST",
+    "forest:adopt": "POST",
+    "forest:open": "POST",
+    "forest:approve": "POST",
+    "forest:hire": "POST",
+    "forest:record": "POST",
+    "forest:survival": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -237,6 +266,15 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/insurance/claims/{claim_id}/submit"): CLAIM_FILERS,
     ("POST", "/api/v1/insurance/claims/{claim_id}/decision"): ADJUSTER,  # a checked claim
     ("POST", "/api/v1/insurance/claims/{claim_id}/payment"): ADJUSTER,  # an approved claim
+    ("POST", "/api/v1/forest/actions"): PARTNER | OPERATOR,  # partner systems
+    ("GET", "/api/v1/forest/me"): LOGGED_IN,
+    ("POST", "/api/v1/forest/me/collect"): LOGGED_IN,
+    # Every matrix user was given 80 g of energy by the fixture.
+    ("POST", "/api/v1/forest/projects/{project_slug}/adoptions"): LOGGED_IN,
+    ("GET", "/api/v1/forest/projects/{project_slug}"): EVERYONE,
+    ("GET", "/api/v1/forest/certificates/{certificate_token}"): EVERYONE,
+    ("GET", "/api/v1/forest/figures"): FOREST_FIGURES,
+    ("POST", "/api/v1/forest/work/{log_id}/approval"): PARTNER,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -325,6 +363,12 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/insurance/claims/{claim_id}/payment"): {
             "path": {"claim_id": o.approved_claim_id}
+        },
+        ("POST", "/api/v1/forest/actions"): {
+            "body": {"key": "matrix-a", "user": "m_forest_green", "type": "bus", "units": 1}
+        },
+        ("POST", "/api/v1/forest/projects/{project_slug}/adoptions"): {
+            "body": {"units": 1, "key": "matrix-adopt"}
         },
     }
 
@@ -415,6 +459,10 @@ class Objects:
     status_token: str
     report_id: int  # a draft work report (by another operator)
     import_id: int  # a partner figures' import
+    project_slug: str  # an open protected area of the county, its partner the matrix's
+    certificate_token: str
+    log_id: int  # a day's work by the household head on it, waiting for the partner
+    order_id: int  # the head's patrol job on it
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
 
@@ -444,6 +492,10 @@ class Objects:
             "fmt": self.fmt,
             "report_id": self.report_id,
             "import_id": self.import_id,
+            "project_slug": self.project_slug,
+            "certificate_token": self.certificate_token,
+            "log_id": self.log_id,
+            "order_id": self.order_id,
         }
         return {k: values[k] for k in params}
 
@@ -556,6 +608,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         **case,
         **claims,
         **_work_report(tmp_path),
+        **_forest(head.pk),
     )
 
 
@@ -643,6 +696,61 @@ def _casework() -> dict[str, Any]:
         "returned_id": chicken.pk,
         "case_values": values,
         "photo_b64": base64.b64encode(photo(4)).decode(),
+    }
+
+
+def _forest(person_id: int) -> dict[str, Any]:
+    """An open protected area in the county with the matrix's partner, a certificate, a day's
+    work of the household head waiting for approval; every matrix user holds 80 g of energy."""
+    from tuopin.accounts.models import User
+    from tuopin.areas.models import Area
+    from tuopin.forest import services as forest
+    from tuopin.forest.models import Project
+
+    operator = accounts.create_user(username="m_forest_operator", role=roles.OPERATOR)
+    partner = _user(roles.PARTNER)
+    forest.seed_action_types()
+    project = forest.create_project(
+        by=operator,
+        project=Project(
+            slug="guanba",
+            kind="area",
+            name="关坝保护地",
+            county=Area.objects.get(code=COUNTY),
+            partner=partner,
+            energy_per_unit_g=80,
+            units_total=100,
+            opens_at=timezone.now(),
+        ),
+    )
+    forest.open_project(by=operator, slug=project.slug, opens_at=timezone.now())
+    green = User.objects.create_user(username="m_forest_green")
+    ripe = timezone.now() - dt.timedelta(hours=30)
+    for user in [green] + [_user(r) for r in ROLES if r != ANONYMOUS]:
+        forest.report_action(
+            by=partner,
+            key=f"m-{user.pk}",
+            username=user.username,
+            action_type="bus",
+            units=2 if user == green else 1,
+            at=ripe,
+        )
+        forest.collect_all(by=user)
+    adopted = forest.adopt(by=green, project_slug="guanba", units=1, key="m").adoption
+    order = forest.hire(
+        by=_user(roles.COUNTY_OFFICER),
+        project_slug="guanba",
+        person_id=person_id,
+        kind="patrol",
+        basis="day",
+        rate_fen=8000,
+    )
+    log = forest.record_work(by=partner, order_id=order.pk, on=timezone.localdate(), quantity=1)
+    return {
+        "project_slug": project.slug,
+        "certificate_token": str(adopted.token),
+        "log_id": log.pk,
+        "order_id": order.pk,
     }
 
 

@@ -1,0 +1,245 @@
+"""Benchmark: a flash opening of a protected area on PostgreSQL, over real HTTP on the loopback.
+
+A fresh migrated database; N green users, each given energy through the services (a partner
+reports their bus rides, they collect); a protected area of M m² in 16 shards opened now;
+`tuopin serve` on a free port (collection delay 0 h, so reported energy is collectable at
+once). Then C client threads (keep-alive) send N `POST /api/v1/forest/projects/<p>/adoptions`
+for 1 m² each, each as its own user:
+
+  - baseline: a static file through the same server, in the same run;
+  - adoptions: answers per second, p50/p95, and the proof: exactly min(N, M) answered 201,
+    the rest 409 sold_out, the shards sum to M − min(N, M), and every user's journal sums to
+    their account (checked in SQL afterwards);
+  - actions: `POST /api/v1/forest/actions` from the partner, a new key each (energy events/s);
+  - collection: `POST /api/v1/forest/me/collect` by each user (collection events/s).
+
+    python bench/forest.py [--users N] [--units M] [--clients C] [--pg URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BIN, fresh_database, write_results  # noqa: E402
+from load import free_port, percentile  # noqa: E402
+
+SETUP = """
+import datetime as dt, json, sys
+import django
+django.setup()
+from django.utils import timezone
+from tuopin.accounts import roles, services as accounts
+from tuopin.accounts.models import User
+from tuopin.areas import services as areas
+from tuopin.areas.models import Area
+from tuopin.forest import services as forest
+from tuopin.forest.models import Project
+n, m = int(sys.argv[1]), int(sys.argv[2])
+areas.create_areas(rows=[("510000000000", "四川省", None, None), ("510700000000", "绵阳市", None, None),
+                         ("510727000000", "平武县", 104.53, 32.41)])
+op = accounts.create_user(username="operator", role=roles.OPERATOR)
+partner = accounts.create_user(username="partner", role=roles.PARTNER)
+forest.seed_action_types()
+forest.create_project(by=op, project=Project(slug="guanba", kind="area", name="关坝保护地",
+    county=Area.objects.get(code="510727000000"), energy_per_unit_g=80, units_total=m,
+    opens_at=timezone.now(), shards=16))
+forest.open_project(by=op, slug="guanba")
+tokens = []
+at = timezone.now() - dt.timedelta(hours=1)
+for i in range(n):
+    u = User.objects.create_user(username=f"g{i}")
+    forest.report_action(by=partner, key=f"s{i}", username=u.username, action_type="bus",
+                         units=1, at=at)
+    forest.collect_all(by=u)
+    tokens.append(accounts.issue_token(username=u.username))
+print(json.dumps({"tokens": tokens, "partner": accounts.issue_token(username="partner")}))
+"""
+
+CHECK = """
+import json
+import django
+django.setup()
+from django.db.models import Sum
+from tuopin.forest.models import Adoption, EnergyAccount, EnergyEntry, Shard
+from tuopin.ledger.models import Entry
+acc = EnergyAccount.objects.aggregate(p=Sum("pending_g"), b=Sum("balance_g"))
+jr = EnergyEntry.objects.aggregate(p=Sum("pending_g"), b=Sum("balance_g"))
+bad = 0
+sums = {u: (p, b) for u, p, b in EnergyEntry.objects.values_list("user").annotate(
+    p=Sum("pending_g"), b=Sum("balance_g")).values_list("user", "p", "b")}
+for a in EnergyAccount.objects.all():
+    if sums.get(a.pk, (0, 0)) != (a.pending_g, a.balance_g):
+        bad += 1
+print(json.dumps({"adoptions": Adoption.objects.count(),
+    "remaining": Shard.objects.aggregate(r=Sum("remaining"))["r"],
+    "accounts_off_journal": bad, "totals_equal": acc == jr,
+    "ledger_entries": Entry.objects.filter(kind="decision").count()}))
+"""
+
+
+def run(make: object, port: int, clients: int, total: int) -> dict[str, object]:
+    """``total`` requests over ``clients`` keep-alive threads; status codes counted."""
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    lock = threading.Lock()
+    gate = threading.Barrier(clients + 1)
+
+    def client(c: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        mine: list[float] = []
+        seen: dict[int, int] = {}
+        gate.wait()
+        for i in range(c, total, clients):
+            method, path, body, headers = make(i)  # type: ignore[operator]
+            t0 = time.perf_counter()
+            try:
+                conn.request(method, path, body=body, headers=headers)
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            mine.append(time.perf_counter() - t0)
+            seen[status] = seen.get(status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for k, v in seen.items():
+                codes[k] = codes.get(k, 0) + v
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for t in threads:
+        t.start()
+    gate.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    return {
+        "requests": len(latencies),
+        "seconds": round(elapsed, 2),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(1000 * percentile(latencies, 0.50), 1),
+        "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
+        "codes": {str(k): v for k, v in sorted(codes.items())},
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--users", type=int, default=2000)
+    ap.add_argument("--units", type=int, default=1000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_forest")
+    args = ap.parse_args()
+    home = Path(tempfile.mkdtemp(prefix="tuopin-forest-"))
+    env = fresh_database("postgres", args.pg, home)
+    env.update(TUOPIN_FOREST_COLLECT_DELAY_HOURS="0", TUOPIN_MANIFEST_STATIC="false")
+    subprocess.run(
+        [str(BIN / "tuopin"), "ledger", "keygen"], env=env, check=True, capture_output=True
+    )
+    print(f"set-up: {args.users} users with energy, {args.units} m² in 16 shards …", flush=True)
+    t0 = time.perf_counter()
+    facts = json.loads(
+        subprocess.run(
+            [str(BIN / "python"), "-c", SETUP, str(args.users), str(args.units)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "tuopin"), "serve", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    tokens: list[str] = facts["tokens"]
+    results: list[dict[str, object]] = []
+    try:
+        for _ in range(300):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        time.sleep(3)
+        static = "/static/tuopin/js/charts.js"
+
+        def adopt(i: int) -> tuple[str, str, str, dict[str, str]]:
+            body = json.dumps({"units": 1, "key": "flash"})
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {tokens[i]}"}
+            return "POST", "/api/v1/forest/projects/guanba/adoptions", body, headers
+
+        def action(i: int) -> tuple[str, str, str, dict[str, str]]:
+            body = json.dumps({"key": f"b{i}", "user": f"g{i}", "type": "bus", "units": 1})
+            headers = {
+                "Content-Type": "application/json",
+                "Authorization": f"Bearer {facts['partner']}",
+            }
+            return "POST", "/api/v1/forest/actions", body, headers
+
+        def collect(i: int) -> tuple[str, str, str, dict[str, str]]:
+            return "POST", "/api/v1/forest/me/collect", "", {"Authorization": f"Bearer {tokens[i]}"}
+
+        n = len(tokens)
+        run(lambda i: ("GET", static, None, {}), port, 5, 20)  # warm-up
+        scenarios = [
+            ("baseline: static file", lambda i: ("GET", static, None, {})),
+            ("flash adoption (1 m² each)", adopt),
+            ("action reports (partner)", action),
+            ("energy collection", collect),
+        ]
+        for name, make in scenarios:
+            figures = run(make, port, args.clients, n)
+            print(
+                f"{name:28} {figures['rps']:>7} req/s  p50 {figures['p50_ms']:>7} ms  "
+                f"p95 {figures['p95_ms']:>7} ms  {figures['codes']}",
+                flush=True,
+            )
+            results.append({"scenario": name, **figures})
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    check = json.loads(
+        subprocess.run(
+            [str(BIN / "python"), "-c", CHECK], env=env, check=True, capture_output=True, text=True
+        ).stdout
+    )
+    expected = min(args.users, args.units)
+    adopted: dict[str, int] = results[1]["codes"]  # type: ignore[assignment]
+    proof = {
+        "expected_successes": expected,
+        "answered_201": adopted.get("201", 0),
+        **check,
+        "exact": check["adoptions"] == expected
+        and check["remaining"] == args.units - expected
+        and adopted.get("201", 0) == expected
+        and check["accounts_off_journal"] == 0
+        and check["totals_equal"],
+    }
+    print("proof:", json.dumps(proof), flush=True)
+    results.append({"scenario": "proof", **proof})
+    write_results("forest", results)
+    if not proof["exact"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
