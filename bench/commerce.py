@@ -50,7 +50,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _setup() -> dict[str, Any]:
+def _setup(buyers: int) -> dict[str, Any]:
     from tuopin.accounts import roles
     from tuopin.accounts import services as accounts
     from tuopin.areas import services as areas
@@ -70,7 +70,6 @@ def _setup() -> dict[str, Any]:
     officer = accounts.create_user(
         username="bench_county", role=roles.COUNTY_OFFICER, area_codes=COUNTIES
     )
-    buyer = accounts.create_user(username="bench_buyer", role=roles.CONSUMER)
     outlets = [
         services.create_outlet(code=STOREFRONT_OUTLET, name="兴农扶贫", kind="online", by=operator)
     ]
@@ -97,7 +96,14 @@ def _setup() -> dict[str, Any]:
                 )
     return {
         "operator": operator,
-        "token": accounts.issue_token(username=buyer.username),
+        # One buyer (and token) per racing client, as in life: one shared token would make
+        # every request wait on the token row's last-used update instead of on the stock.
+        "tokens": [
+            accounts.issue_token(
+                username=accounts.create_user(username=f"buyer{i}", role=roles.CONSUMER).username
+            )
+            for i in range(buyers)
+        ],
         "listing": hot.pk if hot else 0,
         "skus": skus,
         "outlets": [o.code for o in outlets],
@@ -132,26 +138,30 @@ def _race(env: dict[str, str], facts: dict[str, Any], buyers: int) -> dict[str, 
         stderr=(Path(env["TUOPIN_HOME"]) / "serve.log").open("wb"),
     )
     try:
-        for _ in range(600):
+        deadline = time.monotonic() + 180
+        while True:  # until the app answers (the port may be bound before workers accept)
             if server.poll() is not None:
                 raise RuntimeError(f"tuopin serve exited: see {env['TUOPIN_HOME']}/serve.log")
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                conn.request("GET", "/api/v1/commerce/products")
+                if conn.getresponse().status == 200:
+                    conn.close()
                     break
-            except OSError:
-                time.sleep(0.1)
-        _warm_up(port, facts["token"])
+            except (OSError, http.client.HTTPException):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("tuopin serve did not answer within 3 minutes")
+            time.sleep(0.5)
+        _warm_up(port, facts["tokens"][0])
         barrier = threading.Barrier(buyers)
         codes: list[int] = []
         latencies: list[float] = []
         lock = threading.Lock()
         body = json.dumps({"lines": [{"listing": facts["listing"], "quantity": 1}]})
-        headers = {
-            "Content-Type": "application/json",
-            "Authorization": f"Bearer {facts['token']}",
-        }
 
-        def one() -> None:
+        def one(token: str) -> None:
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             conn.connect()
             barrier.wait()
@@ -166,7 +176,7 @@ def _race(env: dict[str, str], facts: dict[str, Any], buyers: int) -> dict[str, 
                 latencies.append(time.perf_counter() - t)
             conn.close()
 
-        threads = [threading.Thread(target=one) for _ in range(buyers)]
+        threads = [threading.Thread(target=one, args=(t,)) for t in facts["tokens"][:buyers]]
         t0 = time.perf_counter()
         for th in threads:
             th.start()
@@ -244,7 +254,7 @@ def child(engine: str, pg: str, buyers: int, lines: int) -> dict[str, Any]:
     from tuopin.commerce.models import SalesStatement
     from tuopin.core.tabular import Limits
 
-    facts = _setup()
+    facts = _setup(buyers)
     for conn in connections.all():
         conn.close()
     race = _race(env, facts, buyers)
