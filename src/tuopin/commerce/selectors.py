@@ -250,3 +250,21 @@ def basket_lines(held: dict[str, int]) -> list[dict[str, Any]]:
         for k, q in held.items()
         if k.isdigit() and int(k) in listings and q > 0
     ]
+
+
+def memberships_of(household: Any) -> list[dict[str, Any]]:
+    """The cooperatives a household (already fetched through the registry's access function)
+    belongs to, with their products and what those sold through every outlet."""
+    rows = []
+    for m in SupplierMember.objects.filter(household_id=household.pk).select_related("supplier"):
+        products = list(Product.objects.filter(supplier=m.supplier).values_list("name", flat=True))
+        sold = SalesLine.objects.filter(product__supplier=m.supplier).aggregate(s=Sum("amount_fen"))
+        rows.append(
+            {
+                "supplier": m.supplier,
+                "joined_on": m.joined_on,
+                "products": products,
+                "sold_fen": int(sold["s"] or 0),
+            }
+        )
+    return rows

@@ -84,3 +84,14 @@ def test_the_statistics_page_and_its_export_open(operator, listing):
     assert client.get("/commerce/statistics/").status_code == 200
     response = client.get("/commerce/statistics.xlsx")
     assert response.content[:2] == b"PK"
+
+
+def test_a_member_households_page_shows_its_cooperative(coop, county_officer, households, product):
+    from tuopin.registry.models import Household
+
+    h = Household.objects.get(household_no="A001")
+    services.add_members(supplier=coop, household_ids=[h.pk], by=county_officer)
+    client = Client()
+    client.force_login(county_officer)
+    page = client.get(h.get_absolute_url()).content.decode()
+    assert "溪丘湾柑橘合作社" in page and "巴东脐橙" in page
