@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tuopin.childcare",
     "tuopin.casework",
     "tuopin.forest",
+    "tuopin.commerce",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",

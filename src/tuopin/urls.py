@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("childcare/", include("tuopin.childcare.urls")),
     path("casework/", include("tuopin.casework.urls")),
     path("forest/", include("tuopin.forest.urls")),
+    path("commerce/", include("tuopin.commerce.urls")),
     path("ledger/", include(page_patterns)),
     prefix_default_language=False,
 )

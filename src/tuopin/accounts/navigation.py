@@ -36,6 +36,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("campaigns", _("募捐")),
     NavItem("ledger:explorer", _("账本")),
+    NavItem("commerce:shop", _("兴农扶贫")),
     NavItem("charity:mine", _("我的捐赠"), ("charity.keep_donation",)),
     NavItem("work_reports", _("报告")),  # published reports are public
     # reports.dashboard.may_view
@@ -59,6 +60,11 @@ NAV: list[NavItem] = [
     NavItem("forest:manage", _("认种项目"), ("forest.view_project",)),
     NavItem("forest:work", _("出工审核"), ("forest.change_worklog",)),
     NavItem("forest:figures", _("绿色统计"), ("forest.view_forest_figures",)),
+    # commerce.selectors.suppliers_for / orders_for / payouts_for; commerce.statistics
+    NavItem("commerce:suppliers", _("供应商"), ("commerce.view_supplier",)),
+    NavItem("commerce:orders", _("订单处理"), ("commerce.view_order",)),
+    NavItem("commerce:statistics", _("销售统计"), ("commerce.view_sales_statistics",)),
+    NavItem("commerce:import", _("导入销售"), ("commerce.add_salesstatement",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 

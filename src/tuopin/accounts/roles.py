@@ -17,6 +17,8 @@ HELPER = "helper"
 DONOR = "donor"
 CENTRE_STAFF = "centre"
 PARTNER = "partner"
+SUPPLIER = "supplier"
+CONSUMER = "consumer"
 
 ROLE_LABELS = {
     VILLAGE_CADRE: _("村干部"),
@@ -29,6 +31,8 @@ ROLE_LABELS = {
     DONOR: _("捐赠人"),
     CENTRE_STAFF: _("养育中心工作人员"),
     PARTNER: _("种植合作方"),
+    SUPPLIER: _("供应商（合作社/企业）"),
+    CONSUMER: _("消费者"),
 }
 
 # Roles that see every area (their reads are still masked unless they may unmask).
@@ -83,6 +87,12 @@ _FOREST_OPERATE = [
     "forest.add_workorder",
     "forest.view_workorder",
 ]
+_SALES = ["commerce.view_sales_statistics"]
+_BUY = ["commerce.add_order"]
+# County officers register and verify their county's suppliers; operators run the channel.
+_SUPPLIERS = ["commerce.view_supplier", "commerce.add_supplier", "commerce.change_supplier"]
+_CATALOGUE = ["commerce.add_product", "commerce.add_listing", "commerce.change_stockrecord"]
+_ORDER_WORK = ["commerce.view_order", "commerce.advance_order", "commerce.view_payout"]
 _REVIEW = [
     "casework.view_submission",
     "casework.decide_submission",
@@ -104,7 +114,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _CENTRES
     + _REVIEW
     + ["forest.view_project", "forest.add_workorder", "forest.view_workorder"]
-    + _FOREST_FIGURES,
+    + _FOREST_FIGURES
+    + _SUPPLIERS
+    + ["commerce.verify_supplier"]
+    + _SALES,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -124,12 +137,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _WORK_REPORT
     + _FOREST_OPERATE
     + _FOREST_FIGURES
-    + ["forest.report_action"],
+    + ["forest.report_action"]
+    + _SUPPLIERS
+    + _CATALOGUE
+    + _ORDER_WORK
+    + ["commerce.add_outlet", "commerce.record_payment", "commerce.add_orderrefund"]
+    + ["commerce.add_payout", "commerce.add_salesstatement"]
+    + _SALES,
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
-    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _FOREST_FIGURES,
-    HELPER: ["charity.keep_donation", "casework.pledge_case"],
-    DONOR: ["charity.keep_donation"],
+    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _FOREST_FIGURES + _SALES,
+    HELPER: ["charity.keep_donation", "casework.pledge_case"] + _BUY,
+    DONOR: ["charity.keep_donation"] + _BUY,
     CENTRE_STAFF: _CENTRE_WORK,
     # A planting partner (or a partner system reporting actions): only their own projects
     # (forest.selectors.projects_for), never a person's registry record.
@@ -141,6 +160,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "forest.change_worklog",
         "forest.add_survivalcheck",
     ],
+    # A supplier's own accounts: only the suppliers they belong to (Supplier.users).
+    SUPPLIER: ["commerce.view_supplier"] + _CATALOGUE + _ORDER_WORK,
+    CONSUMER: _BUY,
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"

@@ -44,6 +44,8 @@ ROLES = [
     roles.DONOR,
     roles.CENTRE_STAFF,
     roles.PARTNER,
+    roles.SUPPLIER,
+    roles.CONSUMER,
     ANONYMOUS,
 ]
 EVERYONE = frozenset(ROLES)
@@ -76,6 +78,13 @@ ADJUSTER = frozenset({roles.ADJUSTER})
 PARTNER = frozenset({roles.PARTNER})
 FOREST_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.PARTNER})
 FOREST_FIGURES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
+# Commerce: buyers order; the fixture's supplier (in the county) is seen by its own account, the
+# county officer and the operator; orders and payouts by its account and the operator; sales
+# statistics are aggregates (county officers in their county, the operator, observers).
+BUYERS = frozenset({roles.DONOR, roles.HELPER, roles.CONSUMER})
+SUPPLIER_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.SUPPLIER})
+ORDER_WORKERS = frozenset({roles.OPERATOR, roles.SUPPLIER})
+SALES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
 
 # Pages by URL name (GET unless said), who may open them.
 PAGES: dict[str, frozenset[str]] = {
@@ -173,6 +182,21 @@ PAGES: dict[str, frozenset[str]] = {
     "forest:hire": frozenset({roles.COUNTY_OFFICER, roles.OPERATOR}),
     "forest:record": PARTNER,
     "forest:survival": PARTNER,
+    "commerce:shop": EVERYONE,
+    "commerce:product": EVERYONE,
+    "commerce:basket": EVERYONE,
+    "commerce:checkout": BUYERS,  # POST; an empty basket sends back to the basket
+    "commerce:my_orders": BUYERS,
+    "commerce:order": ORDER_WORKERS,  # another buyer's order: its buyer and its workers
+    "commerce:order_action": ORDER_WORKERS,  # POST without a step: back with its message
+    "commerce:suppliers": SUPPLIER_VIEWERS,
+    "commerce:supplier": SUPPLIER_VIEWERS,
+    "commerce:verify": frozenset({roles.COUNTY_OFFICER}),  # POST
+    "commerce:orders": ORDER_WORKERS,
+    "commerce:payouts": ORDER_WORKERS,
+    "commerce:statistics": SALES,
+    "commerce:statistics_export": SALES,
+    "commerce:import": OPERATOR,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -195,6 +219,9 @@ PAGE_METHODS = {
     "forest:hire": "POST",
     "forest:record": "POST",
     "forest:survival": "POST",
+    "commerce:checkout": "POST",
+    "commerce:order_action": "POST",
+    "commerce:verify": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -275,6 +302,14 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/forest/certificates/{certificate_token}"): EVERYONE,
     ("GET", "/api/v1/forest/figures"): FOREST_FIGURES,
     ("POST", "/api/v1/forest/work/{log_id}/approval"): PARTNER,
+    ("GET", "/api/v1/commerce/products"): EVERYONE,
+    ("POST", "/api/v1/commerce/orders"): BUYERS,
+    ("GET", "/api/v1/commerce/orders/{order_number}"): ORDER_WORKERS,
+    ("POST", "/api/v1/commerce/orders/{order_number}/payments"): OPERATOR,  # offline
+    ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): ORDER_WORKERS,  # ship
+    ("POST", "/api/v1/commerce/suppliers/{supplier_id}/verify"): frozenset({roles.COUNTY_OFFICER}),
+    ("GET", "/api/v1/commerce/statistics"): SALES,
+    ("GET", "/api/v1/commerce/sales/monthly"): SALES,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -369,6 +404,13 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/forest/projects/{project_slug}/adoptions"): {
             "body": {"units": 1, "key": "matrix-adopt"}
+        ("POST", "/api/v1/commerce/orders"): {
+            "body": {"lines": [{"listing": o.listing_id, "quantity": 1}], "ship_to": "矩阵"}
+        ("POST", "/api/v1/commerce/orders/{order_number}/payments"): {
+            "body": {"method": "offline", "token": "MATRIX-PAY"}
+        ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): {
+            "body": {"to": "shipped"},
+            "path": {"order_number": o.paid_number},
         },
     }
 
@@ -463,6 +505,10 @@ class Objects:
     certificate_token: str
     log_id: int  # a day's work by the household head on it, waiting for the partner
     order_id: int  # the head's patrol job on it
+    listing_id: int  # the commerce fixture's storefront listing (a verified cooperative)
+    supplier_id: int  # that cooperative, in the county; the supplier user works for it
+    order_number: str  # a placed order of another buyer
+    paid_number: str  # a paid order of another buyer
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
 
@@ -496,6 +542,9 @@ class Objects:
             "certificate_token": self.certificate_token,
             "log_id": self.log_id,
             "order_id": self.order_id,
+            "listing_id": self.listing_id,
+            "supplier_id": self.supplier_id,
+            "number": self.order_number,
         }
         return {k: values[k] for k in params}
 
@@ -627,6 +676,43 @@ def _work_report(tmp_path: Path) -> dict[str, Any]:
     path.write_text("指标,区划,报告期,数值,来源\nbank-loans,全国,2018H1,1000,网商银行\n")
     imported = partners.import_partner_figures(path=path, by=op)
     return {"report_id": draft.pk, "import_id": imported.imported.pk}
+        **_commerce(),
+    )
+
+
+def _commerce() -> dict[str, Any]:
+    """A verified cooperative of the county with a product of 10 units on the storefront, a
+    placed and a paid order of another buyer."""
+    from tuopin.commerce import orders
+    from tuopin.commerce import services as commerce
+    from tuopin.commerce.models import STOREFRONT_OUTLET
+
+    county = accounts.create_user(
+        username="m_shop_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
+    )
+    operator = accounts.create_user(username="m_shop_operator", role=roles.OPERATOR)
+    buyer = accounts.create_user(username="m_shop_buyer", role=roles.CONSUMER)
+    coop = commerce.create_supplier(
+        kind="cooperative", name="矩阵合作社", county_code=COUNTY, by=county
+    )
+    commerce.verify_supplier(supplier=coop, by=county)
+    store = commerce.create_outlet(
+        code=STOREFRONT_OUTLET, name="兴农扶贫", kind="online", by=operator
+    )
+    product = commerce.create_product(
+        supplier=coop, sku="M-1", name="矩阵脐橙", category="fruit", by=operator
+    )
+    commerce.set_stock(product=product, warehouse_name="主仓", on_hand=10, by=operator)
+    listing = commerce.publish_listing(product=product, outlet=store, price_fen=1000, by=operator)
+    placed = orders.place_order(wanted=[orders.Wanted(listing.pk, 1)], ship_to="", by=buyer)
+    paid = orders.place_order(wanted=[orders.Wanted(listing.pk, 1)], ship_to="", by=buyer)
+    orders.pay_order(order=paid, method="test", token="ok", by=buyer)
+    return {
+        "listing_id": listing.pk,
+        "supplier_id": coop.pk,
+        "order_number": placed.number,
+        "paid_number": paid.number,
+    }
 
 
 def _casework() -> dict[str, Any]:
@@ -817,6 +903,10 @@ def _user(role: str):  # type: ignore[no-untyped-def]
         roles.COUNTY_OFFICER: [COUNTY],
     }.get(role, [])
     user = accounts.create_user(username=f"m_{role}", role=role, area_codes=areas)
+    if role == roles.SUPPLIER:
+        from tuopin.commerce.models import Supplier
+
+        Supplier.objects.get(name="矩阵合作社").users.add(user)
     if role == roles.ADJUSTER:
         from tuopin.insurance.models import Programme
 
