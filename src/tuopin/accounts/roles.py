@@ -16,6 +16,8 @@ OBSERVER = "observer"
 HELPER = "helper"
 DONOR = "donor"
 CENTRE_STAFF = "centre"
+REVIEWER = "reviewer"
+COMMITTEE = "committee"
 
 ROLE_LABELS = {
     VILLAGE_CADRE: _("村干部"),
@@ -27,10 +29,12 @@ ROLE_LABELS = {
     HELPER: _("热心人士"),
     DONOR: _("捐赠人"),
     CENTRE_STAFF: _("养育中心工作人员"),
+    REVIEWER: _("评审专家"),
+    COMMITTEE: _("评审委员会委员"),
 }
 
 # Roles that see every area (their reads are still masked unless they may unmask).
-NATIONWIDE_ROLES = {OPERATOR, OBSERVER}
+NATIONWIDE_ROLES = {OPERATOR, OBSERVER, COMMITTEE}
 
 _VIEW_REGISTRY = ["registry.view_household", "registry.view_person", "areas.view_area"]
 _EDIT_REGISTRY = [
@@ -54,6 +58,16 @@ _CENTRE_WORK = [
     "childcare.add_screening",
 ]
 _REPORTS = ["casework.view_report_aggregates"]
+# Selection (issue 16): the operator configures programmes, assigns reviewers, runs cohorts
+# and hiring; reviewers score what they are assigned; the committee confirms and publishes.
+# Any logged-in user may apply or nominate (and sees only their own applications).
+_SELECTION_ADMIN = [
+    "selection.add_programme",
+    "selection.change_programme",
+    "selection.view_application",
+    "selection.change_cohort",
+    "selection.change_position",
+]
 _REVIEW = [
     "casework.view_submission",
     "casework.decide_submission",
@@ -89,13 +103,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_reporttype", "casework.add_reporttype", "casework.change_reporttype"]
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
-    + _REPORTS,
+    + _REPORTS
+    + _SELECTION_ADMIN,
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,
     HELPER: ["charity.keep_donation", "casework.pledge_case"],
     DONOR: ["charity.keep_donation"],
     CENTRE_STAFF: _CENTRE_WORK,
+    REVIEWER: ["selection.review_application"],
+    COMMITTEE: ["selection.decide_selection", "selection.view_application"],
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"
