@@ -49,6 +49,8 @@ NAV: list[NavItem] = [
     NavItem("registry:people", _("查人"), ("registry.view_person",)),
     NavItem("registry:import", _("导入"), ("registry.import_registry",)),
     NavItem("childcare:centres", _("养育中心"), ("childcare.view_centre",)),
+    NavItem("selection:programmes", _("评选")),
+    NavItem("selection:queue", _("评审"), ("selection.review_application",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 

@@ -49,3 +49,7 @@ class BadRun(DomainError):
 
 class BadCohortRecord(ValidationFailed):
     code = "bad_cohort_record"
+
+
+class CohortNotFound(NotFound):
+    code = "cohort_not_found"

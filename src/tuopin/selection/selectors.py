@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tuopin.accounts.permissions import has, require
 from tuopin.accounts.scoping import scope
 
-from .errors import ApplicationNotFound, AssignmentNotFound, CertificateNotFound, ProgrammeNotFound
-from .models import Application, Assignment, Certificate, Programme, RunStatus, SelectionRun, Status
+from .errors import CohortNotFound, ApplicationNotFound, AssignmentNotFound, CertificateNotFound, ProgrammeNotFound
+from .models import Cohort, Application, Assignment, Certificate, Programme, RunStatus, SelectionRun, Status
 
 VIEW_ALL = "selection.view_application"
 
@@ -37,9 +37,15 @@ def applications_for(user: Any) -> QuerySet[Application]:
     qs = Application.objects.select_related("programme")
     if has(user, VIEW_ALL):
         return scope(qs, user, "area_code")
+    return own_applications(user)
+
+
+def own_applications(user: Any) -> QuerySet[Application]:
+    """The user's own applications and the nominations they made."""
+    qs = Application.objects.select_related("programme")
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(applicant=user) | qs.filter(nominated_by=user)
+    return qs.filter(Q(applicant=user) | Q(nominated_by=user))
 
 
 def get_application_for(user: Any, application_id: int) -> Application:
@@ -125,3 +131,12 @@ def get_certificate(number: str) -> Certificate:
     if cert is None:
         raise CertificateNotFound(_("证书编号 %(n)s 不存在") % {"n": number.strip()[:40]})
     return cert
+
+
+def get_cohort_for(user: Any, slug: str) -> Cohort:
+    """A cohort's page with its trainees: for those who run cohorts."""
+    require(user, "selection.change_cohort")
+    c = Cohort.objects.filter(slug=slug).first()
+    if c is None:
+        raise CohortNotFound(_("培训班不存在"))
+    return c
