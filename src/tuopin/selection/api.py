@@ -9,7 +9,7 @@ import binascii
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
 
@@ -122,7 +122,7 @@ def apply(request: HttpRequest, programme_slug: str, body: ApplyIn) -> Any:
         programme=programme, name=body.name, area_code=body.area_code, school=body.school,
         answers=body.answers, evidence=evidence, nominate=body.nominate, by=user,
     )
-    return 201, _mine(app)
+    return Status(201, _mine(app))
 
 
 @router.get("/applications/mine", response=list[MyApplicationOut], summary="My applications and nominations")

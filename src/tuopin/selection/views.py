@@ -41,8 +41,8 @@ def results(request: HttpRequest, programme_slug: str) -> HttpResponse:
     )
 
 
-def award(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "selection/award.html", {"app": selectors.award_page(token)})
+def award(request: HttpRequest, award_token: str) -> HttpResponse:
+    return render(request, "selection/award.html", {"app": selectors.award_page(str(award_token))})
 
 
 def certificate(request: HttpRequest, number: str) -> HttpResponse:
