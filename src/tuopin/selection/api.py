@@ -105,27 +105,46 @@ def _mine(a: Application) -> dict[str, Any]:
     }
 
 
-@router.get("/programmes", response=list[SelectionProgrammeOut], auth=None, summary="Selection programmes (public)")
+@router.get(
+    "/programmes",
+    response=list[SelectionProgrammeOut],
+    auth=None,
+    summary="Selection programmes (public)",
+)
 def programmes(request: HttpRequest) -> Any:
     return list(selectors.programmes())
 
 
-@router.post("/programmes/{programme_slug}/applications", response={201: MyApplicationOut}, summary="Apply or nominate")
+@router.post(
+    "/programmes/{programme_slug}/applications",
+    response={201: MyApplicationOut},
+    summary="Apply or nominate",
+)
 def apply(request: HttpRequest, programme_slug: str, body: ApplyIn) -> Any:
     user = acting_user(request)
     programme = selectors.get_programme(programme_slug)
     try:
-        evidence = {k: [base64.b64decode(x, validate=True) for x in v] for k, v in body.evidence.items()}
+        evidence = {
+            k: [base64.b64decode(x, validate=True) for x in v] for k, v in body.evidence.items()
+        }
     except (binascii.Error, ValueError):
         raise BadApplication("材料应为 base64 编码的照片") from None
     app = services.submit_application(
-        programme=programme, name=body.name, area_code=body.area_code, school=body.school,
-        answers=body.answers, evidence=evidence, nominate=body.nominate, by=user,
+        programme=programme,
+        name=body.name,
+        area_code=body.area_code,
+        school=body.school,
+        answers=body.answers,
+        evidence=evidence,
+        nominate=body.nominate,
+        by=user,
     )
     return Status(201, _mine(app))
 
 
-@router.get("/applications/mine", response=list[MyApplicationOut], summary="My applications and nominations")
+@router.get(
+    "/applications/mine", response=list[MyApplicationOut], summary="My applications and nominations"
+)
 def my_applications(request: HttpRequest) -> Any:
     return [_mine(a) for a in selectors.own_applications(acting_user(request))]
 
@@ -144,22 +163,49 @@ def _task(a: Any) -> dict[str, Any]:
 
 @router.get("/reviews", response=list[ReviewTaskOut], summary="The reviewer's queue")
 def reviews(request: HttpRequest) -> Any:
-    return [_task(a) for a in selectors.assignments_for(acting_user(request)).prefetch_related("application__evidence")]
+    return [
+        _task(a)
+        for a in selectors.assignments_for(acting_user(request)).prefetch_related(
+            "application__evidence"
+        )
+    ]
 
 
-@router.post("/reviews/{assignment_id}/declaration", response=ReviewTaskOut, summary="Declare (no) conflict of interest")
+@router.post(
+    "/reviews/{assignment_id}/declaration",
+    response=ReviewTaskOut,
+    summary="Declare (no) conflict of interest",
+)
 def declare(request: HttpRequest, assignment_id: int, body: DeclareIn) -> Any:
-    return _task(services.declare(assignment_id=assignment_id, conflict=body.conflict, by=acting_user(request)))
-
-
-@router.post("/reviews/{assignment_id}/score", response=ReviewTaskOut, summary="Score on the rubric (0–5 each)")
-def score(request: HttpRequest, assignment_id: int, body: ScoreIn) -> Any:
     return _task(
-        services.score(assignment_id=assignment_id, scores=body.scores, comment=body.comment, by=acting_user(request))
+        services.declare(
+            assignment_id=assignment_id, conflict=body.conflict, by=acting_user(request)
+        )
     )
 
 
-@router.get("/programmes/{programme_slug}/results", response=SelectionResultsOut, auth=None, summary="Published results (public)")
+@router.post(
+    "/reviews/{assignment_id}/score",
+    response=ReviewTaskOut,
+    summary="Score on the rubric (0–5 each)",
+)
+def score(request: HttpRequest, assignment_id: int, body: ScoreIn) -> Any:
+    return _task(
+        services.score(
+            assignment_id=assignment_id,
+            scores=body.scores,
+            comment=body.comment,
+            by=acting_user(request),
+        )
+    )
+
+
+@router.get(
+    "/programmes/{programme_slug}/results",
+    response=SelectionResultsOut,
+    auth=None,
+    summary="Published results (public)",
+)
 def results(request: HttpRequest, programme_slug: str) -> Any:
     p = selectors.get_programme(programme_slug)
     run = selectors.published_run(p)
@@ -172,11 +218,20 @@ def results(request: HttpRequest, programme_slug: str) -> Any:
     }
 
 
-@router.get("/certificates/{number}", response=CertificateOut, auth=None, summary="Verify a certificate (public)")
+@router.get(
+    "/certificates/{number}",
+    response=CertificateOut,
+    auth=None,
+    summary="Verify a certificate (public)",
+)
 def certificate(request: HttpRequest, number: str) -> Any:
     return training.verification(selectors.get_certificate(number))
 
 
-@router.get("/hiring/funnel", response=dict[str, list[FunnelRowOut]], summary="Campus hiring funnel per employer")
+@router.get(
+    "/hiring/funnel",
+    response=dict[str, list[FunnelRowOut]],
+    summary="Campus hiring funnel per employer",
+)
 def funnel(request: HttpRequest) -> Any:
     return {k: [r.__dict__ for r in v] for k, v in hiring.funnels_for(acting_user(request)).items()}

@@ -54,7 +54,9 @@ def conflict(r: Reviewer, a: Entry) -> str | None:
     return None
 
 
-def assign(entries: Sequence[Entry], reviewers: Sequence[Reviewer], k: int, *, slack: int = 1) -> Plan:
+def assign(
+    entries: Sequence[Entry], reviewers: Sequence[Reviewer], k: int, *, slack: int = 1
+) -> Plan:
     plan = Plan(load={r.key: 0 for r in reviewers})
     if not reviewers or not entries or k <= 0:
         plan.short = {a.key: k for a in entries}

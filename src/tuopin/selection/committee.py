@@ -51,7 +51,9 @@ def _candidates(programme: Programme) -> list[qp.Candidate]:
     return [
         qp.Candidate(
             key=str(r["pk"]),
-            score=float(r["normalised"] if use_norm and r["normalised"] is not None else r["score"]),
+            score=float(
+                r["normalised"] if use_norm and r["normalised"] is not None else r["score"] or 0
+            ),
             groups={k: str(v) for k, v in (r["facts"] or {}).items() if v is not None},
         )
         for r in rows
@@ -123,11 +125,18 @@ def ranked_digest(salt: str, ranked: list[list[Any]]) -> str:
 
 
 @transaction.atomic
-def publish(*, run_id: int, by: Any, selected: list[int] | None = None, reason: str = "") -> SelectionRun:
+def publish(
+    *, run_id: int, by: Any, selected: list[int] | None = None, reason: str = ""
+) -> SelectionRun:
     """Confirm the proposal (or override it: another list of N with a reason) and publish it
     on the ledger in the same transaction; statuses and instalments follow."""
     require(by, DECIDE)
-    run = SelectionRun.objects.select_for_update().filter(pk=run_id).select_related("programme").first()
+    run = (
+        SelectionRun.objects.select_for_update()
+        .filter(pk=run_id)
+        .select_related("programme")
+        .first()
+    )
     if run is None:
         raise BadRun(_("评选结果不存在"))
     if run.status != RunStatus.PROPOSED:
@@ -158,7 +167,9 @@ def publish(*, run_id: int, by: Any, selected: list[int] | None = None, reason: 
             "ranked_sha256": ranked_digest(salt, ranked),
             "overridden": overridden,
         },
-        commit={f"s{i}": (f"selection.application:{pk}", str(pk)) for i, pk in enumerate(sorted(final))},
+        commit={
+            f"s{i}": (f"selection.application:{pk}", str(pk)) for i, pk in enumerate(sorted(final))
+        },
     )
     run.status = RunStatus.PUBLISHED
     run.selected = final
@@ -168,7 +179,9 @@ def publish(*, run_id: int, by: Any, selected: list[int] | None = None, reason: 
     run.result = run.result | {"salt": salt}
     run.save()
     programme.applications.filter(pk__in=final).update(status=Status.SELECTED)
-    programme.applications.filter(status=Status.IN_REVIEW).exclude(pk__in=final).update(status=Status.NOT_SELECTED)
+    programme.applications.filter(status=Status.IN_REVIEW).exclude(pk__in=final).update(
+        status=Status.NOT_SELECTED
+    )
     if programme.award_fen:
         base, rest = divmod(programme.award_fen, programme.instalments)
         Instalment.objects.bulk_create(
@@ -201,7 +214,12 @@ def pay_instalment(*, programme: Programme, number: int, by: Any) -> int:
                 "of": programme.instalments,
                 "amount_fen": inst.amount_fen,
             },
-            commit={"recipient": (f"selection.application:{inst.application_id}", str(inst.application_id))},
+            commit={
+                "recipient": (
+                    f"selection.application:{inst.application_id}",
+                    str(inst.application_id),
+                )
+            },
         )
         inst.paid_at = now
         inst.ledger_index = entry.index

@@ -5,8 +5,8 @@ operator's pages for cohorts and the campus hiring funnel."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -40,13 +40,19 @@ def committee(request: HttpRequest, programme_slug: str) -> HttpResponse:
                 deciding.propose(programme=p, by=user)
             elif action == "publish":
                 raw = request.POST.get("selected", "").replace("，", ",")
-                chosen = [int(x) for x in raw.split(",") if x.strip().isdigit()] if raw.strip() else None
+                chosen = (
+                    [int(x) for x in raw.split(",") if x.strip().isdigit()] if raw.strip() else None
+                )
                 deciding.publish(
-                    run_id=int(request.POST.get("run", "0") or 0), selected=chosen,
-                    reason=request.POST.get("reason", ""), by=user,
+                    run_id=int(request.POST.get("run", "0") or 0),
+                    selected=chosen,
+                    reason=request.POST.get("reason", ""),
+                    by=user,
                 )
             elif action == "pay":
-                n = deciding.pay_instalment(programme=p, number=int(request.POST.get("number", "1")), by=user)
+                n = deciding.pay_instalment(
+                    programme=p, number=int(request.POST.get("number", "1")), by=user
+                )
                 messages.success(request, _("已支付 %(n)d 笔") % {"n": n})
         except DomainError as exc:
             if exc.status in (403, 404):
@@ -57,12 +63,16 @@ def committee(request: HttpRequest, programme_slug: str) -> HttpResponse:
     ranked = []
     if run:
         names = dict(apps.values_list("pk", "name"))
-        chosen = set(run.selected)
-        ranked = [(i + 1, pk, names.get(pk, ""), s, pk in chosen) for i, (pk, s) in enumerate(run.result["ranked"])]
+        picked = set(run.selected)
+        ranked = [
+            (i + 1, pk, names.get(pk, ""), s, pk in picked)
+            for i, (pk, s) in enumerate(run.result["ranked"])
+        ]
     marks = [
-        normalise.Mark(str(r), str(a), t)
-        for r, a, t in Assignment.objects.filter(application__programme=p, total__isnull=False, recused=False)
-        .values_list("reviewer__username", "application_id", "total")
+        normalise.Mark(str(r), str(a), float(t or 0))
+        for r, a, t in Assignment.objects.filter(
+            application__programme=p, total__isnull=False, recused=False
+        ).values_list("reviewer__username", "application_id", "total")
     ]
     return render(
         request,
@@ -84,7 +94,11 @@ def committee(request: HttpRequest, programme_slug: str) -> HttpResponse:
 def cohort(request: HttpRequest, cohort_slug: str) -> HttpResponse:
     c = selectors.get_cohort_for(request.user, cohort_slug)
     trainees = c.trainees.select_related("certificate").order_by("pk")
-    return render(request, "selection/cohort.html", {"cohort": c, "summary": training.cohort_summary(c), "trainees": trainees})
+    return render(
+        request,
+        "selection/cohort.html",
+        {"cohort": c, "summary": training.cohort_summary(c), "trainees": trainees},
+    )
 
 
 @login_required

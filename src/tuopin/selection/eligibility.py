@@ -32,7 +32,9 @@ def _value(field: str, answers: Mapping[str, Any], facts: Mapping[str, Any]) -> 
     return facts[field] if field in facts else answers.get(field)
 
 
-def check(rules: list[dict[str, Any]], answers: Mapping[str, Any], facts: Mapping[str, Any]) -> list[Failure]:
+def check(
+    rules: list[dict[str, Any]], answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> list[Failure]:
     """Every rule the application fails (empty: eligible)."""
     out: list[Failure] = []
     for rule in rules:

@@ -32,5 +32,7 @@ def funnel(poor: list[int], others: list[int]) -> list[StageRow]:
         pr = poor[i] / poor[0] if poor[0] else None
         orate = others[i] / others[0] if others[0] else None
         ratio = pr / orate if pr is not None and orate else None
-        rows.append(StageRow(stage, poor[i], others[i], pr, orate, ratio, ratio is not None and ratio < 0.8))
+        rows.append(
+            StageRow(stage, poor[i], others[i], pr, orate, ratio, ratio is not None and ratio < 0.8)
+        )
     return rows

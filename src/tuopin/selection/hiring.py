@@ -39,7 +39,10 @@ def apply_to(*, position: Position, name: str, origin_code: str, by: Any) -> Can
         raise BadCohortRecord(_("请先登录"))
     facts = county_facts(origin_code)
     return Candidacy.objects.create(
-        position=position, graduate=by, name=name[:50], origin_code=origin_code,
+        position=position,
+        graduate=by,
+        name=name[:50],
+        origin_code=origin_code,
         poor_origin=facts["county_kind"] == "poor",
     )
 
@@ -52,7 +55,9 @@ def move(*, candidacy_id: int, stage: str, by: Any) -> Candidacy:
     if c is None:
         raise BadCohortRecord(_("申请不存在"))
     if stage not in NEXT[Stage(c.stage)]:
-        raise BadCohortRecord(_("不能从“%(a)s”改为“%(b)s”") % {"a": c.get_stage_display(), "b": stage})
+        raise BadCohortRecord(
+            _("不能从“%(a)s”改为“%(b)s”") % {"a": c.get_stage_display(), "b": stage}
+        )
     c.stage = stage
     if stage in REACHED:
         c.reached = REACHED[Stage(stage)]
@@ -82,9 +87,17 @@ def funnels() -> dict[str, list[fairness.StageRow]]:
     agg: dict[str, Any] = {}
     for poor in (True, False):
         for k in range(4):
-            agg[f"{'p' if poor else 'o'}{k}"] = Count("pk", filter=Q(poor_origin=poor, reached__gte=k))
-    rows = Candidacy.objects.values("position__employer").annotate(**agg).order_by("position__employer")
+            agg[f"{'p' if poor else 'o'}{k}"] = Count(
+                "pk", filter=Q(poor_origin=poor, reached__gte=k)
+            )
+    rows: list[dict[str, Any]] = list(
+        Candidacy.objects.values("position__employer")
+        .annotate(**agg)
+        .order_by("position__employer")
+    )
     return {
-        r["position__employer"]: fairness.funnel([r[f"p{k}"] for k in range(4)], [r[f"o{k}"] for k in range(4)])
+        r["position__employer"]: fairness.funnel(
+            [r[f"p{k}"] for k in range(4)], [r[f"o{k}"] for k in range(4)]
+        )
         for r in rows
     }

@@ -63,8 +63,12 @@ class Programme(models.Model):
             ("review_application", _("评审申请")),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(award_fen__gte=0), name="programme_award_gte_0"),
-            models.CheckConstraint(condition=models.Q(instalments__gte=1), name="programme_instalments_gte_1"),
+            models.CheckConstraint(
+                condition=models.Q(award_fen__gte=0), name="programme_award_gte_0"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(instalments__gte=1), name="programme_instalments_gte_1"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -117,7 +121,9 @@ class Application(models.Model):
     answers = models.JSONField(_("申请表"), default=dict, blank=True)
     facts = models.JSONField(default=dict, blank=True)
     """What eligibility and quotas read: county kind, province, prefecture, registry flags."""
-    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
     reasons = models.JSONField(_("不符合原因"), default=list, blank=True)
     score = models.FloatField(_("平均分"), null=True, blank=True)
     normalised = models.FloatField(_("校正分"), null=True, blank=True)
@@ -156,8 +162,12 @@ class Evidence(models.Model):
 class Assignment(models.Model):
     """A reviewer's task for one application: the COI declaration, then the rubric score."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assignments"
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     declared_at = models.DateTimeField(_("利益冲突声明时间"), null=True, blank=True)
     recused = models.BooleanField(_("自报冲突回避"), default=False)
     scores = models.JSONField(_("评分"), default=dict, blank=True)
@@ -199,7 +209,9 @@ class SelectionRun(models.Model):
     selected = models.JSONField(default=list)
     """The final list (ids): the optimiser's, or the committee's override."""
     override_reason = models.TextField(_("调整理由"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -218,9 +230,13 @@ class SelectionRun(models.Model):
 class Instalment(models.Model):
     """One instalment of an award, paid as a ledger disbursement."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="instalments")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="instalments"
+    )
     number = models.PositiveSmallIntegerField()
-    amount_fen = models.BigIntegerField(validators=[MinValueValidator(1), MaxValueValidator(MAX_FEN)])
+    amount_fen = models.BigIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FEN)]
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
     ledger_index = models.BigIntegerField(null=True, blank=True)
 
@@ -230,7 +246,9 @@ class Instalment(models.Model):
         ordering = ["application", "number"]
         constraints = [
             models.UniqueConstraint(fields=["application", "number"], name="instalment_once"),
-            models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="instalment_amount_gt_0"),
+            models.CheckConstraint(
+                condition=models.Q(amount_fen__gt=0), name="instalment_amount_gt_0"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -257,7 +275,9 @@ class Cohort(models.Model):
 
 class Trainee(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="trainees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     area_code = models.CharField(_("所在地代码"), max_length=12, db_index=True)
     attended = models.PositiveSmallIntegerField(_("出勤次数"), default=0)
@@ -306,7 +326,9 @@ class Placement(models.Model):
     """A follow-up of a trainee's job at 3, 6 or 12 months."""
 
     trainee = models.ForeignKey(Trainee, on_delete=models.CASCADE, related_name="placements")
-    months = models.PositiveSmallIntegerField(_("随访月份"), choices=[(3, "3"), (6, "6"), (12, "12")])
+    months = models.PositiveSmallIntegerField(
+        _("随访月份"), choices=[(3, "3"), (6, "6"), (12, "12")]
+    )
     employed = models.BooleanField(_("在岗"))
     employer = models.CharField(_("单位"), max_length=100, blank=True)
     wage_band = models.CharField(_("月薪档"), max_length=20, blank=True)
@@ -333,7 +355,9 @@ class Position(models.Model):
 
     employer = models.CharField(_("用人单位"), max_length=100)
     title = models.CharField(_("岗位"), max_length=100)
-    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("招聘岗位")
@@ -348,7 +372,9 @@ class Candidacy(models.Model):
     employer until the interview stage (``origin_revealed``)."""
 
     position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="candidacies")
-    graduate = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    graduate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     origin_code = models.CharField(_("生源地代码"), max_length=12)
     poor_origin = models.BooleanField(_("来自贫困县"), default=False)

@@ -13,8 +13,23 @@ from django.utils.translation import gettext as _
 from tuopin.accounts.permissions import has, require
 from tuopin.accounts.scoping import scope
 
-from .errors import CohortNotFound, ApplicationNotFound, AssignmentNotFound, CertificateNotFound, ProgrammeNotFound
-from .models import Cohort, Application, Assignment, Certificate, Programme, RunStatus, SelectionRun, Status
+from .errors import (
+    ApplicationNotFound,
+    AssignmentNotFound,
+    CertificateNotFound,
+    CohortNotFound,
+    ProgrammeNotFound,
+)
+from .models import (
+    Application,
+    Assignment,
+    Certificate,
+    Cohort,
+    Programme,
+    RunStatus,
+    SelectionRun,
+    Status,
+)
 
 VIEW_ALL = "selection.view_application"
 
@@ -97,7 +112,10 @@ def review_material(a: Assignment) -> dict[str, Any]:
     if a.declared_at is None or a.recused:
         return {}
     app = a.application
-    out = public_metadata(a) | {"answers": app.answers, "evidence": list(app.evidence.values_list("label", "pk"))}
+    out = public_metadata(a) | {
+        "answers": app.answers,
+        "evidence": list(app.evidence.values_list("label", "pk")),
+    }
     return out
 
 
@@ -112,7 +130,9 @@ def published_run(programme: Programme) -> SelectionRun | None:
 def award_page(token: str) -> Application:
     """A selected person's public award page: only with their consent."""
     app = (
-        Application.objects.filter(token=token, consent_public=True, status__in=[Status.SELECTED, Status.HISTORY])
+        Application.objects.filter(
+            token=token, consent_public=True, status__in=[Status.SELECTED, Status.HISTORY]
+        )
         .select_related("programme")
         .first()
     )

@@ -73,7 +73,9 @@ def _clean_answers(programme: Programme, answers: dict[str, Any]) -> dict[str, A
         else:
             out[name] = str(raw).strip()[:500]
     if missing:
-        raise BadApplication(_("请填写：%(f)s") % {"f": "、".join(missing)}, detail={"missing": missing})
+        raise BadApplication(
+            _("请填写：%(f)s") % {"f": "、".join(missing)}, detail={"missing": missing}
+        )
     if bad:
         raise BadApplication(_("应为整数：%(f)s") % {"f": "、".join(bad)}, detail={"invalid": bad})
     return out
@@ -150,7 +152,9 @@ def submit_application(
     return app
 
 
-def save_reviewer(*, user: Any, area_code: str = "", school: str = "", kin: list[int] | None = None, by: Any) -> ReviewerProfile:
+def save_reviewer(
+    *, user: Any, area_code: str = "", school: str = "", kin: list[int] | None = None, by: Any
+) -> ReviewerProfile:
     require(by, "selection.change_programme")
     profile, _created = ReviewerProfile.objects.update_or_create(
         user=user, defaults={"area_code": area_code, "school": school, "kin": list(kin or [])}
@@ -182,7 +186,11 @@ def assign_reviewers(*, programme: Programme, by: Any) -> assigning.Plan:
                 kin=frozenset(str(k) for k in (p.kin if p else [])),
             )
         )
-    existing = Assignment.objects.filter(application__programme=programme).values("reviewer_id").annotate(n=Count("pk"))
+    existing = (
+        Assignment.objects.filter(application__programme=programme)
+        .values("reviewer_id")
+        .annotate(n=Count("pk"))
+    )
     entries = [
         assigning.Entry(
             key=str(a["pk"]),
@@ -198,7 +206,9 @@ def assign_reviewers(*, programme: Programme, by: Any) -> assigning.Plan:
     Assignment.objects.bulk_create(
         Assignment(application_id=int(a), reviewer_id=int(r)) for a, r in plan.pairs
     )
-    Application.objects.filter(pk__in={int(a) for a, _r in plan.pairs}).update(status=Status.IN_REVIEW)
+    Application.objects.filter(pk__in={int(a) for a, _r in plan.pairs}).update(
+        status=Status.IN_REVIEW
+    )
     return plan
 
 
@@ -238,7 +248,9 @@ def score(*, assignment_id: int, scores: dict[str, Any], comment: str = "", by: 
         try:
             v = int(str(raw))
         except (TypeError, ValueError):
-            raise BadScore(_("“%(c)s”的评分应为0到5的整数") % {"c": c}, detail={"criterion": c}) from None
+            raise BadScore(
+                _("“%(c)s”的评分应为0到5的整数") % {"c": c}, detail={"criterion": c}
+            ) from None
         if not 0 <= v <= 5:
             raise BadScore(_("“%(c)s”的评分应为0到5的整数") % {"c": c}, detail={"criterion": c})
         clean[c] = v
@@ -258,7 +270,7 @@ def recompute_scores(*, programme: Programme, by: Any) -> dict[str, normalise.No
     """Every application's mean raw score and its score normalised for reviewer severity."""
     require(by, "selection.decide_selection")
     marks = [
-        normalise.Mark(str(r), str(a), t)
+        normalise.Mark(str(r), str(a), float(t or 0))
         for a, r, t in Assignment.objects.filter(
             application__programme=programme, total__isnull=False, recused=False
         ).values_list("application_id", "reviewer_id", "total")

@@ -26,7 +26,9 @@ MANAGE = "selection.change_cohort"
 def enrol(*, cohort: Cohort, people: list[tuple[str, str]], by: Any) -> list[Trainee]:
     """Enrol trainees (name, area code) in one statement."""
     require(by, MANAGE)
-    return Trainee.objects.bulk_create(Trainee(cohort=cohort, name=n[:50], area_code=a) for n, a in people)
+    return Trainee.objects.bulk_create(
+        Trainee(cohort=cohort, name=n[:50], area_code=a) for n, a in people
+    )
 
 
 @transaction.atomic
@@ -65,21 +67,33 @@ def issue_certificates(*, cohort: Cohort, on: dt.date, by: Any) -> int:
     """A certificate for everyone who passed the exam and attended enough, once each."""
     require(by, MANAGE)
     due = cohort.trainees.filter(
-        exam_score__gte=cohort.pass_mark, attended__gte=cohort.min_attendance, certificate__isnull=True
+        exam_score__gte=cohort.pass_mark,
+        attended__gte=cohort.min_attendance,
+        certificate__isnull=True,
     ).values_list("pk", flat=True)
     made = Certificate.objects.bulk_create(
-        Certificate(number=f"{on.year}{secrets.token_hex(4).upper()}", trainee_id=pk, issued_on=on) for pk in due
+        Certificate(number=f"{on.year}{secrets.token_hex(4).upper()}", trainee_id=pk, issued_on=on)
+        for pk in due
     )
     return len(made)
 
 
 @transaction.atomic
-def follow_up(*, trainee: Trainee, months: int, employed: bool, employer: str = "", wage_band: str = "", by: Any) -> Placement:
+def follow_up(
+    *,
+    trainee: Trainee,
+    months: int,
+    employed: bool,
+    employer: str = "",
+    wage_band: str = "",
+    by: Any,
+) -> Placement:
     require(by, MANAGE)
     if months not in (3, 6, 12):
         raise BadCohortRecord(_("随访月份只能是3、6或12"))
     placement, _created = Placement.objects.update_or_create(
-        trainee=trainee, months=months,
+        trainee=trainee,
+        months=months,
         defaults={"employed": employed, "employer": employer[:100], "wage_band": wage_band[:20]},
     )
     return placement
@@ -92,8 +106,10 @@ def cohort_summary(cohort: Cohort) -> dict[str, Any]:
         passed=Count("pk", filter=Q(exam_score__gte=cohort.pass_mark)),
         certified=Count("certificate"),
     )
-    follow = Placement.objects.filter(trainee__cohort=cohort).values("months").annotate(
-        seen=Count("pk"), employed=Count("pk", filter=Q(employed=True))
+    follow = (
+        Placement.objects.filter(trainee__cohort=cohort)
+        .values("months")
+        .annotate(seen=Count("pk"), employed=Count("pk", filter=Q(employed=True)))
     )
     return t | {"placements": {r["months"]: r for r in follow}, "sessions": cohort.sessions.count()}
 

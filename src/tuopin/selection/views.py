@@ -30,10 +30,16 @@ def results(request: HttpRequest, programme_slug: str) -> HttpResponse:
     run = selectors.published_run(p)
     shares = committee.shares(p, run.selected) if run else None
     awards = (
-        p.applications.filter(pk__in=run.selected, consent_public=True).order_by("pk") if run else []
+        p.applications.filter(pk__in=run.selected, consent_public=True).order_by("pk")
+        if run
+        else []
     )
     history = p.applications.filter(status="history")
-    past = committee.shares(p, list(history.values_list("pk", flat=True))) if history.exists() else None
+    past = (
+        committee.shares(p, list(history.values_list("pk", flat=True)))
+        if history.exists()
+        else None
+    )
     return render(
         request,
         "selection/results.html",
@@ -90,7 +96,9 @@ def apply(request: HttpRequest, programme_slug: str) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "selection/mine.html", {"apps": selectors.own_applications(request.user)})
+    return render(
+        request, "selection/mine.html", {"apps": selectors.own_applications(request.user)}
+    )
 
 
 @login_required
@@ -107,7 +115,11 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     tasks = selectors.assignments_for(request.user).order_by("total", "pk")
-    return render(request, "selection/queue.html", {"tasks": [(t, selectors.public_metadata(t)) for t in tasks]})
+    return render(
+        request,
+        "selection/queue.html",
+        {"tasks": [(t, selectors.public_metadata(t)) for t in tasks]},
+    )
 
 
 @login_required
@@ -117,12 +129,17 @@ def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
         try:
             if "declare" in request.POST:
                 services.declare(
-                    assignment_id=task.pk, conflict=request.POST["declare"] == "conflict", by=acting_user(request)
+                    assignment_id=task.pk,
+                    conflict=request.POST["declare"] == "conflict",
+                    by=acting_user(request),
                 )
             else:
                 services.score(
                     assignment_id=task.pk,
-                    scores={c: request.POST.get(f"c{i}", "") for i, c in enumerate(task.application.programme.criteria)},
+                    scores={
+                        c: request.POST.get(f"c{i}", "")
+                        for i, c in enumerate(task.application.programme.criteria)
+                    },
                     comment=request.POST.get("comment", ""),
                     by=acting_user(request),
                 )

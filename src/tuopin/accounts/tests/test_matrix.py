@@ -598,7 +598,9 @@ def _selection() -> dict[str, Any]:
             name="乡村教师奖",
             kind="award",
             year=2018,
-            form_fields=[{"name": "rural_years", "label": "年限", "kind": "integer", "required": True}],
+            form_fields=[
+                {"name": "rural_years", "label": "年限", "kind": "integer", "required": True}
+            ],
             evidence=["证书"],
             criteria=["师德", "教学"],
             select_count=1,
@@ -610,15 +612,23 @@ def _selection() -> dict[str, Any]:
     donor = accounts.create_user(username=f"m_{roles.DONOR}", role=roles.DONOR)
     photo = base64.b64decode(_casework_photo())
     app = selection.submit_application(
-        programme=programme, name="王老师", area_code=VILLAGE_A, answers={"rural_years": 9},
-        evidence={"证书": [photo]}, by=donor,
+        programme=programme,
+        name="王老师",
+        area_code=VILLAGE_A,
+        answers={"rural_years": 9},
+        evidence={"证书": [photo]},
+        by=donor,
     )
     selection.assign_reviewers(programme=programme, by=operator)
     task = app.assignments.get()
     selection.declare(assignment_id=task.pk, conflict=False, by=reviewer)
     past = selection.submit_application(
-        programme=programme, name="往届", area_code=VILLAGE_A, answers={"rural_years": 9},
-        evidence={"证书": [photo]}, by=donor,
+        programme=programme,
+        name="往届",
+        area_code=VILLAGE_A,
+        answers={"rural_years": 9},
+        evidence={"证书": [photo]},
+        by=donor,
     )
     Application.objects.filter(pk=past.pk).update(status=Status.HISTORY, consent_public=True)
     cohort = Cohort.objects.create(slug="aca", name="ACA", course="ACA", starts_on=PERIOD)

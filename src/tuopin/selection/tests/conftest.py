@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tuopin.accounts import roles
-from tuopin.casework.tests.factories import photo
 from tuopin.accounts import services as accounts
+from tuopin.casework.tests.factories import photo
 from tuopin.conftest import COUNTY, VILLAGE_A, VILLAGE_C
 from tuopin.selection import services
 from tuopin.selection.models import Programme
@@ -30,13 +30,25 @@ def programme(area_tree, operator) -> Programme:  # type: ignore[no-untyped-def]
                 {"rule": "county_kind", "values": ["poor", "provincial", "other"]},
             ],
             form_fields=[
-                {"name": "rural_years", "label": "乡村任教年限", "kind": "integer", "required": True},
+                {
+                    "name": "rural_years",
+                    "label": "乡村任教年限",
+                    "kind": "integer",
+                    "required": True,
+                },
                 {"name": "story", "label": "事迹", "kind": "text"},
             ],
             evidence=["证书"],
             criteria=["师德", "教学"],
             select_count=2,
-            quotas=[{"name": "贫困县至少50%", "family": "county_kind", "values": ["poor"], "share_at_least": 0.5}],
+            quotas=[
+                {
+                    "name": "贫困县至少50%",
+                    "family": "county_kind",
+                    "values": ["poor"],
+                    "share_at_least": 0.5,
+                }
+            ],
             reviewers_per_application=2,
             award_fen=10_000_000,
             instalments=3,
@@ -66,7 +78,9 @@ def reviewers(programme, operator):  # type: ignore[no-untyped-def]
     return out
 
 
-def apply(programme, by, *, name="李老师", area=VILLAGE_A, years=5, school="", seed=1, nominate=False):  # type: ignore[no-untyped-def]
+def apply(
+    programme, by, *, name="李老师", area=VILLAGE_A, years=5, school="", seed=1, nominate=False
+):  # type: ignore[no-untyped-def]
     return services.submit_application(
         programme=programme,
         name=name,

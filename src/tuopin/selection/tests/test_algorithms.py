@@ -7,7 +7,9 @@ from tuopin.selection.normalise import Mark, normalise, severities
 
 
 def test_same_county_is_a_conflict():
-    assert conflict(Reviewer("r", county="530102"), Entry("a", county="530102001001")) == "same_county"
+    assert (
+        conflict(Reviewer("r", county="530102"), Entry("a", county="530102001001")) == "same_county"
+    )
 
 
 def test_same_school_kin_and_own_nominee_are_conflicts():

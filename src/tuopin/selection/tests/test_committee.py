@@ -77,11 +77,16 @@ def test_publication_sets_statuses_and_schedules_instalments(programme, committe
     deciding.publish(run_id=run.pk, by=committee)
     assert Application.objects.filter(status=Status.SELECTED).count() == 2
     assert Application.objects.filter(status=Status.NOT_SELECTED).count() == 2
-    assert sorted(set(Instalment.objects.values_list("amount_fen", flat=True))) == [3_333_333, 3_333_334]
+    assert sorted(set(Instalment.objects.values_list("amount_fen", flat=True))) == [
+        3_333_333,
+        3_333_334,
+    ]
     assert Instalment.objects.count() == 6
 
 
-def test_the_published_entry_verifies_and_commits_to_the_ranking(programme, committee, scored, settings, tmp_path):
+def test_the_published_entry_verifies_and_commits_to_the_ranking(
+    programme, committee, scored, settings, tmp_path
+):
     settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
     signer = ledger.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
     run = deciding.propose(programme=programme, by=committee)

@@ -68,9 +68,9 @@ def test_it_meets_a_share_quota_at_a_cost():
 
 
 def test_it_names_the_quotas_that_clash():
-    cands = [
-        Candidate(f"x{i}", 4.0, {"kind": "poor", "province": "53"}) for i in range(3)
-    ] + [Candidate(f"y{i}", 4.0, {"kind": "other", "province": "52"}) for i in range(3)]
+    cands = [Candidate(f"x{i}", 4.0, {"kind": "poor", "province": "53"}) for i in range(3)] + [
+        Candidate(f"y{i}", 4.0, {"kind": "other", "province": "52"}) for i in range(3)
+    ]
     quotas = [
         Quota("贫困县至少3", "kind", values=("poor",), at_least=3),
         Quota("云南至多2", "province", values=("53",), at_most=2),
@@ -89,7 +89,16 @@ def test_it_names_a_quota_that_asks_for_more_than_exist():
 
 
 def test_a_prefecture_without_applicants_does_not_block_where_possible():
-    cands = [Candidate(f"x{i}", 4.0 - i / 10, {"prefecture": "5301" if i else "5302"}) for i in range(4)]
-    q = Quota("每地市至少1", "prefecture", values=("5301", "5302", "5303"), at_least=1, per_value=True, where_possible=True)
+    cands = [
+        Candidate(f"x{i}", 4.0 - i / 10, {"prefecture": "5301" if i else "5302"}) for i in range(4)
+    ]
+    q = Quota(
+        "每地市至少1",
+        "prefecture",
+        values=("5301", "5302", "5303"),
+        at_least=1,
+        per_value=True,
+        where_possible=True,
+    )
     got = select(cands, [q], 2)
     assert "x0" in got.selected

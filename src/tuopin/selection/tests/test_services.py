@@ -38,8 +38,12 @@ def test_too_few_rural_years_is_ineligible_with_the_reason(programme, applicant)
 def test_missing_evidence_saves_nothing(programme, applicant):
     with pytest.raises(MissingEvidence):
         services.submit_application(
-            programme=programme, name="王", area_code=VILLAGE_A, answers={"rural_years": 5},
-            evidence={}, by=applicant,
+            programme=programme,
+            name="王",
+            area_code=VILLAGE_A,
+            answers={"rural_years": 5},
+            evidence={},
+            by=applicant,
         )
     assert Application.objects.count() == 0
 
@@ -47,8 +51,12 @@ def test_missing_evidence_saves_nothing(programme, applicant):
 def test_a_required_field_missing_is_refused(programme, applicant):
     with pytest.raises(BadApplication):
         services.submit_application(
-            programme=programme, name="王", area_code=VILLAGE_A, answers={},
-            evidence={"证书": [b"x"]}, by=applicant,
+            programme=programme,
+            name="王",
+            area_code=VILLAGE_A,
+            answers={},
+            evidence={"证书": [b"x"]},
+            by=applicant,
         )
 
 
@@ -67,7 +75,9 @@ def _assigned(programme, applicant, operator, reviewers):
     return services.assign_reviewers(programme=programme, by=operator)
 
 
-def test_assignment_never_gives_a_reviewer_their_own_county(programme, applicant, operator, reviewers):
+def test_assignment_never_gives_a_reviewer_their_own_county(
+    programme, applicant, operator, reviewers
+):
     plan = _assigned(programme, applicant, operator, reviewers)
     assert not plan.short
     for a in Assignment.objects.select_related("application"):
@@ -78,10 +88,15 @@ def test_assignment_never_gives_a_reviewer_their_own_county(programme, applicant
 def test_a_reviewers_own_nominee_is_not_assigned_to_them(programme, operator, reviewers):
     apply(programme, reviewers[2], nominate=True, area=VILLAGE_C)
     services.assign_reviewers(programme=programme, by=operator)
-    assert set(Assignment.objects.values_list("reviewer__username", flat=True)) == {"reviewer0", "reviewer3"}
+    assert set(Assignment.objects.values_list("reviewer__username", flat=True)) == {
+        "reviewer0",
+        "reviewer3",
+    }
 
 
-def test_a_reviewer_must_declare_before_seeing_or_scoring(programme, applicant, operator, reviewers):
+def test_a_reviewer_must_declare_before_seeing_or_scoring(
+    programme, applicant, operator, reviewers
+):
     _assigned(programme, applicant, operator, reviewers)
     a = Assignment.objects.filter(reviewer=reviewers[2]).first()
     assert selectors.review_material(a) == {}

@@ -15,12 +15,22 @@ DAY = dt.date(2018, 6, 1)
 
 @pytest.fixture
 def cohort(area_tree):  # type: ignore[no-untyped-def]
-    return Cohort.objects.create(slug="aca-1", name="ACA云计算一期", course="阿里云ACA", starts_on=DAY, min_attendance=1)
+    return Cohort.objects.create(
+        slug="aca-1", name="ACA云计算一期", course="阿里云ACA", starts_on=DAY, min_attendance=1
+    )
 
 
 def _trained(cohort, operator):  # type: ignore[no-untyped-def]
-    people = training.enrol(cohort=cohort, people=[("王小红", VILLAGE_A), ("李明", VILLAGE_C)], by=operator)
-    training.record_session(cohort=cohort, held_on=DAY, topic="云服务器", present=[people[0].pk, people[1].pk], by=operator)
+    people = training.enrol(
+        cohort=cohort, people=[("王小红", VILLAGE_A), ("李明", VILLAGE_C)], by=operator
+    )
+    training.record_session(
+        cohort=cohort,
+        held_on=DAY,
+        topic="云服务器",
+        present=[people[0].pk, people[1].pk],
+        by=operator,
+    )
     training.record_exam(cohort=cohort, scores={people[0].pk: 85, people[1].pk: 40}, by=operator)
     return people
 
@@ -34,7 +44,9 @@ def test_only_those_who_passed_get_a_certificate(cohort, operator):
 def test_an_exam_score_over_100_saves_nothing(cohort, operator):
     people = _trained(cohort, operator)
     with pytest.raises(BadCohortRecord):
-        training.record_exam(cohort=cohort, scores={people[0].pk: 70, people[1].pk: 101}, by=operator)
+        training.record_exam(
+            cohort=cohort, scores={people[0].pk: 70, people[1].pk: 101}, by=operator
+        )
     people[0].refresh_from_db()
     assert people[0].exam_score == 85
 
@@ -64,7 +76,14 @@ def test_the_verification_page_has_a_qr_code(cohort, operator, client):
 
 def test_placements_are_counted_per_follow_up(cohort, operator):
     people = _trained(cohort, operator)
-    training.follow_up(trainee=people[0], months=3, employed=True, employer="阿里云", wage_band="5000-8000", by=operator)
+    training.follow_up(
+        trainee=people[0],
+        months=3,
+        employed=True,
+        employer="阿里云",
+        wage_band="5000-8000",
+        by=operator,
+    )
     training.follow_up(trainee=people[1], months=3, employed=False, by=operator)
     assert training.cohort_summary(cohort)["placements"][3]["employed"] == 1
     with pytest.raises(BadCohortRecord):
