@@ -90,7 +90,7 @@ def funnels() -> dict[str, list[fairness.StageRow]]:
             agg[f"{'p' if poor else 'o'}{k}"] = Count(
                 "pk", filter=Q(poor_origin=poor, reached__gte=k)
             )
-    rows: list[dict[str, Any]] = list(
+    rows: list[dict[str, Any]] = list(  # type: ignore[arg-type]
         Candidacy.objects.values("position__employer")
         .annotate(**agg)
         .order_by("position__employer")
