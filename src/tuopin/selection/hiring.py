@@ -90,11 +90,8 @@ def funnels() -> dict[str, list[fairness.StageRow]]:
             agg[f"{'p' if poor else 'o'}{k}"] = Count(
                 "pk", filter=Q(poor_origin=poor, reached__gte=k)
             )
-    rows: list[dict[str, Any]] = list(  # type: ignore[arg-type]
-        Candidacy.objects.values("position__employer")
-        .annotate(**agg)
-        .order_by("position__employer")
-    )
+    query: Any = Candidacy.objects.values("position__employer")
+    rows: list[dict[str, Any]] = list(query.annotate(**agg).order_by("position__employer"))
     return {
         r["position__employer"]: fairness.funnel(
             [r[f"p{k}"] for k in range(4)], [r[f"o{k}"] for k in range(4)]
