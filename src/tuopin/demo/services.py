@@ -208,6 +208,9 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .selection import build_selection
+
+    build_selection(seed)
     from tuopin.accounts.models import User
 
     for u in User.objects.filter(username__startswith="ly_").order_by("username"):

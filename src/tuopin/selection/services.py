@@ -292,3 +292,24 @@ def scored_counts(programme: Programme) -> dict[str, Any]:
         scored=Count("pk", filter=Q(total__isnull=False)),
         mean=Avg("total"),
     )
+
+
+@transaction.atomic
+def import_history(*, programme: Programme, rows: list[dict[str, Any]], by: Any) -> int:
+    """Past winners from the foundation's records (name, area code, county kind as recorded
+    then, year), in one statement: the public results compare this year with them."""
+    require(by, "selection.change_programme")
+    made = Application.objects.bulk_create(
+        Application(
+            programme=programme,
+            name=str(r["name"])[:50],
+            area_code=str(r["area_code"]),
+            school=str(r.get("school", ""))[:100],
+            answers={"year": r.get("year")},
+            facts=county_facts(str(r["area_code"])) | {"county_kind": r["county_kind"]},
+            status=Status.HISTORY,
+            consent_public=bool(r.get("consent", False)),
+        )
+        for r in rows
+    )
+    return len(made)
