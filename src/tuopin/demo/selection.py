@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from .services import DEMO_PASSWORD, SEED_COUNTIES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+REVIEWERS = 10  # each account costs a role check: few, with many tasks each
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程"
 GIVEN = "明华红芳丽军伟静敏强磊洋艳勇杰娟涛超秀霞平刚桂英兰凤玉珍云"
 
@@ -64,10 +65,13 @@ def build_selection(seed: int) -> SelectionDemo:
         password=DEMO_PASSWORD,
         full_name=str(roles.ROLE_LABELS[roles.COMMITTEE]),
     )
+    accounts.create_user(
+        username="applicant", role=roles.DONOR, password=DEMO_PASSWORD, full_name="申请人"
+    )
     poor = [c.ljust(12, "0") for c in SEED_COUNTIES]
     others = _other_counties(140)
     reviewers = []
-    for i in range(24):
+    for i in range(REVIEWERS):
         area = (poor + others)[(i * 7) % (len(poor) + len(others))]
         u = accounts.create_user(
             username="reviewer" if i == 0 else f"reviewer{i:02d}",
@@ -84,8 +88,13 @@ def build_selection(seed: int) -> SelectionDemo:
     poor_set = set(past_poor)
     # 128 counties in all: the poor winners over the seed counties and others.
     counties_128 = poor + others[: 128 - len(poor)]
+    n_other = 0
     for i in range(300):
-        area = counties_128[i % 20] if i in poor_set else counties_128[20 + i % 108]
+        if i in poor_set:
+            area = counties_128[i % 20]
+        else:
+            area = counties_128[20 + n_other % 108]
+            n_other += 1
         history.append(
             {
                 "name": _name(rng),
@@ -96,20 +105,20 @@ def build_selection(seed: int) -> SelectionDemo:
             }
         )
     out.history = services.import_history(programme=teachers, rows=history, by=operator)
-    out.applications += _applicants(teachers, rng, poor, others, 160, seed)
+    out.applications += _applicants(teachers, rng, poor, others, 130, seed)
     services.assign_reviewers(programme=teachers, by=operator)
     _score_all(teachers, rng)
     services.recompute_scores(programme=teachers, by=chair)
     committee.propose(programme=teachers, by=chair)
 
     principals = services.save_programme(by=operator, programme=Programme(**PRINCIPALS))
-    principals.reviewers.set(reviewers[:12])
-    out.applications += _applicants(principals, rng, poor, others, 50, seed + 1)
+    principals.reviewers.set(reviewers[:6])
+    out.applications += _applicants(principals, rng, poor, others, 40, seed + 1)
     services.assign_reviewers(programme=principals, by=operator)
 
     modou = services.save_programme(by=operator, programme=Programme(**MODOU))
-    modou.reviewers.set(reviewers[12:])
-    out.applications += _applicants(modou, rng, poor, others, 30, seed + 2)
+    modou.reviewers.set(reviewers[4:])
+    out.applications += _applicants(modou, rng, poor, others, 24, seed + 2)
     services.assign_reviewers(programme=modou, by=operator)
     _score_all(modou, rng)
     services.recompute_scores(programme=modou, by=chair)
@@ -125,8 +134,7 @@ def build_selection(seed: int) -> SelectionDemo:
 def _applicants(
     programme: Any, rng: random.Random, poor: list[str], others: list[str], n: int, seed: int
 ) -> int:
-    from tuopin.accounts import roles
-    from tuopin.accounts import services as accounts
+    from tuopin.accounts.selectors import get_user
     from tuopin.selection import services
 
     from .casework import photo
@@ -135,11 +143,9 @@ def _applicants(
         photo(seed * 10 + i, dt.datetime(2018, 5, 1 + i, 9, tzinfo=SHANGHAI), 30.0, 110.0)
         for i in range(4)
     ]
-    applicant = accounts.create_user(
-        username="applicant", role=roles.DONOR, password=DEMO_PASSWORD, full_name="申请人"
-    )
+    applicant = get_user("applicant")
     for i in range(n):
-        area = rng.choice(poor) if rng.random() < 0.45 else rng.choice(others)
+        area = rng.choice(poor) if rng.random() < 0.62 else rng.choice(others)
         answers = {f["name"]: _answer(f, rng) for f in programme.form_fields}
         services.submit_application(
             programme=programme,
