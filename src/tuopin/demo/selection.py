@@ -172,7 +172,7 @@ def _score_all(programme: Any, rng: random.Random) -> None:
     from tuopin.selection import services
     from tuopin.selection.models import Assignment
 
-    severity = {}
+    severity: dict[int, int] = {}
     for a in (
         Assignment.objects.filter(application__programme=programme)
         .select_related("reviewer", "application")
