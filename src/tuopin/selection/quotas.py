@@ -235,9 +235,15 @@ def clash(candidates: Sequence[Candidate], rows: Sequence[Row], n: int) -> list[
 
 
 def select(
-    candidates: Sequence[Candidate], quotas: Sequence[Quota], n: int, *, margin: int = 5
+    candidates: Sequence[Candidate],
+    quotas: Sequence[Quota],
+    n: int,
+    *,
+    margin: int = 5,
+    costs: bool = True,
 ) -> Selection:
-    """Exactly ``n`` candidates maximising the total score under ``quotas``."""
+    """Exactly ``n`` candidates maximising the total score under ``quotas``; with ``costs``,
+    what each quota costs in score (one more solve per quota)."""
     order = ranked(candidates)
     rows = rows_for(candidates, quotas, n)
     chosen = (
@@ -247,8 +253,8 @@ def select(
         raise QuotaInfeasible(clash(candidates, rows, n))
     top = sorted(order[:n])
     total = sum(milli(candidates[i].score) for i in chosen)
-    costs: dict[str, float] = {}
-    for q in quotas:
+    cost: dict[str, float] = {}
+    for q in quotas if costs else ():
         others = [r for r in rows if r.quota != q.name]
         alt = _solve(
             len(candidates),
@@ -258,7 +264,7 @@ def select(
             start=chosen,  # feasible without the quota too
         )
         alt_total = sum(milli(candidates[i].score) for i in alt) if alt is not None else total
-        costs[q.name] = (alt_total - total) / 1000
+        cost[q.name] = (alt_total - total) / 1000
     chosen_set, top_set = set(chosen), set(top)
     in_order = [i for i in order if i in chosen_set]
     out_order = [i for i in order if i not in chosen_set]
@@ -268,7 +274,7 @@ def select(
         ranked=[key[i] for i in order],
         total=total / 1000,
         unconstrained_total=sum(milli(candidates[i].score) for i in top) / 1000,
-        quota_cost=costs,
+        quota_cost=cost,
         marginal_in=[key[i] for i in in_order[-margin:]] if margin else [],
         marginal_out=[key[i] for i in out_order[:margin]],
         forced_in=[key[i] for i in in_order if i not in top_set],
