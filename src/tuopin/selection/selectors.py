@@ -160,3 +160,29 @@ def get_cohort_for(user: Any, slug: str) -> Cohort:
     if c is None:
         raise CohortNotFound(_("培训班不存在"))
     return c
+
+
+def household_panel(user: Any, household: Any) -> Any:
+    """The household page's 评选与奖励 section (``registry.panels``): the awards its members
+    won and what has been paid, only when there are some. ``household`` was fetched with the
+    registry's access function, so the user may already see its members."""
+    from django.db.models import Sum
+
+    from tuopin.registry.panels import Panel
+
+    rows = list(
+        Application.objects.filter(
+            person__household=household, status__in=[Status.SELECTED, Status.HISTORY]
+        )
+        .select_related("programme", "person")
+        .annotate(paid=Sum("instalments__amount_fen", filter=Q(instalments__paid_at__isnull=False)))
+        .order_by("-programme__year", "pk")
+    )
+    if not rows:
+        return None
+    return Panel(
+        title=_("评选与奖励"),
+        template="selection/_household.html",
+        context={"rows": rows},
+        order=60,
+    )

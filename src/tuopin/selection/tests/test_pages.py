@@ -97,3 +97,26 @@ def test_the_queue_lists_only_the_reviewers_own_tasks(programme, applicant, oper
     mine = Assignment.objects.filter(reviewer=reviewers[2]).get()
     page = _client(reviewers[2]).get("/selection/reviews/").content.decode()
     assert re.findall(r'href="/selection/reviews/(\d+)/"', page) == [str(mine.pk)]
+
+
+def test_a_members_award_shows_on_the_household_page(programme, households, cadre_a):
+    from tuopin.registry.models import Person
+
+    head = Person.objects.get(name="唐俊")
+    from tuopin.selection import services
+
+    app = services.submit_application(
+        programme=programme,
+        name=head.name,
+        area_code=VILLAGE_A,
+        answers={"rural_years": 9},
+        evidence={"证书": [picture(5)]},
+        person_id=head.pk,
+        nominate=True,
+        by=cadre_a,
+    )
+    page = _client(cadre_a).get(f"/registry/households/{head.household.household_no}/")
+    assert "评选与奖励" not in page.content.decode()
+    Application.objects.filter(pk=app.pk).update(status=Status.SELECTED)
+    page = _client(cadre_a).get(f"/registry/households/{head.household.household_no}/")
+    assert "评选与奖励" in page.content.decode() and "马云乡村教师奖" in page.content.decode()
