@@ -17,7 +17,7 @@ from tuopin.core.errors import DomainError
 
 from . import committee as deciding
 from . import hiring, normalise, selectors, services, training
-from .models import Assignment
+from .models import Assignment, Status
 
 
 @login_required
@@ -79,7 +79,10 @@ def committee(request: HttpRequest, programme_slug: str) -> HttpResponse:
         "selection/committee.html",
         {
             "programme": p,
-            "counts": apps.values("status").order_by("status").annotate(n=Count("pk")),
+            "counts": [
+                (Status(c["status"]).label, c["n"])
+                for c in apps.values("status").order_by("status").annotate(n=Count("pk"))
+            ],
             "review": services.scored_counts(p),
             "severity": sorted(normalise.severities(marks).values(), key=lambda s: s.z),
             "run": run,

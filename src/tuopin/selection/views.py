@@ -4,13 +4,17 @@ queue with the COI declaration and the rubric form."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts.selectors import acting_user
+from tuopin.areas import selectors as areas
 from tuopin.core.errors import DomainError
 
 from . import committee, selectors, services, training
@@ -23,6 +27,28 @@ def _raise_forbidden(exc: DomainError) -> None:
 
 def programmes(request: HttpRequest) -> HttpResponse:
     return render(request, "selection/programmes.html", {"programmes": selectors.programmes()})
+
+
+COUNTY_KINDS = {
+    "poor": _("国家级贫困县"),
+    "provincial": _("省级贫困县"),
+    "other": _("其他县"),
+    "None": _("未知"),
+}
+
+
+def _labelled(shares: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The shares with county kinds and provinces by name, for the page."""
+    if shares is None:
+        return None
+    names = areas.areas_by_codes([p.ljust(12, "0") for p in shares["by_province"]])
+    return shares | {
+        "kinds": [(COUNTY_KINDS.get(k, k), n) for k, n in shares["by_county_kind"].items()],
+        "provinces": [
+            (names[p.ljust(12, "0")].name if p.ljust(12, "0") in names else p, n)
+            for p, n in shares["by_province"].items()
+        ],
+    }
 
 
 def results(request: HttpRequest, programme_slug: str) -> HttpResponse:
@@ -43,7 +69,13 @@ def results(request: HttpRequest, programme_slug: str) -> HttpResponse:
     return render(
         request,
         "selection/results.html",
-        {"programme": p, "run": run, "shares": shares, "awards": awards, "past": past},
+        {
+            "programme": p,
+            "run": run,
+            "shares": _labelled(shares),
+            "awards": awards,
+            "past": _labelled(past),
+        },
     )
 
 
