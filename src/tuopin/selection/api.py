@@ -101,7 +101,9 @@ def _mine(a: Application) -> dict[str, Any]:
         "number": a.number,
         "programme": a.programme.slug,
         "status": a.status,
-        "reasons": [services.failure_text(r) for r in a.reasons],
+        "reasons": [
+            services.failure_text(r, services.field_labels(a.programme)) for r in a.reasons
+        ],
     }
 
 

@@ -81,9 +81,10 @@ def _clean_answers(programme: Programme, answers: dict[str, Any]) -> dict[str, A
     return out
 
 
-def failure_text(f: dict[str, Any]) -> str:
-    """A failed eligibility rule in the reader's language."""
+def failure_text(f: dict[str, Any], labels: dict[str, str] | None = None) -> str:
+    """A failed eligibility rule in the reader's language (fields by their form labels)."""
     code = f.get("code")
+    f = f | {"field": (labels or {}).get(f.get("field", ""), f.get("field", ""))}
     if code == "too_low":
         return _("%(field)s 应不少于 %(v)s") % {"field": f["field"], "v": f["expected"]}
     if code == "not_a_number":
@@ -283,6 +284,10 @@ def recompute_scores(*, programme: Programme, by: Any) -> dict[str, normalise.No
         app.normalised = round(n.normalised, 4)
     Application.objects.bulk_update(apps, ["score", "normalised"], batch_size=500)
     return out
+
+
+def field_labels(programme: Programme) -> dict[str, str]:
+    return {f["name"]: f.get("label", f["name"]) for f in programme.form_fields}
 
 
 def scored_counts(programme: Programme) -> dict[str, Any]:

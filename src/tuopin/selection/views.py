@@ -140,7 +140,8 @@ def application(request: HttpRequest, application_id: int) -> HttpResponse:
         app.consent_public = request.POST.get("consent") == "1"
         app.save(update_fields=["consent_public"])
         return redirect("selection:application", app.pk)
-    reasons = [services.failure_text(r) for r in app.reasons]
+    labels = services.field_labels(app.programme)
+    reasons = [services.failure_text(r, labels) for r in app.reasons]
     return render(request, "selection/application.html", {"app": app, "reasons": reasons})
 
 

@@ -113,3 +113,17 @@ def test_a_committee_member_cannot_pay(programme, committee, scored):
     with pytest.raises(Exception) as e:
         deciding.pay_instalment(programme=programme, number=1, by=other)
     assert getattr(e.value, "code", "") == "permission_denied"
+
+
+def test_an_override_with_a_reason_is_published_as_overridden(programme, committee, scored):
+    run = deciding.propose(programme=programme, by=committee)
+    run = deciding.publish(
+        run_id=run.pk,
+        selected=[scored["甲"], scored["乙"]],
+        reason="两位都在深度贫困县",
+        by=committee,
+    )
+    body = json.loads(bytes(Entry.objects.get(index=run.ledger_index).data))
+    assert body["overridden"] is True
+    assert run.override_reason == "两位都在深度贫困县"
+    assert Application.objects.get(pk=scored["丙"]).status == Status.NOT_SELECTED

@@ -33,6 +33,21 @@ def test_too_few_rural_years_is_ineligible_with_the_reason(programme, applicant)
     app = apply(programme, applicant, years=2)
     assert app.status == Status.INELIGIBLE
     assert app.reasons[0]["code"] == "too_low"
+    text = services.failure_text(app.reasons[0], services.field_labels(programme))
+    assert text == "乡村任教年限 应不少于 3"
+
+
+def test_a_blind_programme_hides_the_name_from_the_reviewer(
+    programme, applicant, operator, reviewers
+):
+    programme.blind = True
+    programme.save()
+    _assigned(programme, applicant, operator, reviewers)
+    a = Assignment.objects.filter(reviewer=reviewers[2]).first()
+    services.declare(assignment_id=a.pk, conflict=False, by=reviewers[2])
+    a.refresh_from_db()
+    shown = selectors.review_material(a)
+    assert "name" not in shown and "school" not in shown and shown["answers"]
 
 
 def test_missing_evidence_saves_nothing(programme, applicant):
