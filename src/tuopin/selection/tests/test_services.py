@@ -16,7 +16,7 @@ from tuopin.selection.errors import (
     MissingEvidence,
     NoDeclaration,
 )
-from tuopin.selection.models import Application, Assignment, Status
+from tuopin.selection.models import Application, Assignment, Programme, Status
 
 from .conftest import apply
 
@@ -162,3 +162,44 @@ def test_scores_are_averaged_and_normalised(programme, applicant, operator, revi
         services.score(assignment_id=a.pk, scores={"师德": 4, "教学": 3}, by=a.reviewer)
     services.recompute_scores(programme=programme, by=committee)
     assert set(Application.objects.values_list("score", flat=True)) == {3.5}
+
+
+def test_the_registrys_health_wins_over_what_the_form_says(households, operator, cadre_a):
+    from tuopin.registry.models import Person
+
+    from .conftest import picture
+
+    modou = services.save_programme(
+        by=operator,
+        programme=Programme(
+            slug="modou",
+            name="魔豆妈妈",
+            kind="contest",
+            year=2018,
+            select_count=1,
+            eligibility=[{"rule": "any_of", "fields": ["disabled", "serious_illness"]}],
+            form_fields=[{"name": "disabled", "label": "残疾", "kind": "boolean"}],
+        ),
+    )
+    her = Person.objects.get(name="朱婷婷")  # 健康 in the registry
+    app = services.submit_application(
+        programme=modou,
+        name=her.name,
+        area_code=VILLAGE_A,
+        answers={"disabled": "1"},
+        evidence={},
+        person_id=her.pk,
+        nominate=True,
+        by=cadre_a,
+    )
+    assert app.status == Status.INELIGIBLE
+    assert app.facts["sex"] == "female"
+    stranger = services.submit_application(
+        programme=modou,
+        name="某",
+        area_code=VILLAGE_A,
+        answers={"disabled": "1"},
+        evidence={"x": [picture(1)]},
+        by=cadre_a,
+    )
+    assert stranger.status == Status.SUBMITTED  # no registry record: the form is all there is
