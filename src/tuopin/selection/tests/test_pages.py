@@ -120,3 +120,25 @@ def test_a_members_award_shows_on_the_household_page(programme, households, cadr
     Application.objects.filter(pk=app.pk).update(status=Status.SELECTED)
     page = _client(cadre_a).get(f"/registry/households/{head.household.household_no}/")
     assert "评选与奖励" in page.content.decode() and "马云乡村教师奖" in page.content.decode()
+
+
+def test_the_queue_reads_the_same_number_of_queries_for_more_tasks(
+    programme, applicant, operator, reviewers
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        c = _client(reviewers[2])
+        with CaptureQueriesContext(connection) as ctx:
+            c.get("/selection/reviews/")
+        return len(ctx.captured_queries)
+
+    apply(programme, applicant)
+    _client(operator).post("/selection/p/teachers-2018/committee/", {"action": "assign"})
+    one = queries()
+    for i in range(3):
+        apply(programme, applicant, name=f"乙{i}", area="621102100201", seed=10 + i)
+    _client(operator).post("/selection/p/teachers-2018/committee/", {"action": "assign"})
+    assert Assignment.objects.filter(reviewer=reviewers[2]).count() > 1
+    assert queries() == one
