@@ -9,6 +9,7 @@ import binascii
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
@@ -130,7 +131,7 @@ def apply(request: HttpRequest, programme_slug: str, body: ApplyIn) -> Any:
             k: [base64.b64decode(x, validate=True) for x in v] for k, v in body.evidence.items()
         }
     except (binascii.Error, ValueError):
-        raise BadApplication("材料应为 base64 编码的照片") from None
+        raise BadApplication(_("材料应为 base64 编码的照片")) from None
     app = services.submit_application(
         programme=programme,
         name=body.name,

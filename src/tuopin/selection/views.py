@@ -176,7 +176,7 @@ def review(request: HttpRequest, assignment_id: int) -> HttpResponse:
                     comment=request.POST.get("comment", ""),
                     by=acting_user(request),
                 )
-                messages.success(request, "OK")
+                messages.success(request, _("评分已保存"))
         except DomainError as exc:
             _raise_forbidden(exc)
             messages.error(request, exc.message)
