@@ -71,6 +71,7 @@ bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/village_view.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/childcare_siting.py
+	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/recognition.py
 	$(BIN)/python bench/dashboard.py

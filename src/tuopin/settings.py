@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "tuopin.documents",
     "tuopin.charity",
     "tuopin.insurance",
+    "tuopin.selection",
     "tuopin.childcare",
     "tuopin.casework",
     "tuopin.forest",

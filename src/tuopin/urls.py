@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("registry/", include("tuopin.registry.urls")),
     path("charity/", include("tuopin.charity.urls")),
     path("insurance/", include("tuopin.insurance.urls")),
+    path("selection/", include("tuopin.selection.urls")),
     path("childcare/", include("tuopin.childcare.urls")),
     path("casework/", include("tuopin.casework.urls")),
     path("forest/", include("tuopin.forest.urls")),

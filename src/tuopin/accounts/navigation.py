@@ -65,6 +65,8 @@ NAV: list[NavItem] = [
     NavItem("commerce:orders", _("订单处理"), ("commerce.view_order",)),
     NavItem("commerce:statistics", _("销售统计"), ("commerce.view_sales_statistics",)),
     NavItem("commerce:import", _("导入销售"), ("commerce.add_salesstatement",)),
+    NavItem("selection:programmes", _("评选")),
+    NavItem("selection:queue", _("评审"), ("selection.review_application",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 

@@ -19,6 +19,8 @@ CENTRE_STAFF = "centre"
 PARTNER = "partner"
 SUPPLIER = "supplier"
 CONSUMER = "consumer"
+REVIEWER = "reviewer"
+COMMITTEE = "committee"
 
 ROLE_LABELS = {
     VILLAGE_CADRE: _("村干部"),
@@ -33,10 +35,12 @@ ROLE_LABELS = {
     PARTNER: _("种植合作方"),
     SUPPLIER: _("供应商（合作社/企业）"),
     CONSUMER: _("消费者"),
+    REVIEWER: _("评审专家"),
+    COMMITTEE: _("评审委员会委员"),
 }
 
 # Roles that see every area (their reads are still masked unless they may unmask).
-NATIONWIDE_ROLES = {OPERATOR, OBSERVER}
+NATIONWIDE_ROLES = {OPERATOR, OBSERVER, COMMITTEE}
 
 _VIEW_REGISTRY = ["registry.view_household", "registry.view_person", "areas.view_area"]
 _EDIT_REGISTRY = [
@@ -93,6 +97,16 @@ _BUY = ["commerce.add_order"]
 _SUPPLIERS = ["commerce.view_supplier", "commerce.add_supplier", "commerce.change_supplier"]
 _CATALOGUE = ["commerce.add_product", "commerce.add_listing", "commerce.change_stockrecord"]
 _ORDER_WORK = ["commerce.view_order", "commerce.advance_order", "commerce.view_payout"]
+# Selection (issue 16): the operator configures programmes, assigns reviewers, runs cohorts
+# and hiring; reviewers score what they are assigned; the committee confirms and publishes.
+# Any logged-in user may apply or nominate (and sees only their own applications).
+_SELECTION_ADMIN = [
+    "selection.add_programme",
+    "selection.change_programme",
+    "selection.view_application",
+    "selection.change_cohort",
+    "selection.change_position",
+]
 _REVIEW = [
     "casework.view_submission",
     "casework.decide_submission",
@@ -143,7 +157,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _ORDER_WORK
     + ["commerce.add_outlet", "commerce.record_payment", "commerce.add_orderrefund"]
     + ["commerce.add_payout", "commerce.add_salesstatement"]
-    + _SALES,
+    + _SALES
+    + _SELECTION_ADMIN,
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _FOREST_FIGURES + _SALES,
@@ -163,6 +178,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     # A supplier's own accounts: only the suppliers they belong to (Supplier.users).
     SUPPLIER: ["commerce.view_supplier"] + _CATALOGUE + _ORDER_WORK,
     CONSUMER: _BUY,
+    REVIEWER: ["selection.review_application"],
+    COMMITTEE: ["selection.decide_selection", "selection.view_application"],
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"

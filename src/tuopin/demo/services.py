@@ -228,6 +228,9 @@ def build_demo(
         ("transit", roles.PARTNER, "*"),
         ("green1", "", "*"),
     ]
+    from .selection import build_selection
+
+    build_selection(seed)
     from .reports import build_reports
 
     result.work_reports = build_reports(seed)

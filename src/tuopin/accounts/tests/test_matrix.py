@@ -46,6 +46,8 @@ ROLES = [
     roles.PARTNER,
     roles.SUPPLIER,
     roles.CONSUMER,
+    roles.REVIEWER,
+    roles.COMMITTEE,
     ANONYMOUS,
 ]
 EVERYONE = frozenset(ROLES)
@@ -85,6 +87,12 @@ BUYERS = frozenset({roles.DONOR, roles.HELPER, roles.CONSUMER})
 SUPPLIER_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.SUPPLIER})
 ORDER_WORKERS = frozenset({roles.OPERATOR, roles.SUPPLIER})
 SALES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
+# Selection (issue 16): any logged-in user applies and sees their own; the fixture's
+# application is the donor's. The operator and the committee see every application; the
+# reviewer only their assignments; results, award pages and certificates are public.
+REVIEWER = frozenset({roles.REVIEWER})
+SELECTION_READERS = frozenset({roles.OPERATOR, roles.COMMITTEE})
+APPLICATION_READERS = SELECTION_READERS | {roles.DONOR}
 
 # Pages by URL name (GET unless said), who may open them.
 PAGES: dict[str, frozenset[str]] = {
@@ -197,6 +205,19 @@ PAGES: dict[str, frozenset[str]] = {
     "commerce:statistics": SALES,
     "commerce:statistics_export": SALES,
     "commerce:import": OPERATOR,
+    "selection:programmes": EVERYONE,
+    "selection:results": EVERYONE,
+    "selection:award": EVERYONE,  # the holder consented
+    "selection:verify": EVERYONE,
+    "selection:certificate": EVERYONE,  # masked holder name
+    "selection:apply": LOGGED_IN,
+    "selection:mine": LOGGED_IN,
+    "selection:application": APPLICATION_READERS,
+    "selection:queue": REVIEWER,
+    "selection:review": REVIEWER,  # the matrix reviewer's own assignment
+    "selection:committee": SELECTION_READERS,
+    "selection:cohort": OPERATOR,
+    "selection:hiring": OPERATOR,
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -257,6 +278,15 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/insurance/runs/{run_id}"): PROGRESS,
     ("POST", "/api/v1/insurance/runs/{run_id}/resume"): OPERATOR,
     ("GET", "/api/v1/public/campaigns/{slug}"): EVERYONE,
+    ("GET", "/api/v1/selection/programmes"): EVERYONE,
+    ("POST", "/api/v1/selection/programmes/{programme_slug}/applications"): LOGGED_IN,
+    ("GET", "/api/v1/selection/applications/mine"): LOGGED_IN,
+    ("GET", "/api/v1/selection/reviews"): REVIEWER,
+    ("POST", "/api/v1/selection/reviews/{assignment_id}/declaration"): REVIEWER,
+    ("POST", "/api/v1/selection/reviews/{assignment_id}/score"): REVIEWER,
+    ("GET", "/api/v1/selection/programmes/{programme_slug}/results"): EVERYONE,
+    ("GET", "/api/v1/selection/certificates/{number}"): EVERYONE,
+    ("GET", "/api/v1/selection/hiring/funnel"): OPERATOR,
     ("POST", "/api/v1/childcare/plans"): SITING,
     ("GET", "/api/v1/childcare/plans/{plan_id}"): SITING,
     ("GET", "/api/v1/childcare/centres"): CENTRES,
@@ -343,6 +373,20 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
             }
         },
         ("POST", "/api/v1/childcare/plans"): {"body": {"county": COUNTY, "centres": 1}},
+        ("POST", "/api/v1/selection/programmes/{programme_slug}/applications"): {
+            "body": {
+                "name": "李老师",
+                "area_code": VILLAGE_A,
+                "answers": {"rural_years": 5},
+                "evidence": {"证书": [o.photo_b64]},
+            }
+        },
+        ("POST", "/api/v1/selection/reviews/{assignment_id}/declaration"): {
+            "body": {"conflict": False}
+        },
+        ("POST", "/api/v1/selection/reviews/{assignment_id}/score"): {
+            "body": {"scores": {"师德": 4, "教学": 5}}
+        },
         ("POST", "/api/v1/insurance/programmes/{slug}/runs"): {
             "body": {"period_start": PERIOD.isoformat()}
         },
@@ -511,6 +555,12 @@ class Objects:
     paid_number: str  # a paid order of another buyer
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
+    programme_slug: str = ""  # a selection programme with the donor's application
+    application_id: int = 0
+    assignment_id: int = 0  # the matrix reviewer's, declared
+    award_token: str = ""
+    number: str = ""  # a certificate
+    cohort_slug: str = ""
 
     def kwargs(self, params: set[str]) -> dict[str, Any]:
         """Values for a page's path parameters, by their names in the URL conf (a new name
@@ -545,6 +595,12 @@ class Objects:
             "listing_id": self.listing_id,
             "supplier_id": self.supplier_id,
             "number": self.order_number,
+            "programme_slug": self.programme_slug,
+            "application_id": self.application_id,
+            "assignment_id": self.assignment_id,
+            "award_token": self.award_token,
+            "number": self.number,
+            "cohort_slug": self.cohort_slug,
         }
         return {k: values[k] for k in params}
 
@@ -713,6 +769,83 @@ def _commerce() -> dict[str, Any]:
         "order_number": placed.number,
         "paid_number": paid.number,
     }
+
+
+        **_selection(),
+    )
+
+
+def _selection() -> dict[str, Any]:
+    """A teacher award with the donor's application, assigned to the matrix reviewer (who
+    declared no conflict), a consenting past winner, and a cohort with a certificate."""
+    import base64
+    import datetime as dt
+
+    from tuopin.selection import services as selection
+    from tuopin.selection import training
+    from tuopin.selection.models import Application, Cohort, Programme, Status
+
+    operator = accounts.create_user(username="m_operator", role=roles.OPERATOR)
+    programme = selection.save_programme(
+        by=operator,
+        programme=Programme(
+            slug="teachers",
+            name="乡村教师奖",
+            kind="award",
+            year=2018,
+            form_fields=[
+                {"name": "rural_years", "label": "年限", "kind": "integer", "required": True}
+            ],
+            evidence=["证书"],
+            criteria=["师德", "教学"],
+            select_count=1,
+            reviewers_per_application=1,
+        ),
+    )
+    reviewer = accounts.create_user(username=f"m_{roles.REVIEWER}", role=roles.REVIEWER)
+    programme.reviewers.add(reviewer)
+    donor = accounts.create_user(username=f"m_{roles.DONOR}", role=roles.DONOR)
+    photo = base64.b64decode(_casework_photo())
+    app = selection.submit_application(
+        programme=programme,
+        name="王老师",
+        area_code=VILLAGE_A,
+        answers={"rural_years": 9},
+        evidence={"证书": [photo]},
+        by=donor,
+    )
+    selection.assign_reviewers(programme=programme, by=operator)
+    task = app.assignments.get()
+    selection.declare(assignment_id=task.pk, conflict=False, by=reviewer)
+    past = selection.submit_application(
+        programme=programme,
+        name="往届",
+        area_code=VILLAGE_A,
+        answers={"rural_years": 9},
+        evidence={"证书": [photo]},
+        by=donor,
+    )
+    Application.objects.filter(pk=past.pk).update(status=Status.HISTORY, consent_public=True)
+    cohort = Cohort.objects.create(slug="aca", name="ACA", course="ACA", starts_on=PERIOD)
+    t = training.enrol(cohort=cohort, people=[("赵六", VILLAGE_A)], by=operator)[0]
+    training.record_exam(cohort=cohort, scores={t.pk: 90}, by=operator)
+    training.issue_certificates(cohort=cohort, on=dt.date(2018, 7, 1), by=operator)
+    t.refresh_from_db()
+        "programme_slug": programme.slug,
+        "application_id": app.pk,
+        "assignment_id": task.pk,
+        "award_token": str(past.token),
+        "number": t.certificate.number,
+        "cohort_slug": cohort.slug,
+    }
+
+
+def _casework_photo() -> str:
+    import base64
+
+    from tuopin.casework.tests.factories import photo
+
+    return base64.b64encode(photo(77)).decode()
 
 
 def _casework() -> dict[str, Any]:

@@ -29,7 +29,7 @@ def test_a_donor_is_not_shown_the_registry(donor) -> None:  # type: ignore[no-un
     client = Client()
     client.force_login(donor)
     labels = _nav_labels(client)
-    assert labels == ["募捐", "账本", "兴农扶贫", "我的捐赠", "报告", "我的森林"]
+    assert labels == ["募捐", "账本", "兴农扶贫", "我的捐赠", "报告", "我的森林", "评选"]
 
 
 def test_an_observer_is_shown_programmes_but_not_the_registry(observer) -> None:  # type: ignore[no-untyped-def]
@@ -46,12 +46,13 @@ def test_an_observer_is_shown_programmes_but_not_the_registry(observer) -> None:
         "我的森林",
         "绿色统计",
         "销售统计",
+        "评选",
     ]
 
 
 def test_the_public_is_shown_the_public_pages_and_a_login_link() -> None:
     html = Client().get("/campaigns/").content.decode()
-    assert _nav_labels(Client()) == ["募捐", "账本", "兴农扶贫", "报告"]
+    assert _nav_labels(Client()) == ["募捐", "账本", "兴农扶贫", "报告", "评选"]
     assert 'href="/login/"' in html
 
 

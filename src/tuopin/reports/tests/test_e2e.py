@@ -29,5 +29,6 @@ def test_a_donor_lands_on_their_own_home_on_a_phone(browser, live_server, donor)
         "我的捐赠",
         "报告",
         "我的森林",
+        "评选",
     ]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
