@@ -134,7 +134,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             held.pop(str(w.listing_id), None)
     request.session[BASKET] = held
     if len(placed) == 1:
-        return redirect("commerce:order", number=placed[0].number)
+        return redirect("commerce:order", order_number=placed[0].number)
     return redirect("commerce:my_orders")
 
 
@@ -149,10 +149,10 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def order(request: HttpRequest, number: str) -> HttpResponse:
+def order(request: HttpRequest, order_number: str) -> HttpResponse:
     """An order for its buyer (pay, cancel, confirm receipt) or for those who work on it
     (ship, deliver, record an offline payment, refund)."""
-    o = selectors.get_order_for(request.user, number)
+    o = selectors.get_order_for(request.user, order_number)
     user = acting_user(request)
     own = o.buyer_id == user.pk
     staff = permissions.has(user, "commerce.advance_order") and not own
@@ -186,9 +186,9 @@ def order(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def order_action(request: HttpRequest, number: str) -> HttpResponse:
+def order_action(request: HttpRequest, order_number: str) -> HttpResponse:
     """One step on an order: pay, offline, cancel, refund or advance (to)."""
-    o = selectors.get_order_for(request.user, number)
+    o = selectors.get_order_for(request.user, order_number)
     by = acting_user(request)
     action = request.POST.get("action", "")
     try:
@@ -215,4 +215,4 @@ def order_action(request: HttpRequest, number: str) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("已完成"))
-    return redirect("commerce:order", number=o.number)
+    return redirect("commerce:order", order_number=o.number)

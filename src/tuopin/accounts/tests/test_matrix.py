@@ -80,6 +80,7 @@ ADJUSTER = frozenset({roles.ADJUSTER})
 PARTNER = frozenset({roles.PARTNER})
 FOREST_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.PARTNER})
 FOREST_FIGURES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
+
 # Commerce: buyers order; the fixture's supplier (in the county) is seen by its own account, the
 # county officer and the operator; orders and payouts by its account and the operator; sales
 # statistics are aggregates (county officers in their county, the operator, observers).
@@ -87,6 +88,7 @@ BUYERS = frozenset({roles.DONOR, roles.HELPER, roles.CONSUMER})
 SUPPLIER_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.SUPPLIER})
 ORDER_WORKERS = frozenset({roles.OPERATOR, roles.SUPPLIER})
 SALES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
+
 # Selection (issue 16): any logged-in user applies and sees their own; the fixture's
 # application is the donor's. The operator and the committee see every application; the
 # reviewer only their assignments; results, award pages and certificates are public.
@@ -448,10 +450,13 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/forest/projects/{project_slug}/adoptions"): {
             "body": {"units": 1, "key": "matrix-adopt"}
+        },
         ("POST", "/api/v1/commerce/orders"): {
             "body": {"lines": [{"listing": o.listing_id, "quantity": 1}], "ship_to": "矩阵"}
+        },
         ("POST", "/api/v1/commerce/orders/{order_number}/payments"): {
             "body": {"method": "offline", "token": "MATRIX-PAY"}
+        },
         ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): {
             "body": {"to": "shipped"},
             "path": {"order_number": o.paid_number},
@@ -549,12 +554,14 @@ class Objects:
     certificate_token: str
     log_id: int  # a day's work by the household head on it, waiting for the partner
     order_id: int  # the head's patrol job on it
+
     listing_id: int  # the commerce fixture's storefront listing (a verified cooperative)
     supplier_id: int  # that cooperative, in the county; the supplier user works for it
     order_number: str  # a placed order of another buyer
     paid_number: str  # a paid order of another buyer
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
+
     programme_slug: str = ""  # a selection programme with the donor's application
     application_id: int = 0
     assignment_id: int = 0  # the matrix reviewer's, declared
@@ -594,7 +601,7 @@ class Objects:
             "order_id": self.order_id,
             "listing_id": self.listing_id,
             "supplier_id": self.supplier_id,
-            "number": self.order_number,
+            "order_number": self.order_number,
             "programme_slug": self.programme_slug,
             "application_id": self.application_id,
             "assignment_id": self.assignment_id,
@@ -714,25 +721,8 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         **claims,
         **_work_report(tmp_path),
         **_forest(head.pk),
-    )
-
-
-def _work_report(tmp_path: Path) -> dict[str, Any]:
-    """A draft work report of this month and an import of a partner's figures, both by an
-    operator who is not the matrix's (so that the matrix's operator may publish)."""
-    from tuopin.core import periods
-    from tuopin.reports import partners, publishing
-    from tuopin.reports.models import PartnerIndicator
-
-    op = accounts.create_user(username="m_report_op", role=roles.OPERATOR)
-    month = periods.containing(timezone.localdate(), periods.MONTH)
-    draft = publishing.generate(period_text=month.code, by=op)
-    PartnerIndicator.objects.create(code="bank-loans", name="贷款", unit="fen")
-    path = tmp_path / "partner.csv"
-    path.write_text("指标,区划,报告期,数值,来源\nbank-loans,全国,2018H1,1000,网商银行\n")
-    imported = partners.import_partner_figures(path=path, by=op)
-    return {"report_id": draft.pk, "import_id": imported.imported.pk}
         **_commerce(),
+        **_selection(),
     )
 
 
@@ -771,8 +761,21 @@ def _commerce() -> dict[str, Any]:
     }
 
 
-        **_selection(),
-    )
+def _work_report(tmp_path: Path) -> dict[str, Any]:
+    """A draft work report of this month and an import of a partner's figures, both by an
+    operator who is not the matrix's (so that the matrix's operator may publish)."""
+    from tuopin.core import periods
+    from tuopin.reports import partners, publishing
+    from tuopin.reports.models import PartnerIndicator
+
+    op = accounts.create_user(username="m_report_op", role=roles.OPERATOR)
+    month = periods.containing(timezone.localdate(), periods.MONTH)
+    draft = publishing.generate(period_text=month.code, by=op)
+    PartnerIndicator.objects.create(code="bank-loans", name="贷款", unit="fen")
+    path = tmp_path / "partner.csv"
+    path.write_text("指标,区划,报告期,数值,来源\nbank-loans,全国,2018H1,1000,网商银行\n")
+    imported = partners.import_partner_figures(path=path, by=op)
+    return {"report_id": draft.pk, "import_id": imported.imported.pk}
 
 
 def _selection() -> dict[str, Any]:
@@ -831,6 +834,7 @@ def _selection() -> dict[str, Any]:
     training.record_exam(cohort=cohort, scores={t.pk: 90}, by=operator)
     training.issue_certificates(cohort=cohort, on=dt.date(2018, 7, 1), by=operator)
     t.refresh_from_db()
+    return {
         "programme_slug": programme.slug,
         "application_id": app.pk,
         "assignment_id": task.pk,

@@ -52,7 +52,10 @@ class Command(BaseCommand):
         if result.work_reports:
             self.stdout.write(
                 "工作报告：2018H1 已发布（operator 生成，reviewer 审核），本半年草稿待审核"
+            )
+
         if result.products:
+            self.stdout.write(
                 f"兴农扶贫：{result.products} 个样板县商品，{result.sales_lines} 条月度渠道销售，"
                 f"{result.orders} 个演示订单：/commerce/shop/"
             )
