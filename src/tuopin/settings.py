@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "tuopin.insurance",
     "tuopin.childcare",
     "tuopin.casework",
+    "tuopin.commerce",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",
