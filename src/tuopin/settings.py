@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "tuopin.childcare",
     "tuopin.casework",
     "tuopin.commerce",
+    "tuopin.farming",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",

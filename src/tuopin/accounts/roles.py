@@ -60,20 +60,47 @@ _REVIEW = [
     "casework.pay_disbursement",
 ] + _REPORTS
 
+# Order farming (farming app): the county decides (flagship, forecasts, plans, contracts), the
+# cooperative's accounts sign, weigh, grade and pay for their own members, the village cadre
+# follows the village's lots, records land and appeals a grade for a household.
+_FARMING_VIEW = ["farming.view_contract", "farming.view_delivery"]
+_FARMING_COUNTY = _FARMING_VIEW + [
+    "farming.add_flagship",
+    "farming.add_forecastrun",
+    "farming.add_plantingplan",
+    "farming.add_contract",
+    "farming.add_marketprice",
+    "farming.change_householdland",
+]
+_FARMING_COOPERATIVE = _FARMING_VIEW + [
+    "farming.add_householdcontract",
+    "farming.add_delivery",
+    "farming.grade_delivery",
+    "farming.add_payment",
+    "farming.appeal_delivery",
+]
+_FARMING_CADRE = [
+    "farming.view_delivery",
+    "farming.appeal_delivery",
+    "farming.change_householdland",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY
     + _VIEW_COVER
     + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"]
     + ["casework.add_submission", "casework.change_submission", "casework.view_submission"]
-    + _REPORTS,
-    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW,
+    + _REPORTS
+    + _FARMING_CADRE,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW + _FARMING_VIEW,
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
     + _VIEW_COVER
     + ["areas.add_area", "areas.change_area"]
     + _SITING
     + _CENTRES
-    + _REVIEW,
+    + _REVIEW
+    + _FARMING_COUNTY,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -89,7 +116,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_reporttype", "casework.add_reporttype", "casework.change_reporttype"]
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
-    + _REPORTS,
+    + _REPORTS
+    + ["farming.view_contract", "farming.add_forecastrun"],
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,
