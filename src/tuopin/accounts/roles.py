@@ -16,6 +16,8 @@ OBSERVER = "observer"
 HELPER = "helper"
 DONOR = "donor"
 CENTRE_STAFF = "centre"
+SUPPLIER = "supplier"
+CONSUMER = "consumer"
 
 ROLE_LABELS = {
     VILLAGE_CADRE: _("村干部"),
@@ -27,6 +29,8 @@ ROLE_LABELS = {
     HELPER: _("热心人士"),
     DONOR: _("捐赠人"),
     CENTRE_STAFF: _("养育中心工作人员"),
+    SUPPLIER: _("供应商（合作社/企业）"),
+    CONSUMER: _("消费者"),
 }
 
 # Roles that see every area (their reads are still masked unless they may unmask).
@@ -54,6 +58,12 @@ _CENTRE_WORK = [
     "childcare.add_screening",
 ]
 _REPORTS = ["casework.view_report_aggregates"]
+_SALES = ["commerce.view_sales_statistics"]
+_BUY = ["commerce.add_order"]
+# County officers register and verify their county's suppliers; operators run the channel.
+_SUPPLIERS = ["commerce.view_supplier", "commerce.add_supplier", "commerce.change_supplier"]
+_CATALOGUE = ["commerce.add_product", "commerce.add_listing", "commerce.change_stockrecord"]
+_ORDER_WORK = ["commerce.view_order", "commerce.advance_order", "commerce.view_payout"]
 _REVIEW = [
     "casework.view_submission",
     "casework.decide_submission",
@@ -100,6 +110,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SITING
     + _CENTRES
     + _REVIEW
+    + _SUPPLIERS
+    + ["commerce.verify_supplier"]
+    + _SALES
     + _FARMING_COUNTY,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
@@ -117,13 +130,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
     + _REPORTS
+    + _SUPPLIERS
+    + _CATALOGUE
+    + _ORDER_WORK
+    + ["commerce.add_outlet", "commerce.record_payment", "commerce.add_orderrefund"]
+    + ["commerce.add_payout", "commerce.add_salesstatement"]
+    + _SALES
     + ["farming.view_contract", "farming.add_forecastrun"],
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
-    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS,
-    HELPER: ["charity.keep_donation", "casework.pledge_case"],
-    DONOR: ["charity.keep_donation"],
+    OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _SALES,
+    HELPER: ["charity.keep_donation", "casework.pledge_case"] + _BUY,
+    DONOR: ["charity.keep_donation"] + _BUY,
     CENTRE_STAFF: _CENTRE_WORK,
+    # A supplier's own accounts: only the suppliers they belong to (Supplier.users).
+    SUPPLIER: ["commerce.view_supplier"] + _CATALOGUE + _ORDER_WORK + _FARMING_COOPERATIVE,
+    CONSUMER: _BUY,
 }
 # Unmasking ID numbers is never part of a role: it is granted to a person on purpose.
 UNMASK_PERMISSION = "registry.unmask_id_number"

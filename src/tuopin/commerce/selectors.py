@@ -17,12 +17,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from django.db.models import Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import SalesLine
+from tuopin.accounts import permissions, scoping
+
+from .errors import OrderNotFound, ProductNotFound, SupplierNotFound
+from .models import (
+    STOREFRONT_OUTLET,
+    Listing,
+    Order,
+    Payout,
+    Product,
+    SalesLine,
+    Supplier,
+    SupplierMember,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from tuopin.accounts.models import User
 
 
 class MonthlySales(NamedTuple):
@@ -73,3 +92,131 @@ def monthly_sales(
 
 def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
+
+
+# --- access functions (permission and scope in one call) -------------------------------------
+
+
+def _supplier_q(user: User | AnonymousUser) -> Q:
+    """Suppliers ``user`` may see: its own (a supplier account) or those of its areas."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    own = Q(users=user)
+    prefixes = scoping.area_prefixes(user)
+    if prefixes == []:
+        return own
+    return own | scoping.scope_q(user, "county_code")
+
+
+def suppliers_for(user: User | AnonymousUser) -> QuerySet[Supplier]:
+    permissions.require(user, "commerce.view_supplier")
+    ids = Supplier.objects.filter(_supplier_q(user)).values("pk")
+    return Supplier.objects.filter(pk__in=ids).order_by("county_code", "name")
+
+
+def get_supplier_for(user: User | AnonymousUser, supplier_id: int) -> Supplier:
+    found = suppliers_for(user).filter(pk=supplier_id).first()
+    if found is None:
+        raise SupplierNotFound(_("供应商不存在"))
+    return found
+
+
+def products_for(user: User | AnonymousUser) -> QuerySet[Product]:
+    """Products of the suppliers ``user`` may see (with their stock), for managing them."""
+    return (
+        Product.objects.filter(supplier__in=suppliers_for(user))
+        .select_related("supplier")
+        .annotate(on_hand=Sum("stock__on_hand"), allocated=Sum("stock__allocated"))
+        .order_by("county_code", "name")
+    )
+
+
+def get_product_for(user: User | AnonymousUser, product_id: int) -> Product:
+    found = products_for(user).filter(pk=product_id).first()
+    if found is None:
+        raise ProductNotFound(_("商品不存在"))
+    return found
+
+
+def orders_for(user: User | AnonymousUser) -> QuerySet[Order]:
+    """Orders of the suppliers ``user`` works for (supplier accounts, officers, operators)."""
+    permissions.require(user, "commerce.view_order")
+    return Order.objects.filter(supplier__in=suppliers_for(user)).select_related("supplier")
+
+
+def my_orders(user: User | AnonymousUser) -> QuerySet[Order]:
+    """The orders ``user`` placed as a buyer."""
+    if not user.is_authenticated:
+        return Order.objects.none()
+    return Order.objects.filter(buyer_id=user.pk).select_related("supplier")
+
+
+def get_order_for(user: User | AnonymousUser, number: str) -> Order:
+    """An order its buyer, or someone who works on its supplier's orders, may see."""
+    order = my_orders(user).filter(number=number).first()
+    if order is None and permissions.has(user, "commerce.view_order"):
+        order = orders_for(user).filter(number=number).first()
+    if order is None:
+        raise OrderNotFound(_("订单不存在"))
+    return order
+
+
+def payouts_for(user: User | AnonymousUser) -> QuerySet[Payout]:
+    permissions.require(user, "commerce.view_payout")
+    return Payout.objects.filter(supplier__in=suppliers_for(user)).select_related("supplier")
+
+
+# --- the public storefront -------------------------------------------------------------------
+
+
+def storefront_listings(*, area_prefix: str = "", category: str = "") -> QuerySet[Listing]:
+    """Published storefront listings of verified suppliers (public), optionally under an area
+    code prefix (province ``42``, county ``422823``) and of a category."""
+    today = timezone.localdate()
+    qs = Listing.objects.filter(
+        outlet__code=STOREFRONT_OUTLET,
+        published=True,
+        product__supplier__verified_at__isnull=False,
+    ).filter(Q(available_from__isnull=True) | Q(available_from__lte=today))
+    if area_prefix:
+        qs = qs.filter(product__county_code__startswith=area_prefix)
+    if category:
+        qs = qs.filter(product__category=category)
+    return qs.select_related("product__supplier").order_by("product__county_code", "product__name")
+
+
+def storefront_listing(listing_id: int) -> Listing:
+    found = storefront_listings().filter(pk=listing_id).first()
+    if found is None:
+        raise ProductNotFound(_("商品不存在或未上架"))
+    return found
+
+
+def storefront_counties() -> list[tuple[str, int]]:
+    """(county code, listings) of counties with something on sale, for browsing."""
+    rows = (
+        storefront_listings()
+        .values("product__county_code")
+        .annotate(n=Count("pk"))
+        .order_by("product__county_code")
+    )
+    return [(r["product__county_code"], r["n"]) for r in rows]
+
+
+def member_households(supplier: Supplier) -> int:
+    return SupplierMember.objects.filter(supplier=supplier).count()
+
+
+def monthly_sales_for(user: User | AnonymousUser, **filters: object) -> list[MonthlySales]:
+    """:func:`monthly_sales` limited to the counties of ``user``'s scope."""
+    permissions.require(user, "commerce.view_sales_statistics")
+    prefixes = scoping.area_prefixes(user)
+    wanted = str(filters.pop("county_prefix", "") or "")
+    if prefixes is None:
+        return monthly_sales(county_prefix=wanted or None, **filters)  # type: ignore[arg-type]
+    rows: list[MonthlySales] = []
+    for p in prefixes:
+        if wanted and not (wanted.startswith(p) or p.startswith(wanted)):
+            continue
+        rows += monthly_sales(county_prefix=max(p, wanted, key=len), **filters)  # type: ignore[arg-type]
+    return rows
