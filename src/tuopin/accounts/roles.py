@@ -81,6 +81,7 @@ _FARMING_COUNTY = _FARMING_VIEW + [
     "farming.add_contract",
     "farming.add_marketprice",
     "farming.change_householdland",
+    "farming.grade_delivery",  # appeals are re-graded by the county
 ]
 _FARMING_COOPERATIVE = _FARMING_VIEW + [
     "farming.add_householdcontract",

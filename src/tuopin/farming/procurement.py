@@ -176,7 +176,7 @@ def decide_appeal(
         if not outcome.strip():
             raise BadDelivery(_("请填写复核结果"), code="missing_outcome")
         _apply_grade(d, grade, accepted_g, sample, None, by, timezone.localdate())
-        d.appeal_until = timezone.localdate() - dt.timedelta(days=1)
+        d.appeal_until = None  # decided: no second appeal, payable at once
         d.appeal_outcome = outcome.strip()[:300]
         d.save(update_fields=["appeal_until", "appeal_outcome"])
         _decision(d, "regrade")

@@ -221,11 +221,18 @@ def sign_household_contract(
     contracts together), the advance paid now with a ledger entry (the household committed)."""
     permissions.require(by, SIGN, _("没有签订农户订单的权限"))
     contract = get_contract_for(by, contract_id)
-    household = get_household_for(by, household_no)
-    if not SupplierMember.objects.filter(
-        supplier_id=contract.supplier_id, household=household
-    ).exists():
+    # The cooperative reaches its own members through the contract (its accounts hold no
+    # area scope); an officer's scope was checked with the contract.
+    membership = (
+        SupplierMember.objects.filter(
+            supplier_id=contract.supplier_id, household__household_no=household_no.strip()
+        )
+        .select_related("household")
+        .first()
+    )
+    if membership is None:
         raise BadContract(_("该户不是本合作社社员"), code="not_member")
+    household = membership.household
     if quantity_kg <= 0 or area_centi_mu <= 0:
         raise BadContract(_("订单量和面积应为正数"), code="bad_quantity")
     if not 0 <= advance_fen <= MAX_FEN:

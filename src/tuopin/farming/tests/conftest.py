@@ -11,7 +11,8 @@ import pytest
 
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
-from tuopin.commerce.models import Outlet, OutletKind, Product, Supplier, SupplierMember
+from tuopin.commerce import services as commerce
+from tuopin.commerce.models import OutletKind, Product, Supplier
 from tuopin.conftest import COUNTY
 from tuopin.farming import runs, services
 from tuopin.farming.history import Shape, monthly_kg
@@ -24,21 +25,31 @@ LAND = {"A001": 500, "A002": 300, "B001": 400}  # hundredths of a 亩
 
 
 @pytest.fixture
-def coop(households: None) -> Supplier:
-    s = Supplier.objects.create(kind="cooperative", name="巴东红米合作社", county_code=COUNTY)
-    for no in LAND:
-        SupplierMember.objects.create(supplier=s, household=Household.objects.get(household_no=no))
+def coop(households: None, county_officer: Any) -> Supplier:
+    s = commerce.create_supplier(
+        kind="cooperative", name="巴东红米合作社", county_code=COUNTY, by=county_officer
+    )
+    s = commerce.verify_supplier(supplier=s, by=county_officer)
+    ids = list(Household.objects.filter(household_no__in=LAND).values_list("pk", flat=True))
+    commerce.add_members(supplier=s, household_ids=ids, by=county_officer)
     return s
 
 
 @pytest.fixture
-def rice(coop: Supplier) -> Product:
-    product = Product.objects.create(
-        sku="BD-RICE", name="巴东红米", category="grain", county_code=COUNTY, supplier=coop,
-        unit="公斤",
+def coop_user(coop: Supplier, county_officer: Any) -> Any:
+    user = accounts.create_user(username="coop", role=roles.SUPPLIER, password="pw-coop")
+    commerce.add_user(supplier=coop, user=user, by=county_officer)
+    return user
+
+
+@pytest.fixture
+def rice(coop: Supplier, coop_user: Any, operator: Any) -> Product:
+    product = commerce.create_product(
+        supplier=coop, sku="BD-RICE", name="巴东红米", category="grain", unit="公斤",
+        by=coop_user,
     )  # fmt: skip
     outlets = [
-        Outlet.objects.create(code=f"O{i}", name=f"渠道{i}", kind=OutletKind.ONLINE)
+        commerce.create_outlet(code=f"O{i}", name=f"渠道{i}", kind=OutletKind.ONLINE, by=operator)
         for i in (1, 2)
     ]
     load_monthly_sales(

@@ -51,14 +51,14 @@ def contract_for(by: Any, plan: Any, coop: Supplier, kg: int = 1000) -> Any:
 
 
 @pytest.fixture
-def hc(county_officer: Any, plan: Any, coop: Supplier) -> Any:
+def hc(county_officer: Any, coop_user: Any, plan: Any, coop: Supplier) -> Any:
     contract = contract_for(county_officer, plan, coop)
     for on, price in ((dt.date(2019, 9, 1), 360), (dt.date(2019, 10, 15), 720)):
         services.record_market_price(
             by=county_officer, product_id=plan.product_id, on=on, fen_per_kg=price, source="市场"
         )
     return services.sign_household_contract(
-        by=county_officer,
+        by=coop_user,
         contract_id=contract.pk,
         household_no="A001",
         quantity_kg=900,
@@ -112,12 +112,12 @@ def test_a_plan_after_other_counties_contracts_gets_only_the_room(
 
 
 def test_a_household_contract_beyond_its_land_is_refused(
-    county_officer: Any, plan: Any, coop: Supplier
+    county_officer: Any, coop_user: Any, plan: Any, coop: Supplier
 ) -> None:
     contract = contract_for(county_officer, plan, coop)
     with pytest.raises(BadContract) as e:
         services.sign_household_contract(
-            by=county_officer, contract_id=contract.pk, household_no="A002",
+            by=coop_user, contract_id=contract.pk, household_no="A002",
             quantity_kg=100, area_centi_mu=301,
         )  # fmt: skip
     assert e.value.code == "beyond_land"
@@ -129,21 +129,21 @@ def test_signing_pays_the_advance_with_the_household_as_a_commitment(hc: Any) ->
     assert "A001" not in json.dumps(data, ensure_ascii=False)
 
 
-def test_a_grade_outside_the_table_is_refused(county_officer: Any, hc: Any) -> None:
+def test_a_grade_outside_the_table_is_refused(coop_user: Any, hc: Any) -> None:
     d = procurement.record_delivery(
-        by=county_officer, household_contract_id=hc.pk, weight_g=1000, delivered_on=D1
+        by=coop_user, household_contract_id=hc.pk, weight_g=1000, delivered_on=D1
     )
     with pytest.raises(BadDelivery) as e:
-        procurement.grade_delivery(by=county_officer, delivery_id=d.pk, grade="特级", accepted_g=1)
+        procurement.grade_delivery(by=coop_user, delivery_id=d.pk, grade="特级", accepted_g=1)
     assert e.value.code == "bad_grade"
     d.refresh_from_db()
     assert d.status == LotStatus.WEIGHED and d.grade == ""
 
 
-def test_a_delivery_past_the_window_is_refused(county_officer: Any, hc: Any) -> None:
+def test_a_delivery_past_the_window_is_refused(coop_user: Any, hc: Any) -> None:
     with pytest.raises(BadDelivery) as e:
         procurement.record_delivery(
-            by=county_officer, household_contract_id=hc.pk, weight_g=1000,
+            by=coop_user, household_contract_id=hc.pk, weight_g=1000,
             delivered_on=dt.date(2019, 12, 1),
         )  # fmt: skip
     assert e.value.code == "outside_window"
@@ -151,22 +151,22 @@ def test_a_delivery_past_the_window_is_refused(county_officer: Any, hc: Any) -> 
 
 @pytest.mark.parametrize("grams", [0, -5])
 def test_a_weight_that_is_not_positive_is_refused(
-    county_officer: Any, hc: Any, grams: int
+    coop_user: Any, hc: Any, grams: int
 ) -> None:
     with pytest.raises(BadDelivery):
         procurement.record_delivery(
-            by=county_officer, household_contract_id=hc.pk, weight_g=grams, delivered_on=D1
+            by=coop_user, household_contract_id=hc.pk, weight_g=grams, delivered_on=D1
         )
 
 
 def test_payment_is_floor_or_market_per_grade_minus_the_advance(
-    county_officer: Any, hc: Any
+    coop_user: Any, hc: Any
 ) -> None:
-    low = graded(county_officer, hc, 125_500, D1)  # market 3.60 < floor 6.80
-    high = graded(county_officer, hc, 10_000, dt.date(2019, 10, 20))  # market 7.20
-    second = graded(county_officer, hc, 2_000, D1, grade="二级")  # floor 5.60
+    low = graded(coop_user, hc, 125_500, D1)  # market 3.60 < floor 6.80
+    high = graded(coop_user, hc, 10_000, dt.date(2019, 10, 20))  # market 7.20
+    second = graded(coop_user, hc, 2_000, D1, grade="二级")  # floor 5.60
     p = procurement.pay(
-        by=county_officer, household_contract_id=hc.pk,
+        by=coop_user, household_contract_id=hc.pk,
         delivery_ids=[low.pk, high.pk, second.pk], on=LATER,
     )  # fmt: skip
     assert p.gross_fen == 85_340 + 7_200 + 1_120
@@ -179,15 +179,15 @@ def test_payment_is_floor_or_market_per_grade_minus_the_advance(
 
 
 def test_a_payment_for_an_ungraded_lot_is_refused_and_nothing_is_paid(
-    county_officer: Any, hc: Any
+    coop_user: Any, hc: Any
 ) -> None:
-    ok = graded(county_officer, hc, 1_000, D1)
+    ok = graded(coop_user, hc, 1_000, D1)
     raw = procurement.record_delivery(
-        by=county_officer, household_contract_id=hc.pk, weight_g=1000, delivered_on=D1
+        by=coop_user, household_contract_id=hc.pk, weight_g=1000, delivered_on=D1
     )
     with pytest.raises(BadPayment) as e:
         procurement.pay(
-            by=county_officer, household_contract_id=hc.pk, delivery_ids=[ok.pk, raw.pk],
+            by=coop_user, household_contract_id=hc.pk, delivery_ids=[ok.pk, raw.pk],
             on=LATER,
         )  # fmt: skip
     assert e.value.code == "ungraded"
@@ -195,43 +195,43 @@ def test_a_payment_for_an_ungraded_lot_is_refused_and_nothing_is_paid(
     assert ok.status == LotStatus.GRADED and ok.payment_id is None
 
 
-def test_a_lot_cannot_be_paid_inside_its_appeal_window(county_officer: Any, hc: Any) -> None:
-    d = graded(county_officer, hc, 1_000, D1)
+def test_a_lot_cannot_be_paid_inside_its_appeal_window(coop_user: Any, hc: Any) -> None:
+    d = graded(coop_user, hc, 1_000, D1)
     with pytest.raises(BadPayment) as e:
         procurement.pay(
-            by=county_officer, household_contract_id=hc.pk, delivery_ids=[d.pk],
+            by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk],
             on=D1 + dt.timedelta(days=7),
         )  # fmt: skip
     assert e.value.code == "appeal_open"
 
 
 def test_an_appeal_is_regraded_by_another_grader_and_then_paid(
-    county_officer: Any, grader: Any, cadre_a: Any, hc: Any
+    coop_user: Any, county_officer: Any, cadre_a: Any, hc: Any
 ) -> None:
-    d = graded(county_officer, hc, 10_000, D1, grade="二级")
+    d = graded(coop_user, hc, 10_000, D1, grade="二级")
     procurement.appeal(by=cadre_a, delivery_id=d.pk, reason="米粒完整，应为一级", on=D1)
     with pytest.raises(BadPayment):
         procurement.pay(
-            by=county_officer, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER
+            by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER
         )
     with pytest.raises(BadDelivery) as e:
         procurement.decide_appeal(
-            by=county_officer, delivery_id=d.pk, grade="一级", accepted_g=10_000, outcome="改判"
+            by=coop_user, delivery_id=d.pk, grade="一级", accepted_g=10_000, outcome="改判"
         )
     assert e.value.code == "same_grader"
     procurement.decide_appeal(
-        by=grader, delivery_id=d.pk, grade="一级", accepted_g=10_000, outcome="复核改为一级"
+        by=county_officer, delivery_id=d.pk, grade="一级", accepted_g=10_000, outcome="复核改为一级"
     )
     p = procurement.pay(
-        by=county_officer, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER
+        by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER
     )
     assert p.gross_fen == 6_800
 
 
 def test_an_appeal_after_the_window_is_refused(
-    county_officer: Any, cadre_a: Any, hc: Any
+    coop_user: Any, cadre_a: Any, hc: Any
 ) -> None:
-    d = graded(county_officer, hc, 1_000, D1)
+    d = graded(coop_user, hc, 1_000, D1)
     with pytest.raises(BadDelivery) as e:
         procurement.appeal(
             by=cadre_a, delivery_id=d.pk, reason="晚了", on=D1 + dt.timedelta(days=8)
@@ -240,8 +240,8 @@ def test_an_appeal_after_the_window_is_refused(
 
 
 def test_a_cadre_of_another_village_cannot_see_the_households_lots(
-    county_officer: Any, cadre_b: Any, hc: Any
+    coop_user: Any, cadre_b: Any, hc: Any
 ) -> None:
-    d = graded(county_officer, hc, 1_000, D1)
+    d = graded(coop_user, hc, 1_000, D1)
     with pytest.raises(FarmingNotFound):
         procurement.appeal(by=cadre_b, delivery_id=d.pk, reason="不是我村", on=D1)
