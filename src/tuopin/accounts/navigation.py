@@ -49,6 +49,8 @@ NAV: list[NavItem] = [
     NavItem("registry:people", _("查人"), ("registry.view_person",)),
     NavItem("registry:import", _("导入"), ("registry.import_registry",)),
     NavItem("childcare:centres", _("养育中心"), ("childcare.view_centre",)),
+    # farming.selectors.counties_for / cooperatives_for
+    NavItem("farming:index", _("订单农业"), ("farming.view_contract",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Sum
@@ -24,6 +25,14 @@ class Income:
     paid_fen: int
     area_centi_mu: int
     land_centi_mu: int | None
+
+    @property
+    def land_mu(self) -> Decimal | None:
+        return None if self.land_centi_mu is None else Decimal(self.land_centi_mu) / 100
+
+    @property
+    def area_mu(self) -> Decimal:
+        return Decimal(self.area_centi_mu) / 100
 
     @property
     def per_mu_fen(self) -> int | None:

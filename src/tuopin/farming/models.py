@@ -7,6 +7,8 @@ Households' land: the registry holds no land area, so farming keeps each househo
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -160,6 +162,11 @@ class PlantingPlan(models.Model):
     )
     area_centi_mu = models.PositiveIntegerField(_("面积（0.01亩）"))
     unplaced_centi_mu = models.PositiveIntegerField(_("无地可种（0.01亩）"), default=0)
+    # What a 亩 earned before order farming (as the county surveyed it): the "before" of the
+    # county page's income per 亩.
+    income_before_fen_per_mu = models.BigIntegerField(
+        _("订单前亩收入（分）"), default=0, validators=_FEN
+    )
     created_by = models.ForeignKey(_USER, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -188,6 +195,10 @@ class PlanShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id}:{self.household_id}"
+
+    @property
+    def area_mu(self) -> Decimal:
+        return Decimal(self.area_centi_mu) / 100
 
 
 class Contract(models.Model):
@@ -298,6 +309,10 @@ class HouseholdContract(models.Model):
     def __str__(self) -> str:
         return f"{self.contract_id}:{self.household_id}"
 
+    @property
+    def area_mu(self) -> Decimal:
+        return Decimal(self.area_centi_mu) / 100
+
 
 class LotStatus(models.TextChoices):
     WEIGHED = "weighed", _("已过磅")
@@ -352,6 +367,14 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household_contract_id} {self.delivered_on}"
+
+    @property
+    def weight_kg(self) -> Decimal:
+        return Decimal(self.weight_g) / 1000
+
+    @property
+    def accepted_kg(self) -> Decimal:
+        return Decimal(self.accepted_g) / 1000
 
 
 class Payment(models.Model):

@@ -37,6 +37,7 @@ class Terms:
     market_price_fen: int
     yield_kg_per_mu: int
     grade_share_pct: int
+    income_before_fen_per_mu: int = 0
 
 
 def check_terms(t: Terms) -> None:
@@ -47,6 +48,8 @@ def check_terms(t: Terms) -> None:
         raise BadPlan(_("年度无效"), code="bad_season")
     if not 1 <= t.yield_kg_per_mu <= 100_000:
         raise BadPlan(_("亩产应为正数"), code="bad_yield")
+    if not 0 <= t.income_before_fen_per_mu <= MAX_FEN:
+        raise BadPlan(_("订单前亩收入无效"), code="bad_income")
     if not 1 <= t.grade_share_pct <= 100:
         raise BadPlan(_("达标率应在 1% 到 100% 之间"), code="bad_grade_share")
     if t.sale_price_fen <= t.floor_price_fen and t.floor_price_fen <= t.market_price_fen:
@@ -134,6 +137,7 @@ def make_plan(*, by: User, run_id: int, county_code: str, terms: Terms) -> Plant
             grade_share_pct=terms.grade_share_pct,
             area_centi_mu=area,
             unplaced_centi_mu=split.unplaced,
+            income_before_fen_per_mu=terms.income_before_fen_per_mu,
             created_by=by,
         )
         PlanShare.objects.bulk_create(

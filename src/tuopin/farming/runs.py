@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuopin.accounts import permissions
 from tuopin.commerce import selectors as commerce
@@ -38,9 +39,9 @@ FORECAST = "farming.add_forecastrun"
 MAX_HORIZON = 24
 
 FALLBACK_LABELS = {
-    fc.NO_HISTORY: "没有销售记录：预测为零",
-    fc.SHORT_HISTORY: "不足两年：用上年同月（季节朴素法）",
-    fc.VERY_SHORT_HISTORY: "不足一年：用已有月份的平均",
+    fc.NO_HISTORY: gettext_lazy("没有销售记录：预测为零"),
+    fc.SHORT_HISTORY: gettext_lazy("不足两年：用上年同月（季节朴素法）"),
+    fc.VERY_SHORT_HISTORY: gettext_lazy("不足一年：用已有月份的平均"),
 }
 
 
