@@ -137,7 +137,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["commerce.add_outlet", "commerce.record_payment", "commerce.add_orderrefund"]
     + ["commerce.add_payout", "commerce.add_salesstatement"]
     + _SALES
-    + ["farming.view_contract", "farming.add_forecastrun"],
+    + _FARMING_VIEW
+    + ["farming.add_forecastrun"],
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _SALES,

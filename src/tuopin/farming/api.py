@@ -34,12 +34,12 @@ class CandidateOut(Schema):
 
 
 @router.get(
-    "/counties/{code}/candidates",
+    "/counties/{county_code}/candidates",
     response=list[CandidateOut],
     summary="A county's products ranked for the flagship (一县一品), with the figures",
 )
-def candidates(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    return [c.as_json() for c in flagship.rank_candidates(request.user, code)]
+def candidates(request: HttpRequest, county_code: str) -> list[dict[str, Any]]:
+    return [c.as_json() for c in flagship.rank_candidates(request.user, county_code)]
 
 
 class FlagshipIn(Schema):
@@ -55,12 +55,14 @@ class FlagshipOut(Schema):
     ledger_index: int | None
 
 
-@router.post("/counties/{code}/flagship", response={201: FlagshipOut}, summary="Confirm it")
-def confirm_flagship(request: HttpRequest, code: str, body: FlagshipIn) -> Status:  # type: ignore[type-arg]
-    ranked = {c.product_id: c.as_json() for c in flagship.rank_candidates(request.user, code)}
+@router.post("/counties/{county_code}/flagship", response={201: FlagshipOut}, summary="Confirm it")
+def confirm_flagship(request: HttpRequest, county_code: str, body: FlagshipIn) -> Status:  # type: ignore[type-arg]
+    ranked = {
+        c.product_id: c.as_json() for c in flagship.rank_candidates(request.user, county_code)
+    }
     f = services.confirm_flagship(
         by=acting_user(request),
-        county_code=code,
+        county_code=county_code,
         product_id=body.product_id,
         reason=body.reason,
         figures=ranked.get(body.product_id, {}),
@@ -152,9 +154,11 @@ def start_forecast(request: HttpRequest, body: ForecastIn) -> Status:  # type: i
     return Status(202, _run_out(run))
 
 
-@router.get("/forecasts/{run_id}", response=ForecastOut, summary="A forecast and its back-test")
-def get_forecast(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    return _run_out(selectors.get_run_for(request.user, run_id))
+@router.get(
+    "/forecasts/{forecast_id}", response=ForecastOut, summary="A forecast and its back-test"
+)
+def get_forecast(request: HttpRequest, forecast_id: int) -> dict[str, Any]:
+    return _run_out(selectors.get_run_for(request.user, forecast_id))
 
 
 class PlanIn(Schema):
@@ -200,9 +204,9 @@ def make_plan(request: HttpRequest, body: PlanIn) -> Status:  # type: ignore[typ
     return Status(201, planning.plan_summary(plan))
 
 
-@router.get("/plans/{plan_id}", response=PlanOut, summary="A planting plan's figures")
-def get_plan(request: HttpRequest, plan_id: int) -> dict[str, Any]:
-    return planning.plan_summary(selectors.get_plan_for(request.user, plan_id))
+@router.get("/plans/{planting_plan_id}", response=PlanOut, summary="A planting plan's figures")
+def get_plan(request: HttpRequest, planting_plan_id: int) -> dict[str, Any]:
+    return planning.plan_summary(selectors.get_plan_for(request.user, planting_plan_id))
 
 
 class GradeIn(Schema):

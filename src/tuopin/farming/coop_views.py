@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tuopin.accounts import permissions
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import DomainError, ValidationFailed
 from tuopin.registry.selectors import get_household_for
@@ -70,6 +71,7 @@ def cooperative(request: HttpRequest, supplier_id: int) -> HttpResponse:
 @require_POST
 def lot(request: HttpRequest, supplier_id: int) -> HttpResponse:
     """The cooperative page's lot forms: weigh in, grade, pay."""
+    permissions.require(request.user, selectors.VIEW_LOTS, _("没有查看交售记录的权限"))
     s = selectors.get_cooperative_for(request.user, supplier_id)
     user = acting_user(request)
     action = request.POST.get("action")

@@ -76,8 +76,8 @@ def _income_per_mu(county: str) -> tuple[int | None, int | None]:
 
 
 @login_required
-def county(request: HttpRequest, code: str) -> HttpResponse:
-    code, name = selectors.get_county_for(request.user, code)
+def county(request: HttpRequest, county_code: str) -> HttpResponse:
+    code, name = selectors.get_county_for(request.user, county_code)
     user = acting_user(request)
     if request.method == "POST":
         try:
@@ -95,7 +95,7 @@ def county(request: HttpRequest, code: str) -> HttpResponse:
     contracts = list(
         selectors.contracts_for(user)
         .filter(county_code=code)
-        .annotate(households=Count("households", distinct=True))
+        .annotate(household_count=Count("households", distinct=True))
         .prefetch_related("grades")
     )
     lots = (
@@ -174,8 +174,8 @@ def _chart(run: Any) -> Any:
 
 
 @login_required
-def run(request: HttpRequest, run_id: int) -> HttpResponse:
-    r = selectors.get_run_for(request.user, run_id)
+def run(request: HttpRequest, forecast_id: int) -> HttpResponse:
+    r = selectors.get_run_for(request.user, forecast_id)
     done = r.status == RunStatus.DONE
     ahead = (
         [runs.add_months(r.first_month, i).isoformat()[:7] for i in range(r.horizon)]
@@ -198,8 +198,8 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 @login_required
-def plan(request: HttpRequest, plan_id: int) -> HttpResponse:
-    p = selectors.get_plan_for(request.user, plan_id)
+def plan(request: HttpRequest, planting_plan_id: int) -> HttpResponse:
+    p = selectors.get_plan_for(request.user, planting_plan_id)
     shares = list(
         PlanShare.objects.filter(plan=p)
         .select_related("household", "supplier")
