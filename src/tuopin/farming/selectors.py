@@ -39,12 +39,19 @@ def _may_view(user: Any) -> None:
     permissions.require(user, VIEW, _("没有查看订单农业的权限"))
 
 
-def _scoped(qs: QuerySet[Any], user: Any, field: str, supplier_field: str) -> QuerySet[Any]:
-    """In the user's areas, or (a cooperative's account) of the user's own cooperative."""
+def _in_reach(user: Any, field: str, users_field: str) -> Q:
+    """In the user's areas, or (a cooperative's account) of the user's own cooperative.
+    (``Q() | x`` would be just ``x``: a nationwide user gets no condition at all.)"""
+    if scoping.area_prefixes(user) is None:
+        return Q()
     q = scoping.scope_q(user, field)
     if user.is_authenticated:
-        q |= Q(**{f"{supplier_field}__users": user})
-    return qs.filter(q).distinct()
+        q |= Q(**{users_field: user})
+    return q
+
+
+def _scoped(qs: QuerySet[Any], user: Any, field: str, supplier_field: str) -> QuerySet[Any]:
+    return qs.filter(_in_reach(user, field, f"{supplier_field}__users")).distinct()
 
 
 def get_county_for(user: Any, code: str) -> tuple[str, str]:
@@ -117,18 +124,14 @@ def get_plan_for(user: Any, plan_id: int) -> PlantingPlan:
 
 def cooperatives_for(user: Any) -> QuerySet[Supplier]:
     _may_view(user)
-    q = scoping.scope_q(user, "county_code")
-    if user.is_authenticated:
-        q |= Q(users=user)
+    q = _in_reach(user, "county_code", "users")
     qs = Supplier.objects.filter(q, kind=SupplierKind.COOPERATIVE).distinct()
     return qs.order_by("county_code", "name")
 
 
 def get_cooperative_for(user: Any, supplier_id: int) -> Supplier:
     _may_view(user)
-    q = scoping.scope_q(user, "county_code")
-    if user.is_authenticated:
-        q |= Q(users=user)
+    q = _in_reach(user, "county_code", "users")
     s = Supplier.objects.filter(q, pk=supplier_id, kind=SupplierKind.COOPERATIVE).first()
     if s is None:
         raise FarmingNotFound(_("合作社不存在"))
