@@ -102,7 +102,7 @@ def start_forecast(
         product=product,
         county_code=product.county_code,
         horizon=horizon,
-        created_by=by,
+        created_by=by if by.pk else None,  # the shell's actor is never saved
     )
     if enqueue:
         transaction.on_commit(lambda: run_forecast.enqueue(run.pk))

@@ -67,3 +67,17 @@ def test_an_officer_of_another_county_cannot_forecast_the_product(
     )
     with pytest.raises(FarmingNotFound):
         runs.start_forecast(by=other, product_id=rice.pk)
+
+
+def test_the_command_line_prints_the_forecast_as_json(
+    rice: Product, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    call_command("farming", "forecast", "BD-RICE", "--horizon", "6", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert data["first_month"] == "2019-01-01" and len(data["mean_kg"]) == 6
+    assert {s["method"] for s in data["series"]} == {"AutoETS"}
+    assert all(s["mase"] is not None for s in data["series"])
