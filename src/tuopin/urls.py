@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("insurance/", include("tuopin.insurance.urls")),
     path("childcare/", include("tuopin.childcare.urls")),
     path("casework/", include("tuopin.casework.urls")),
+    path("commerce/", include("tuopin.commerce.urls")),
     path("farming/", include("tuopin.farming.urls")),
     path("ledger/", include(page_patterns)),
     prefix_default_language=False,

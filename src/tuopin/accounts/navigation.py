@@ -34,6 +34,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("campaigns", _("募捐")),
     NavItem("ledger:explorer", _("账本")),
+    NavItem("commerce:shop", _("兴农扶贫")),
     NavItem("charity:mine", _("我的捐赠"), ("charity.keep_donation",)),
     # insurance.selectors._require_cover
     NavItem("insurance:villages", _("村保障"), ("insurance.view_policy", "registry.view_person")),
@@ -49,6 +50,11 @@ NAV: list[NavItem] = [
     NavItem("registry:people", _("查人"), ("registry.view_person",)),
     NavItem("registry:import", _("导入"), ("registry.import_registry",)),
     NavItem("childcare:centres", _("养育中心"), ("childcare.view_centre",)),
+    # commerce.selectors.suppliers_for / orders_for / payouts_for; commerce.statistics
+    NavItem("commerce:suppliers", _("供应商"), ("commerce.view_supplier",)),
+    NavItem("commerce:orders", _("订单处理"), ("commerce.view_order",)),
+    NavItem("commerce:statistics", _("销售统计"), ("commerce.view_sales_statistics",)),
+    NavItem("commerce:import", _("导入销售"), ("commerce.add_salesstatement",)),
     # farming.selectors.counties_for / cooperatives_for
     NavItem("farming:index", _("订单农业"), ("farming.view_contract",)),
     NavItem("admin:index", _("后台"), staff=True),

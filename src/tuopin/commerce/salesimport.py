@@ -221,7 +221,11 @@ def _line(
             reject("county", "unknown_county", _("未知的县：%(v)s") % {"v": values["county"][:40]})
             return None
         if given != product_county:
-            reject("county", "county_mismatch", _("县与商品产地不符：%(v)s") % {"v": values["county"][:40]})
+            reject(
+                "county",
+                "county_mismatch",
+                _("县与商品产地不符：%(v)s") % {"v": values["county"][:40]},
+            )
             return None
         county = given
     try:
@@ -229,7 +233,9 @@ def _line(
         if abs(quantity) > 10_000_000:
             raise ValueError
     except ValueError:
-        reject("quantity", "bad_quantity", _("数量应为整数：%(v)s") % {"v": values["quantity"][:40]})
+        reject(
+            "quantity", "bad_quantity", _("数量应为整数：%(v)s") % {"v": values["quantity"][:40]}
+        )
         return None
     try:
         amount = parse_yuan(values["amount"])

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -34,6 +34,7 @@ from .models import (
     Payout,
     Product,
     SalesLine,
+    StockRecord,
     Supplier,
     SupplierMember,
 )
@@ -103,7 +104,9 @@ def _supplier_q(user: User | AnonymousUser) -> Q:
         return Q(pk__in=[])
     own = Q(users=user)
     prefixes = scoping.area_prefixes(user)
-    if prefixes == []:
+    if prefixes is None:
+        return Q()  # nationwide (an empty Q would vanish from ``own | Q()``)
+    if not prefixes:
         return own
     return own | scoping.scope_q(user, "county_code")
 
@@ -220,3 +223,30 @@ def monthly_sales_for(user: User | AnonymousUser, **filters: object) -> list[Mon
             continue
         rows += monthly_sales(county_prefix=max(p, wanted, key=len), **filters)  # type: ignore[arg-type]
     return rows
+
+
+def product_sales_total(product: Product) -> int:
+    """What a product's imported sales brought (fen), for its public page."""
+    return int(SalesLine.objects.filter(product=product).aggregate(s=Sum("amount_fen"))["s"] or 0)
+
+
+def available_units(product: Product) -> int:
+    row = StockRecord.objects.filter(product=product).aggregate(
+        h=Sum("on_hand"), a=Sum("allocated")
+    )
+    return int((row["h"] or 0) - (row["a"] or 0))
+
+
+def basket_lines(held: dict[str, int]) -> list[dict[str, Any]]:
+    """The session basket's lines that are still on sale, with their totals."""
+    ids = [int(k) for k in held if k.isdigit()]
+    listings = {li.pk: li for li in storefront_listings().filter(pk__in=ids)}
+    return [
+        {
+            "listing": listings[int(k)],
+            "quantity": q,
+            "total_fen": listings[int(k)].price_fen * q,
+        }
+        for k, q in held.items()
+        if k.isdigit() and int(k) in listings and q > 0
+    ]

@@ -88,6 +88,9 @@ class DemoResult:
     insured: dict[str, int] = field(default_factory=dict)  # programme slug → policies
     donations: int = 0
     siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
+    products: int = 0  # the ten model counties' products (commerce)
+    sales_lines: int = 0  # their imported monthly sales, two years per outlet
+    orders: int = 0  # storefront orders, one in every state
     claims: int = 0  # filed by this run (demo.claims)
 
 
@@ -208,12 +211,21 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .commerce import build_commerce
+
+    shop = build_commerce(seed=seed, today=today, password=DEMO_PASSWORD)
+    result.products, result.sales_lines, result.orders = (
+        shop.products,
+        shop.sales_lines,
+        shop.orders,
+    )
     from tuopin.accounts.models import User
 
     for u in User.objects.filter(username__startswith="ly_").order_by("username"):
         scope = u.area_scopes.values_list("area_id", flat=True).first() or "*"
         role = u.groups.values_list("name", flat=True).first() or ""
         result.users.append((u.username, role, scope))
+    result.users += shop.users
     return result
 
 

@@ -44,6 +44,7 @@ ROLES = [
     roles.DONOR,
     roles.CENTRE_STAFF,
     roles.SUPPLIER,
+    roles.CONSUMER,
     ANONYMOUS,
 ]
 EVERYONE = frozenset(ROLES)
@@ -71,6 +72,13 @@ REPORT_READERS = CASE_READERS | PROGRESS
 CLAIM_FILERS = frozenset({roles.VILLAGE_CADRE})
 CLAIM_READERS = frozenset({roles.VILLAGE_CADRE, roles.ADJUSTER, roles.OPERATOR})
 ADJUSTER = frozenset({roles.ADJUSTER})
+# Commerce: buyers order; the fixture's supplier (in the county) is seen by its own account, the
+# county officer and the operator; orders and payouts by its account and the operator; sales
+# statistics are aggregates (county officers in their county, the operator, observers).
+BUYERS = frozenset({roles.DONOR, roles.HELPER, roles.CONSUMER})
+SUPPLIER_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.SUPPLIER})
+ORDER_WORKERS = frozenset({roles.OPERATOR, roles.SUPPLIER})
+SALES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
 # Order farming: the county officer decides for the county, the operator reads everywhere,
 # the cooperative's account (roles.SUPPLIER, a user of the fixture's cooperative) works its
 # own contracts and lots; a household's record is read like the registry.
@@ -148,6 +156,21 @@ PAGES: dict[str, frozenset[str]] = {
     "casework:disbursements": DECIDERS,
     "casework:disbursement": DECIDERS,  # POST
     "casework:household_support": CASE_READERS,
+    "commerce:shop": EVERYONE,
+    "commerce:product": EVERYONE,
+    "commerce:basket": EVERYONE,
+    "commerce:checkout": BUYERS,  # POST; an empty basket sends back to the basket
+    "commerce:my_orders": BUYERS,
+    "commerce:order": ORDER_WORKERS,  # another buyer's order: its buyer and its workers
+    "commerce:order_action": ORDER_WORKERS,  # POST without a step: back with its message
+    "commerce:suppliers": SUPPLIER_VIEWERS,
+    "commerce:supplier": SUPPLIER_VIEWERS,
+    "commerce:verify": frozenset({roles.COUNTY_OFFICER}),  # POST
+    "commerce:orders": ORDER_WORKERS,
+    "commerce:payouts": ORDER_WORKERS,
+    "commerce:statistics": SALES,
+    "commerce:statistics_export": SALES,
+    "commerce:import": OPERATOR,
     "farming:index": FARM_READERS,
     "farming:county": FARM_COUNTY,
     "farming:run": FARM_COUNTY,
@@ -168,6 +191,9 @@ PAGE_METHODS = {
     "casework:approve_area": "POST",
     "casework:forward": "POST",
     "casework:disbursement": "POST",
+    "commerce:checkout": "POST",
+    "commerce:order_action": "POST",
+    "commerce:verify": "POST",
     "farming:lot": "POST",
     "farming:appeal": "POST",
 }
@@ -237,6 +263,14 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/insurance/claims/{claim_id}/submit"): CLAIM_FILERS,
     ("POST", "/api/v1/insurance/claims/{claim_id}/decision"): ADJUSTER,  # a checked claim
     ("POST", "/api/v1/insurance/claims/{claim_id}/payment"): ADJUSTER,  # an approved claim
+    ("GET", "/api/v1/commerce/products"): EVERYONE,
+    ("POST", "/api/v1/commerce/orders"): BUYERS,
+    ("GET", "/api/v1/commerce/orders/{order_number}"): ORDER_WORKERS,
+    ("POST", "/api/v1/commerce/orders/{order_number}/payments"): OPERATOR,  # offline
+    ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): ORDER_WORKERS,  # ship
+    ("POST", "/api/v1/commerce/suppliers/{supplier_id}/verify"): frozenset({roles.COUNTY_OFFICER}),
+    ("GET", "/api/v1/commerce/statistics"): SALES,
+    ("GET", "/api/v1/commerce/sales/monthly"): SALES,
     ("GET", "/api/v1/farming/counties/{county_code}/candidates"): FARM_COUNTY,
     ("POST", "/api/v1/farming/counties/{county_code}/flagship"): frozenset(
         {roles.COUNTY_OFFICER}
@@ -334,6 +368,16 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/insurance/claims/{claim_id}/payment"): {
             "path": {"claim_id": o.approved_claim_id}
         },
+        ("POST", "/api/v1/commerce/orders"): {
+            "body": {"lines": [{"listing": o.listing_id, "quantity": 1}], "ship_to": "矩阵"}
+        },
+        ("POST", "/api/v1/commerce/orders/{order_number}/payments"): {
+            "body": {"method": "offline", "token": "MATRIX-PAY"}
+        },
+        ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): {
+            "body": {"to": "shipped"},
+            "path": {"order_number": o.paid_number},
+        },
         **_farming_bodies(o),
     }
 
@@ -354,7 +398,7 @@ def _farming_bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/farming/contracts"): {
             "body": {
-                "plan_id": f["planting_plan_id"], "supplier_id": f["supplier_id"],
+                "plan_id": f["planting_plan_id"], "supplier_id": o.supplier_id,
                 "quantity_kg": 1, "grades": [{"code": "一级", "floor_fen": 680}],
                 "market_source": "矩阵", "delivery_from": "2030-09-01",
                 "delivery_until": "2030-11-30",
@@ -469,6 +513,10 @@ class Objects:
     draft_document_id: int
     approved_claim_id: int
     status_token: str
+    listing_id: int  # the commerce fixture's storefront listing (a verified cooperative)
+    supplier_id: int  # that cooperative, in the county; the supplier user works for it
+    order_number: str  # a placed order of another buyer
+    paid_number: str  # a paid order of another buyer
     farming: dict[str, Any]
     type_slug: str = "black-chicken"
 
@@ -495,6 +543,9 @@ class Objects:
             "claim_id": self.claim_id,
             "document_id": self.document_id,
             "status_token": self.status_token,
+            "listing_id": self.listing_id,
+            "supplier_id": self.supplier_id,
+            "number": self.order_number,
             "county_code": COUNTY,
             **self.farming,
         }
@@ -591,7 +642,8 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     )
     case = _casework()
     claims = _claims(programme)
-    farming = _farming()
+    shop = _commerce()
+    farming = _farming(shop["supplier_id"])
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -609,8 +661,44 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         centre_id=centre.pk,
         **case,
         **claims,
+        **shop,
         farming=farming,
     )
+
+
+def _commerce() -> dict[str, Any]:
+    """A verified cooperative of the county with a product of 10 units on the storefront, a
+    placed and a paid order of another buyer."""
+    from tuopin.commerce import orders
+    from tuopin.commerce import services as commerce
+    from tuopin.commerce.models import STOREFRONT_OUTLET
+
+    county = accounts.create_user(
+        username="m_shop_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
+    )
+    operator = accounts.create_user(username="m_shop_operator", role=roles.OPERATOR)
+    buyer = accounts.create_user(username="m_shop_buyer", role=roles.CONSUMER)
+    coop = commerce.create_supplier(
+        kind="cooperative", name="矩阵合作社", county_code=COUNTY, by=county
+    )
+    commerce.verify_supplier(supplier=coop, by=county)
+    store = commerce.create_outlet(
+        code=STOREFRONT_OUTLET, name="兴农扶贫", kind="online", by=operator
+    )
+    product = commerce.create_product(
+        supplier=coop, sku="M-1", name="矩阵脐橙", category="fruit", by=operator
+    )
+    commerce.set_stock(product=product, warehouse_name="主仓", on_hand=10, by=operator)
+    listing = commerce.publish_listing(product=product, outlet=store, price_fen=1000, by=operator)
+    placed = orders.place_order(wanted=[orders.Wanted(listing.pk, 1)], ship_to="", by=buyer)
+    paid = orders.place_order(wanted=[orders.Wanted(listing.pk, 1)], ship_to="", by=buyer)
+    orders.pay_order(order=paid, method="test", token="ok", by=buyer)
+    return {
+        "listing_id": listing.pk,
+        "supplier_id": coop.pk,
+        "order_number": placed.number,
+        "paid_number": paid.number,
+    }
 
 
 def _casework() -> dict[str, Any]:
@@ -735,11 +823,12 @@ def _claims(programme: Any) -> dict[str, Any]:
     }
 
 
-def _farming() -> dict[str, Any]:
-    """巴东's cooperative (A001 and A002 members, with land) and its rice with two years of
-    sales, a finished forecast, a plan, a contract with A001's part, and three of A001's lots:
+def _farming(supplier_id: int) -> dict[str, Any]:
+    """The commerce fixture's cooperative (A001 and A002 members, with land) and its rice with
+    two years of sales, a finished forecast, a plan, a contract with A001's part, and three of A001's lots:
     one weighed, one graded today (appealable), one graded weeks ago (payable)."""
     from tuopin.commerce import services as commerce
+    from tuopin.commerce.models import Supplier
     from tuopin.farming import planning, procurement, runs, services
     from tuopin.farming.history import Shape, monthly_kg
     from tuopin.farming.samples import load_monthly_sales
@@ -749,12 +838,7 @@ def _farming() -> dict[str, Any]:
         username="m_farm_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
     )
     operator = accounts.create_user(username="m_farm_operator", role=roles.OPERATOR)
-    coop = commerce.verify_supplier(
-        supplier=commerce.create_supplier(
-            kind="cooperative", name="矩阵合作社", county_code=COUNTY, by=county
-        ),
-        by=county,
-    )
+    coop = Supplier.objects.get(pk=supplier_id)
     ids = list(Household.objects.filter(household_no__in=["A001", "A002"]).values_list("pk", flat=True))
     commerce.add_members(supplier=coop, household_ids=ids, by=county)
     worker = accounts.create_user(username="m_farm_coop", role=roles.SUPPLIER)
@@ -762,7 +846,7 @@ def _farming() -> dict[str, Any]:
     product = commerce.create_product(
         supplier=coop, sku="M-RICE", name="矩阵红米", category="grain", unit="公斤", by=worker
     )
-    outlet = commerce.create_outlet(code="M1", name="矩阵渠道", kind="online", by=operator)
+    outlet = commerce.create_outlet(code="M-FARM", name="矩阵渠道", kind="online", by=operator)
     load_monthly_sales(
         label="matrix",
         series={(product, outlet): monthly_kg(Shape(300, 11, 0.5, 0.2, 0.05), 24, seed=1)},
@@ -804,7 +888,6 @@ def _farming() -> dict[str, Any]:
     )  # fmt: skip
     return {
         "product_id": product.pk,
-        "supplier_id": coop.pk,
         "forecast_id": run.pk,
         "planting_plan_id": plan.pk,
         "contract_id": contract.pk,
@@ -823,14 +906,14 @@ def _user(role: str):  # type: ignore[no-untyped-def]
         roles.COUNTY_OFFICER: [COUNTY],
     }.get(role, [])
     user = accounts.create_user(username=f"m_{role}", role=role, area_codes=areas)
+    if role == roles.SUPPLIER:
+        from tuopin.commerce.models import Supplier
+
+        Supplier.objects.get(name="矩阵合作社").users.add(user)
     if role == roles.ADJUSTER:
         from tuopin.insurance.models import Programme
 
         Programme.objects.get(slug="dlz").adjusters.add(user)
-    if role == roles.SUPPLIER:  # an account of the fixture's cooperative
-        from tuopin.commerce.models import Supplier
-
-        Supplier.objects.get(name="矩阵合作社").users.add(user)
     return user
 
 

@@ -29,18 +29,18 @@ def test_a_donor_is_not_shown_the_registry(donor) -> None:  # type: ignore[no-un
     client = Client()
     client.force_login(donor)
     labels = _nav_labels(client)
-    assert labels == ["募捐", "账本", "我的捐赠"]
+    assert labels == ["募捐", "账本", "兴农扶贫", "我的捐赠"]
 
 
 def test_an_observer_is_shown_programmes_but_not_the_registry(observer) -> None:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(observer)
-    assert _nav_labels(client) == ["募捐", "账本", "保险项目", "村情上报"]
+    assert _nav_labels(client) == ["募捐", "账本", "兴农扶贫", "保险项目", "村情上报", "销售统计"]
 
 
 def test_the_public_is_shown_the_public_pages_and_a_login_link() -> None:
     html = Client().get("/campaigns/").content.decode()
-    assert _nav_labels(Client()) == ["募捐", "账本"]
+    assert _nav_labels(Client()) == ["募捐", "账本", "兴农扶贫"]
     assert 'href="/login/"' in html
 
 

@@ -29,7 +29,10 @@ def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "s.csv
 
 
 def test_it_imports_a_gbk_statement_with_chinese_headers(catalogue, operator, tmp_path):
-    body = HEADER_ZH + "2025-01-03,TMALL,BD-ORANGE,422823,5,149.50\n2025/1/4,天猫超市,巴东脐橙,,2,59.8\n"
+    body = (
+        HEADER_ZH
+        + "2025-01-03,TMALL,BD-ORANGE,422823,5,149.50\n2025/1/4,天猫超市,巴东脐橙,,2,59.8\n"
+    )
     report = salesimport.import_sales(path=write(tmp_path, body, "gbk"), by=operator)
     assert (report.total, report.accepted, report.errors) == (2, 2, [])
     assert sorted(SalesLine.objects.values_list("quantity", "amount_fen", "county_code")) == [
@@ -72,7 +75,9 @@ def test_the_same_statement_twice_is_refused_and_counted_once(catalogue, operato
         ("2025-01-03,,BD-ORANGE,,5,1", "missing_value"),
     ],
 )
-def test_every_rejected_line_is_reported_and_the_rest_kept(catalogue, operator, tmp_path, row, code):
+def test_every_rejected_line_is_reported_and_the_rest_kept(
+    catalogue, operator, tmp_path, row, code
+):
     body = HEADER_ZH + "2025-01-03,TMALL,BD-ORANGE,,1,10\n" + row + "\n"
     report = salesimport.import_sales(path=write(tmp_path, body), by=operator)
     assert report.accepted == 1
@@ -96,7 +101,16 @@ def test_a_supplier_account_cannot_import_statements(catalogue, supplier_user, t
 def test_the_command_imports_and_writes_the_rejections(catalogue, operator, tmp_path, capsys):
     path = write(tmp_path, HEADER_ZH + "2025-01-03,TMALL,BD-ORANGE,,5,1\n2025-01-03,X,Y,,1,1\n")
     out = tmp_path / "errors.csv"
-    call_command("commerce", "import-sales", str(path), "--user", "operator", "--errors", str(out), "--no-progress")
+    call_command(
+        "commerce",
+        "import-sales",
+        str(path),
+        "--user",
+        "operator",
+        "--errors",
+        str(out),
+        "--no-progress",
+    )
     assert "导入 1 行，拒绝 1 行" in capsys.readouterr().out
     assert "unknown_outlet" in out.read_text(encoding="utf-8-sig")
     with pytest.raises(CommandError):

@@ -14,7 +14,11 @@ from tuopin.core.errors import PermissionDenied
 @pytest.fixture
 def sales(product, tmall, storefront, operator, other_supplier, tmp_path: Path):  # type: ignore[no-untyped-def]
     potato = services.create_product(
-        supplier=other_supplier, sku="AD-POTATO", name="安定马铃薯", category="vegetable", by=operator
+        supplier=other_supplier,
+        sku="AD-POTATO",
+        name="安定马铃薯",
+        category="vegetable",
+        by=operator,
     )
     rng = random.Random(7)
     rows = ["日期,渠道,商品编码,数量,金额"]
@@ -40,8 +44,12 @@ def brute(key):  # type: ignore[no-untyped-def]
 
 def test_county_outlet_and_month_figures_match_brute_force_sums(sales, operator):
     stats = statistics.sales_statistics(operator, threshold_fen=1)
-    assert {c.code: (c.quantity, c.amount_fen) for c in stats.counties} == brute(lambda x: x.county_code)
-    assert {r.key: (r.quantity, r.amount_fen) for r in stats.outlets} == brute(lambda x: x.outlet_id)
+    assert {c.code: (c.quantity, c.amount_fen) for c in stats.counties} == brute(
+        lambda x: x.county_code
+    )
+    assert {r.key: (r.quantity, r.amount_fen) for r in stats.outlets} == brute(
+        lambda x: x.outlet_id
+    )
     assert {(r.key.year, r.key.month): (r.quantity, r.amount_fen) for r in stats.months} == brute(
         lambda x: (x.date.year, x.date.month)
     )
@@ -66,7 +74,16 @@ def test_a_supplier_account_sees_no_statistics(sales, supplier_user):
 
 def test_monthly_sales_sums_per_product_outlet_and_month(sales, product):
     rows = selectors.monthly_sales(product_ids=[product.pk])
-    expected = brute(lambda x: (x.product_id, x.outlet_id, x.date.year, x.date.month) if x.product_id == product.pk else None)
+    expected = brute(
+        lambda x: (
+            (x.product_id, x.outlet_id, x.date.year, x.date.month)
+            if x.product_id == product.pk
+            else None
+        )
+    )
     expected.pop(None, None)
-    assert {(r.product_id, r.outlet_id, r.month.year, r.month.month): (r.quantity, r.amount_fen) for r in rows} == expected
+    assert {
+        (r.product_id, r.outlet_id, r.month.year, r.month.month): (r.quantity, r.amount_fen)
+        for r in rows
+    } == expected
     assert all(r.month.day == 1 for r in rows)

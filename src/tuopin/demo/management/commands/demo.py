@@ -49,6 +49,11 @@ class Command(BaseCommand):
         )
         if result.siting_plan:
             self.stdout.write(f"养育中心选址方案（宁陕）：/childcare/plans/{result.siting_plan}/")
+        if result.products:
+            self.stdout.write(
+                f"兴农扶贫：{result.products} 个样板县商品，{result.sales_lines} 条月度渠道销售，"
+                f"{result.orders} 个演示订单：/commerce/shop/"
+            )
         if result.claims:
             self.stdout.write(f"演示理赔：{result.claims} 笔（村干部代办，理赔员 adjuster 审核）")
         self.stdout.write(f"演示账户（密码均为 {services.DEMO_PASSWORD}）：")
