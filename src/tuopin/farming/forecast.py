@@ -2,15 +2,18 @@
 
 One series is one product at one outlet, monthly kg. The method follows the series:
 
-* regular series with two seasons or more: ``AutoETS`` (season 12), its prediction interval;
+* regular series with three seasons or more: ``AutoETS`` (season 12), its prediction interval
+  (with fewer, AutoETS cannot fit a season and forecasts a flat line);
 * sparse (intermittent) series, a third of the months or more without sales: ``CrostonSBA``
-  for the level, ``TSB`` when the recent months stop selling (obsolescence), with a conformal
-  interval from the series' own rolling-origin errors;
-* too short for a seasonal model (under 24 months): seasonal naive from 12 months, else the
-  mean of what there is; with no sales at all, zero, and the reason said (``fallback``).
+  for the level, ``TSB`` when the recent months stop selling (obsolescence);
+* stated fallbacks (``fallback``): under three years, last year's month × the year-on-year
+  growth of the last half-year; one year, last year's month; under a year, the mean; no sales,
+  zero. Their intervals, and the sparse ones', are conformal: from the series' own
+  rolling-origin errors.
 
-Every fitted series is back-tested from rolling origins over its last season against seasonal
-naive on the same windows: MASE (scaled by the in-sample seasonal-naive error) and sMAPE.
+Every series is back-tested from rolling origins (two half-years, fewer when the history is
+short) against seasonal naive on the same windows, re-running the whole procedure as it
+would have chosen then: MASE (scaled by the in-sample seasonal-naive error) and sMAPE.
 No Django here.
 """
 
@@ -24,25 +27,41 @@ from dataclasses import dataclass, field
 import numpy as np
 
 SEASON = 12
-MIN_SEASONAL = 2 * SEASON  # months a seasonal model needs
+MIN_ETS = 3 * SEASON  # AutoETS selects a seasonal model only with three seasons or more
+MIN_GROWTH = SEASON + 1  # a year-on-year growth needs one month past the first season
+MIN_BACKTEST_TRAIN = 18  # months before the first back-test cut-off
 SPARSE_ZERO_SHARE = 1 / 3
 LEVEL = 80  # the interval shown: 80 %
 # Error, trend and season (additive or multiplicative: sales seasons grow with the level) are
 # chosen by AICc; damped trends are left out, which halves the selection time (ADR 0012).
 ETS_MODEL = "ZZZ"
 ETS_DAMPED = False
+GROWTH_MONTHS = 6  # the growth of the last half-year over the same months a year before
 
 # The stated fallbacks (ADR 0012), by what the history lacks.
 NO_HISTORY = "no_history"
-SHORT_HISTORY = "short_history"
-VERY_SHORT_HISTORY = "very_short_history"
+SHORT_HISTORY = "short_history"  # under three years: last year's month × year-on-year growth
+ONE_SEASON = "one_season"  # a year: last year's month
+VERY_SHORT_HISTORY = "very_short_history"  # under a year: the mean
 
 AUTO_ETS = "AutoETS"
 CROSTON_SBA = "CrostonSBA"
 TSB_METHOD = "TSB"
 SEASONAL_NAIVE = "SeasonalNaive"
+GROWTH_NAIVE = "SeasonalNaiveGrowth"
 MEAN = "HistoricAverage"
 ZERO = "Zero"
+
+
+def regular_method(n: int) -> tuple[str, str]:
+    """The method for a regular series of ``n`` months, and the fallback it stands for."""
+    if n >= MIN_ETS:
+        return AUTO_ETS, ""
+    if n >= MIN_GROWTH:
+        return GROWTH_NAIVE, SHORT_HISTORY
+    if n >= SEASON:
+        return SEASONAL_NAIVE, ONE_SEASON
+    return MEAN, VERY_SHORT_HISTORY
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,15 @@ def seasonal_naive(y: np.ndarray, h: int, season: int = SEASON) -> np.ndarray:
     return np.array([last[i % season] for i in range(h)], dtype=float)
 
 
+def yoy_growth(y: np.ndarray) -> float:
+    """The last months' sales over the same months a year before (1 when that is empty)."""
+    k = min(GROWTH_MONTHS, len(y) - SEASON)
+    if k < 1:
+        return 1.0
+    before = float(np.sum(y[-SEASON - k : -SEASON]))
+    return float(np.sum(y[-k:])) / before if before > 0 else 1.0
+
+
 def _sparse_model(y: np.ndarray) -> tuple[str, object]:
     from statsforecast.models import TSB, CrostonSBA
 
@@ -122,6 +150,8 @@ def _point(y: np.ndarray, h: int, method: str) -> np.ndarray:
         return np.asarray(TSB(alpha_d=0.2, alpha_p=0.2).forecast(y=y, h=h)["mean"])
     if method == SEASONAL_NAIVE:
         return seasonal_naive(y, h)
+    if method == GROWTH_NAIVE:
+        return seasonal_naive(y, h) * yoy_growth(y)
     if method == MEAN:
         return np.full(h, float(np.mean(y)) if len(y) else 0.0)
     return np.zeros(h)
@@ -136,17 +166,18 @@ def _errors(actual: np.ndarray, pred: np.ndarray, scale: float) -> tuple[float, 
 
 
 def backtest(
-    y: Sequence[float], method: str, *, horizon: int = 6, origins: int = 2
+    y: Sequence[float], method: str | None, *, horizon: int = 6, origins: int = 2
 ) -> tuple[BackTest | None, np.ndarray]:
     """Rolling origin: from each of ``origins`` cut-offs spaced ``horizon`` apart over the last
     ``horizon × origins`` months, fit on what came before, forecast ``horizon`` months, and
     score it and seasonal naive against what happened. None when the history is too short to
-    leave two seasons before the first cut-off. Also returns the method's errors (actual −
+    leave :data:`MIN_BACKTEST_TRAIN` months before the cut-off (then fewer origins, or none). Also returns the method's errors (actual −
     forecast, by horizon step) for a conformal interval."""
     arr = np.asarray(y, dtype=float)
-    span = horizon * origins
-    if len(arr) - span < MIN_SEASONAL:
+    origins = min(origins, (len(arr) - MIN_BACKTEST_TRAIN) // horizon)
+    if origins < 1:
         return None, np.zeros((0, horizon))
+    span = horizon * origins
     train_end = len(arr) - span
     # MASE's scale: the in-sample seasonal-naive error before the first cut-off.
     head = arr[:train_end]
@@ -155,7 +186,10 @@ def backtest(
     for k in range(origins):
         cut = train_end + k * horizon
         fit, actual = arr[:cut], arr[cut : cut + horizon]
-        pred = np.maximum(_point(fit, horizon, method), 0.0)
+        # A regular series is back-tested with the method its training length calls for: the
+        # whole procedure, as it would have forecast then.
+        how = regular_method(len(fit))[0] if method is None else method
+        pred = np.maximum(_point(fit, horizon, how), 0.0)
         actual_all.append(actual)
         pred_all.append(pred)
         naive_all.append(seasonal_naive(fit, horizon))
@@ -195,23 +229,23 @@ def forecast(
     if n == 0 or not np.any(arr > 0):
         zeros = [0.0] * h
         return Forecast(ZERO, zeros, zeros, zeros, level, NO_HISTORY, fitted_on=n)
-    if n < MIN_SEASONAL:
-        method = SEASONAL_NAIVE if n >= SEASON else MEAN
+    if n < SEASON or (n < MIN_ETS and not is_sparse(arr)):
+        method, fallback = regular_method(n)
         mean = _point(arr, h, method)
-        # The interval from the spread of the months there are (seasonal naive: of the
-        # year-on-year changes would need two seasons; the monthly spread is the honest rest).
-        sd = float(np.std(arr, ddof=1)) if n > 1 else float(arr[0])
-        z = _z(level)
-        return Forecast(
-            method,
-            _clip(mean),
-            _clip(mean - z * sd),
-            _clip(mean + z * sd),
-            level,
-            SHORT_HISTORY if n >= SEASON else VERY_SHORT_HISTORY,
-            sparse=is_sparse(arr),
-            fitted_on=n,
+        bt, errs = (
+            backtest(arr, None, horizon=backtest_horizon, origins=backtest_origins)
+            if with_backtest
+            else (None, np.zeros((0, 1)))
         )
+        if errs.size:
+            lo, hi = _conformal(mean, errs, level)
+        else:  # no back-test windows: the spread of the months there are
+            sd = float(np.std(arr, ddof=1)) if n > 1 else float(arr[0])
+            lo, hi = mean - _z(level) * sd, mean + _z(level) * sd
+        return Forecast(
+            method, _clip(mean), _clip(lo), _clip(hi), level, fallback, bt,
+            sparse=is_sparse(arr), fitted_on=n,
+        )  # fmt: skip
     sparse = is_sparse(arr)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -234,7 +268,7 @@ def forecast(
             mean = np.asarray(out["mean"])
             lo, hi = np.asarray(out[f"lo-{level}"]), np.asarray(out[f"hi-{level}"])
             bt = (
-                backtest(arr, method, horizon=backtest_horizon, origins=backtest_origins)[0]
+                backtest(arr, None, horizon=backtest_horizon, origins=backtest_origins)[0]
                 if with_backtest
                 else None
             )

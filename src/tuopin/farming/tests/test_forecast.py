@@ -65,11 +65,27 @@ def test_no_history_falls_back_to_zero_and_says_so() -> None:
 
 
 def test_a_year_of_history_falls_back_to_seasonal_naive() -> None:
-    y = monthly_kg(RICE, 15, seed=1)
+    y = monthly_kg(RICE, 12, seed=1)
     f = fc.forecast(y, 3)
-    assert (f.method, f.fallback) == (fc.SEASONAL_NAIVE, fc.SHORT_HISTORY)
-    assert f.mean == [float(v) for v in y[3:6]]
+    assert (f.method, f.fallback) == (fc.SEASONAL_NAIVE, fc.ONE_SEASON)
+    assert f.mean == [float(v) for v in y[0:3]]
     assert f.backtest is None
+
+
+def test_under_three_years_last_years_month_grows_by_the_year_on_year_growth() -> None:
+    y = [100.0] * 12 + [120.0] * 6
+    f = fc.forecast(y, 2)
+    assert (f.method, f.fallback) == (fc.GROWTH_NAIVE, fc.SHORT_HISTORY)
+    assert f.mean == pytest.approx([120.0, 120.0])
+
+
+def test_two_years_of_growing_seasonal_sales_beat_seasonal_naive() -> None:
+    beaten = 0
+    for seed in range(6):
+        f = fc.forecast(monthly_kg(RICE, 24, seed=seed), 6)
+        assert f.backtest is not None and f.backtest.origins == 1
+        beaten += f.backtest.beats_naive
+    assert beaten >= 5
 
 
 def test_a_few_months_fall_back_to_their_mean() -> None:
