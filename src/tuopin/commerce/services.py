@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, scoping
-from tuopin.areas import selectors as areas
 from tuopin.areas import codes
+from tuopin.areas import selectors as areas
 from tuopin.core.errors import NotFound, ValidationFailed
 from tuopin.core.money import MAX_FEN
 

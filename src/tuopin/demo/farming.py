@@ -83,9 +83,7 @@ def build_farming(*, seed: int, today: dt.date, password: str) -> FarmingDemo:
             by=officer,
             run_id=run.pk,
             county_code=county,
-            terms=planning.Terms(
-                today.year, sale, floors[0], markets[0], yield_mu, share, before
-            ),
+            terms=planning.Terms(today.year, sale, floors[0], markets[0], yield_mu, share, before),
         )
         shares = list(
             PlanShare.objects.filter(plan=plan)
@@ -111,7 +109,11 @@ def build_farming(*, seed: int, today: dt.date, password: str) -> FarmingDemo:
         out.contracts += 1
         for on, price in ((start, markets[0]), (today - dt.timedelta(days=60), markets[1])):
             services.record_market_price(
-                by=officer, product_id=product.pk, on=on, fen_per_kg=price, source="县农产品批发市场"
+                by=officer,
+                product_id=product.pk,
+                on=on,
+                fen_per_kg=price,
+                source="县农产品批发市场",
             )
         for i, s in enumerate(shares):
             hc = services.sign_household_contract(

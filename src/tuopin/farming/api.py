@@ -132,8 +132,17 @@ def _run_out(r: Any) -> dict[str, Any]:
             {
                 k: getattr(s, k)
                 for k in (
-                    "outlet_id", "method", "fallback", "months_of_history", "mean_kg", "lo_kg",
-                    "hi_kg", "mase", "smape", "naive_mase", "naive_smape",
+                    "outlet_id",
+                    "method",
+                    "fallback",
+                    "months_of_history",
+                    "mean_kg",
+                    "lo_kg",
+                    "hi_kg",
+                    "mase",
+                    "smape",
+                    "naive_mase",
+                    "naive_smape",
                 )
             }  # fmt: skip
             for s in r.series.order_by("outlet_id")
@@ -254,7 +263,12 @@ def create_contract(request: HttpRequest, body: ContractIn) -> Status:  # type: 
     c.refresh_from_db()
     return Status(
         201,
-        {"id": c.pk, "season": c.season, "quantity_kg": c.quantity_kg, "ledger_index": c.ledger_index},
+        {
+            "id": c.pk,
+            "season": c.season,
+            "quantity_kg": c.quantity_kg,
+            "ledger_index": c.ledger_index,
+        },
     )
 
 
@@ -360,7 +374,9 @@ def grade(request: HttpRequest, delivery_id: int, body: LotGradeIn) -> dict[str,
     "/deliveries/{delivery_id}/appeal", response=LotOut, summary="Appeal a grade in the window"
 )
 def appeal(request: HttpRequest, delivery_id: int, body: AppealIn) -> dict[str, Any]:
-    return _lot(procurement.appeal(by=acting_user(request), delivery_id=delivery_id, reason=body.reason))
+    return _lot(
+        procurement.appeal(by=acting_user(request), delivery_id=delivery_id, reason=body.reason)
+    )
 
 
 class PayIn(Schema):

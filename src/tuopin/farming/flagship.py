@@ -54,21 +54,26 @@ def rank_candidates(user: Any, county_code: str) -> list[Candidate]:
             fen[r.product_id] += r.amount_fen
     total_fen = sum(fen.values()) or 1
     runs: dict[int, ForecastRun] = {}
-    for run in ForecastRun.objects.filter(
+    for done in ForecastRun.objects.filter(
         product_id__in=list(products), status=RunStatus.DONE
     ).order_by("product_id", "-finished_at"):
-        runs.setdefault(run.product_id, run)
+        runs.setdefault(done.product_id, done)
     markets: dict[int, int] = {}
-    for pid, price in MarketPrice.objects.filter(product_id__in=list(products)).order_by(
-        "product_id", "-on"
-    ).values_list("product_id", "fen_per_kg"):
+    price: int | None
+    for pid, price in (
+        MarketPrice.objects.filter(product_id__in=list(products))
+        .order_by("product_id", "-on")
+        .values_list("product_id", "fen_per_kg")
+    ):
         markets.setdefault(pid, price)
     out = []
     for pid, p in products.items():
         last12, prev12 = kg[pid]
-        run = runs.get(pid)
+        run: ForecastRun | None = runs.get(pid)
         if run is not None and last12 > 0:
-            growth: float | None = sum(run.mean_kg[:12]) * 12 / min(12, len(run.mean_kg)) / last12 - 1
+            growth: float | None = (
+                sum(run.mean_kg[:12]) * 12 / min(12, len(run.mean_kg)) / last12 - 1
+            )
             source = "forecast"
         else:
             growth = last12 / prev12 - 1 if prev12 > 0 else None
@@ -92,9 +97,12 @@ def rank_candidates(user: Any, county_code: str) -> list[Candidate]:
             )
         )
     for attr in ("growth", "margin", "share"):
-        ordered = sorted(
-            out, key=lambda c, a=attr: (getattr(c, a) is None, -(getattr(c, a) or 0))
-        )
+
+        def key(c: Candidate, a: str = attr) -> tuple[bool, float]:
+            v = getattr(c, a)
+            return (v is None, -(v or 0))
+
+        ordered = sorted(out, key=key)
         for i, c in enumerate(ordered, 1):
             c.score += i
     out.sort(key=lambda c: (c.score, -c.share, c.name))

@@ -94,7 +94,7 @@ class Forecast:
     notes: list[str] = field(default_factory=list)
 
 
-def is_sparse(y: Sequence[float]) -> bool:
+def is_sparse(y: Sequence[float] | np.ndarray) -> bool:
     if len(y) == 0:
         return False
     zeros = sum(1 for v in y if v <= 0)
@@ -166,7 +166,7 @@ def _errors(actual: np.ndarray, pred: np.ndarray, scale: float) -> tuple[float, 
 
 
 def backtest(
-    y: Sequence[float], method: str | None, *, horizon: int = 6, origins: int = 2
+    y: Sequence[float] | np.ndarray, method: str | None, *, horizon: int = 6, origins: int = 2
 ) -> tuple[BackTest | None, np.ndarray]:
     """Rolling origin: from each of ``origins`` cut-offs spaced ``horizon`` apart over the last
     ``horizon × origins`` months, fit on what came before, forecast ``horizon`` months, and

@@ -21,7 +21,7 @@ class Shape:
 
 def monthly_kg(shape: Shape, months: int, *, seed: int, start_month: int = 1) -> list[int]:
     """``months`` values (whole kg) from calendar month ``start_month`` on."""
-    rnd = random.Random(seed)
+    rnd = random.Random(seed)  # noqa: S311 - demo data, not secrets
     out = []
     for i in range(months):
         month = (start_month - 1 + i) % 12 + 1
@@ -36,7 +36,7 @@ def monthly_kg(shape: Shape, months: int, *, seed: int, start_month: int = 1) ->
 
 def bench_shape(i: int) -> Shape:
     """The benchmark's ``i``-th product: varied levels, peaks and growth; one in five sparse."""
-    rnd = random.Random(i)
+    rnd = random.Random(i)  # noqa: S311 - demo data, not secrets
     return Shape(
         level_kg=rnd.uniform(50, 5000),
         peak_month=rnd.randint(1, 12),

@@ -299,7 +299,9 @@ class HouseholdContract(models.Model):
         verbose_name = _("农户订单")
         verbose_name_plural = _("农户订单")
         constraints = [
-            models.UniqueConstraint(fields=["contract", "household"], name="household_contract_once"),
+            models.UniqueConstraint(
+                fields=["contract", "household"], name="household_contract_once"
+            ),
             models.CheckConstraint(
                 condition=models.Q(advance_left_fen__lte=models.F("advance_fen")),
                 name="household_contract_advance_left",
@@ -398,7 +400,9 @@ class Payment(models.Model):
         ordering = ["-paid_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(net_fen=models.F("gross_fen") - models.F("advance_recovered_fen")),
+                condition=models.Q(
+                    net_fen=models.F("gross_fen") - models.F("advance_recovered_fen")
+                ),
                 name="payment_net_is_gross_minus_advance",
             ),
         ]

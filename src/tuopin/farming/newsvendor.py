@@ -8,6 +8,7 @@ that nothing here rounds a float into money.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,16 +107,18 @@ def split_area(total_centi_mu: int, land: Sequence[tuple[object, int]]) -> Split
     target = min(total_centi_mu, capacity)
     if target == 0 or capacity == 0:
         return Split({k: 0 for k, _a in land}, 0, total_centi_mu)
-    raw = [(k, a, a * target) for k, a in land]  # share = a * target / capacity
-    shares = {k: num // capacity for k, _a, num in raw}
+    # share = a × target / capacity: floors first, then one more unit to the largest
+    # remainders. Below capacity a floor is always under the household's land, so the extra
+    # unit never takes anyone past it (at capacity every remainder is zero).
+    shares = {}
+    remainders = []
+    for k, a in land:
+        q, r = divmod(a * target, capacity)
+        shares[k] = q
+        remainders.append((r, k))
     left = target - sum(shares.values())
-    order = sorted(raw, key=lambda r: (-(r[2] % capacity), str(r[0])))
-    for k, a, _num in order:
-        if left == 0:
-            break
-        if shares[k] < a:
-            shares[k] += 1
-            left -= 1
+    for _r, k in heapq.nlargest(left, remainders, key=lambda rk: rk[0]):
+        shares[k] += 1
     return Split(shares, target, total_centi_mu - target)
 
 

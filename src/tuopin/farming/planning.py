@@ -53,9 +53,7 @@ def check_terms(t: Terms) -> None:
     if not 1 <= t.grade_share_pct <= 100:
         raise BadPlan(_("达标率应在 1% 到 100% 之间"), code="bad_grade_share")
     if t.sale_price_fen <= t.floor_price_fen and t.floor_price_fen <= t.market_price_fen:
-        raise BadPlan(
-            _("售价不高于保护价、保护价又不高于市场价：订单没有意义"), code="bad_costs"
-        )
+        raise BadPlan(_("售价不高于保护价、保护价又不高于市场价：订单没有意义"), code="bad_costs")
 
 
 def contracted_by_county(product_id: int, season: int, *, excluding: str = "") -> dict[str, int]:
@@ -115,7 +113,7 @@ def make_plan(*, by: User, run_id: int, county_code: str, terms: Terms) -> Plant
     area = nv.area_centi_mu(quantity, terms.yield_kg_per_mu, terms.grade_share_pct / 100)
     land = member_land(county)
     split = nv.split_area(area, [(h, a) for _s, h, a in land])
-    supplier_of = {h: s for s, h, _a in land}
+    supplier_of: dict[object, int] = {h: s for s, h, _a in land}
     kg_per_centi_mu = terms.yield_kg_per_mu * terms.grade_share_pct / 100 / nv.CENTI_MU
     with transaction.atomic():
         plan = PlantingPlan.objects.create(
@@ -144,7 +142,7 @@ def make_plan(*, by: User, run_id: int, county_code: str, terms: Terms) -> Plant
             PlanShare(
                 plan=plan,
                 supplier_id=supplier_of[h],
-                household_id=h,
+                household_id=int(h),  # type: ignore[call-overload]
                 area_centi_mu=a,
                 quantity_kg=round(a * kg_per_centi_mu),
             )

@@ -134,8 +134,7 @@ def _compute(run: ForecastRun, progress: Callable[[int, int], None] | None) -> N
     ForecastRun.objects.filter(pk=run.pk).update(**jobs.beat(series_total=total))
     if not hist.months:
         raise BadForecast(
-            _("%(p)s 没有任何销售记录，无法预测：请先导入渠道销售数据")
-            % {"p": run.product.name},
+            _("%(p)s 没有任何销售记录，无法预测：请先导入渠道销售数据") % {"p": run.product.name},
             code="no_history",
         )
     mean = [0.0] * h

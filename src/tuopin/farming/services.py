@@ -168,10 +168,18 @@ def create_contract(
         guard = nv.herd_guard(plan.newsvendor_kg, contracted, adding_kg=quantity_kg)
         if not guard.ok:
             raise HerdPlanting(
-                _("各县合同合计 %(total)s 公斤将超过预测需求 %(demand)s 公斤（超出 %(excess)s 公斤）：请减少订单量，避免一哄而上")
-                % {"total": guard.contracted_kg, "demand": guard.demand_kg, "excess": guard.excess_kg},
-                detail={"excess_kg": guard.excess_kg, "room_kg": nv.herd_guard(
-                    plan.newsvendor_kg, contracted).room_kg()},
+                _(
+                    "各县合同合计 %(total)s 公斤将超过预测需求 %(demand)s 公斤（超出 %(excess)s 公斤）：请减少订单量，避免一哄而上"
+                )
+                % {
+                    "total": guard.contracted_kg,
+                    "demand": guard.demand_kg,
+                    "excess": guard.excess_kg,
+                },
+                detail={
+                    "excess_kg": guard.excess_kg,
+                    "room_kg": nv.herd_guard(plan.newsvendor_kg, contracted).room_kg(),
+                },
             )
         contract = Contract.objects.create(
             product_id=plan.product_id,

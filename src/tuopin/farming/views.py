@@ -32,7 +32,9 @@ def _fail(request: HttpRequest, exc: DomainError) -> None:
 
 class PlanForm(forms.Form):
     season = forms.IntegerField(label=gettext_lazy("年度"), min_value=2000, max_value=2100)
-    sale_price = forms.DecimalField(label=gettext_lazy("售价（元/公斤）"), min_value=0, decimal_places=2)
+    sale_price = forms.DecimalField(
+        label=gettext_lazy("售价（元/公斤）"), min_value=0, decimal_places=2
+    )
     floor_price = forms.DecimalField(
         label=gettext_lazy("保护价（元/公斤）"), min_value=0, decimal_places=2
     )
@@ -147,7 +149,7 @@ def _county_post(request: HttpRequest, user: Any, code: str) -> HttpResponse | N
         form = PlanForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():
-                messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+                messages.error(request, f"{form.fields[field].label}: {' '.join(map(str, errors))}")
             return None
         d = form.cleaned_data
         terms = planning.Terms(

@@ -272,9 +272,7 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/commerce/statistics"): SALES,
     ("GET", "/api/v1/commerce/sales/monthly"): SALES,
     ("GET", "/api/v1/farming/counties/{county_code}/candidates"): FARM_COUNTY,
-    ("POST", "/api/v1/farming/counties/{county_code}/flagship"): frozenset(
-        {roles.COUNTY_OFFICER}
-    ),
+    ("POST", "/api/v1/farming/counties/{county_code}/flagship"): frozenset({roles.COUNTY_OFFICER}),
     ("POST", "/api/v1/farming/forecasts"): FARM_COUNTY,
     ("GET", "/api/v1/farming/forecasts/{forecast_id}"): FARM_COUNTY,
     ("POST", "/api/v1/farming/plans"): frozenset({roles.COUNTY_OFFICER}),
@@ -283,11 +281,9 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/farming/contracts/{contract_id}/households"): SUPPLIER,
     ("POST", "/api/v1/farming/deliveries"): SUPPLIER,
     # A weighed lot: the cooperative grades, and the county (which re-grades appeals) may.
-    ("POST", "/api/v1/farming/deliveries/{delivery_id}/grade"): SUPPLIER
-    | {roles.COUNTY_OFFICER},
+    ("POST", "/api/v1/farming/deliveries/{delivery_id}/grade"): SUPPLIER | {roles.COUNTY_OFFICER},
     # A lot graded today: the village's cadre or the cooperative appeals for the household.
-    ("POST", "/api/v1/farming/deliveries/{delivery_id}/appeal"): SUPPLIER
-    | {roles.VILLAGE_CADRE},
+    ("POST", "/api/v1/farming/deliveries/{delivery_id}/appeal"): SUPPLIER | {roles.VILLAGE_CADRE},
     ("POST", "/api/v1/farming/payments"): SUPPLIER,
     ("GET", "/api/v1/farming/households/{household_no}"): REGISTRY_READERS,
 }
@@ -391,16 +387,24 @@ def _farming_bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/farming/forecasts"): {"body": {"product_id": f["product_id"]}},
         ("POST", "/api/v1/farming/plans"): {
             "body": {
-                "run_id": f["forecast_id"], "county": COUNTY, "season": 2030,
-                "sale_price_fen": 1200, "floor_price_fen": 680, "market_price_fen": 360,
-                "yield_kg_per_mu": 450, "grade_share_pct": 80,
+                "run_id": f["forecast_id"],
+                "county": COUNTY,
+                "season": 2030,
+                "sale_price_fen": 1200,
+                "floor_price_fen": 680,
+                "market_price_fen": 360,
+                "yield_kg_per_mu": 450,
+                "grade_share_pct": 80,
             }  # fmt: skip
         },
         ("POST", "/api/v1/farming/contracts"): {
             "body": {
-                "plan_id": f["planting_plan_id"], "supplier_id": o.supplier_id,
-                "quantity_kg": 1, "grades": [{"code": "一级", "floor_fen": 680}],
-                "market_source": "矩阵", "delivery_from": "2030-09-01",
+                "plan_id": f["planting_plan_id"],
+                "supplier_id": o.supplier_id,
+                "quantity_kg": 1,
+                "grades": [{"code": "一级", "floor_fen": 680}],
+                "market_source": "矩阵",
+                "delivery_from": "2030-09-01",
                 "delivery_until": "2030-11-30",
             }  # fmt: skip
         },
@@ -409,7 +413,8 @@ def _farming_bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/farming/deliveries"): {
             "body": {
-                "household_contract_id": f["household_contract_id"], "weight_g": 1000,
+                "household_contract_id": f["household_contract_id"],
+                "weight_g": 1000,
                 "delivered_on": f["today"],
             }  # fmt: skip
         },
@@ -839,7 +844,9 @@ def _farming(supplier_id: int) -> dict[str, Any]:
     )
     operator = accounts.create_user(username="m_farm_operator", role=roles.OPERATOR)
     coop = Supplier.objects.get(pk=supplier_id)
-    ids = list(Household.objects.filter(household_no__in=["A001", "A002"]).values_list("pk", flat=True))
+    ids = list(
+        Household.objects.filter(household_no__in=["A001", "A002"]).values_list("pk", flat=True)
+    )
     commerce.add_members(supplier=coop, household_ids=ids, by=county)
     worker = accounts.create_user(username="m_farm_coop", role=roles.SUPPLIER)
     commerce.add_user(supplier=coop, user=worker, by=county)

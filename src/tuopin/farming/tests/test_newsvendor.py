@@ -26,9 +26,9 @@ def test_a_season_of_months_adds_means_and_variances() -> None:
 
 
 def test_an_interval_gives_the_sd_it_implies() -> None:
-    assert nv.sd_from_interval(100 - 1.2815515655446004 * 10, 100 + 1.2815515655446004 * 10, 0.8) == (
-        pytest.approx(10)
-    )
+    assert nv.sd_from_interval(
+        100 - 1.2815515655446004 * 10, 100 + 1.2815515655446004 * 10, 0.8
+    ) == (pytest.approx(10))
 
 
 def test_area_is_quantity_over_yield_times_grade_share() -> None:

@@ -106,15 +106,11 @@ def test_the_household_page_shows_lots_and_lets_the_cadre_appeal(
     assert d.status == LotStatus.APPEALED
 
 
-def test_the_registry_household_page_has_the_farming_panel(
-    cadre_a: Any, signed: Any
-) -> None:
+def test_the_registry_household_page_has_the_farming_panel(cadre_a: Any, signed: Any) -> None:
     r = client_for(cadre_a).get(reverse("registry:household", args=["A001"]))
     assert "订单农业" in r.content.decode()
 
 
-def test_a_cadre_of_another_village_does_not_see_the_household(
-    cadre_b: Any, signed: Any
-) -> None:
+def test_a_cadre_of_another_village_does_not_see_the_household(cadre_b: Any, signed: Any) -> None:
     r = client_for(cadre_b).get(reverse("farming:household", args=["A001"]))
     assert r.status_code == 404

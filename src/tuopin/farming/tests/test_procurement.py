@@ -71,9 +71,7 @@ def graded(by: Any, hc: Any, grams: int, on: dt.date, grade: str = "一级") -> 
     d = procurement.record_delivery(
         by=by, household_contract_id=hc.pk, weight_g=grams, delivered_on=on
     )
-    return procurement.grade_delivery(
-        by=by, delivery_id=d.pk, grade=grade, accepted_g=grams, on=on
-    )
+    return procurement.grade_delivery(by=by, delivery_id=d.pk, grade=grade, accepted_g=grams, on=on)
 
 
 def test_the_plan_is_the_newsvendor_quantity_and_its_area(plan: Any) -> None:
@@ -84,7 +82,10 @@ def test_the_plan_is_the_newsvendor_quantity_and_its_area(plan: Any) -> None:
 
 
 def test_the_plan_is_split_within_each_households_land(plan: Any) -> None:
-    shares = {s.household.household_no: s.area_centi_mu for s in PlanShare.objects.filter(plan=plan).select_related("household")}
+    shares = {
+        s.household.household_no: s.area_centi_mu
+        for s in PlanShare.objects.filter(plan=plan).select_related("household")
+    }
     assert shares == {"A001": 500, "A002": 300, "B001": 400}  # all land, and more wanted
     assert plan.unplaced_centi_mu == plan.area_centi_mu - 1200
 
@@ -150,18 +151,14 @@ def test_a_delivery_past_the_window_is_refused(coop_user: Any, hc: Any) -> None:
 
 
 @pytest.mark.parametrize("grams", [0, -5])
-def test_a_weight_that_is_not_positive_is_refused(
-    coop_user: Any, hc: Any, grams: int
-) -> None:
+def test_a_weight_that_is_not_positive_is_refused(coop_user: Any, hc: Any, grams: int) -> None:
     with pytest.raises(BadDelivery):
         procurement.record_delivery(
             by=coop_user, household_contract_id=hc.pk, weight_g=grams, delivered_on=D1
         )
 
 
-def test_payment_is_floor_or_market_per_grade_minus_the_advance(
-    coop_user: Any, hc: Any
-) -> None:
+def test_payment_is_floor_or_market_per_grade_minus_the_advance(coop_user: Any, hc: Any) -> None:
     low = graded(coop_user, hc, 125_500, D1)  # market 3.60 < floor 6.80
     high = graded(coop_user, hc, 10_000, dt.date(2019, 10, 20))  # market 7.20
     second = graded(coop_user, hc, 2_000, D1, grade="二级")  # floor 5.60
@@ -211,9 +208,7 @@ def test_an_appeal_is_regraded_by_another_grader_and_then_paid(
     d = graded(coop_user, hc, 10_000, D1, grade="二级")
     procurement.appeal(by=cadre_a, delivery_id=d.pk, reason="米粒完整，应为一级", on=D1)
     with pytest.raises(BadPayment):
-        procurement.pay(
-            by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER
-        )
+        procurement.pay(by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER)
     with pytest.raises(BadDelivery) as e:
         procurement.decide_appeal(
             by=coop_user, delivery_id=d.pk, grade="一级", accepted_g=10_000, outcome="改判"
@@ -222,15 +217,11 @@ def test_an_appeal_is_regraded_by_another_grader_and_then_paid(
     procurement.decide_appeal(
         by=county_officer, delivery_id=d.pk, grade="一级", accepted_g=10_000, outcome="复核改为一级"
     )
-    p = procurement.pay(
-        by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER
-    )
+    p = procurement.pay(by=coop_user, household_contract_id=hc.pk, delivery_ids=[d.pk], on=LATER)
     assert p.gross_fen == 6_800
 
 
-def test_an_appeal_after_the_window_is_refused(
-    coop_user: Any, cadre_a: Any, hc: Any
-) -> None:
+def test_an_appeal_after_the_window_is_refused(coop_user: Any, cadre_a: Any, hc: Any) -> None:
     d = graded(coop_user, hc, 1_000, D1)
     with pytest.raises(BadDelivery) as e:
         procurement.appeal(

@@ -22,5 +22,10 @@ def test_a_donor_lands_on_their_own_home_on_a_phone(browser, live_server, donor)
     page.click("button.primary")
     assert page.url == f"{live_server.url}/"
     assert "回执" in page.inner_text("main")
-    assert page.locator("header nav a").all_inner_texts() == ["募捐", "账本", "兴农扶贫", "我的捐赠"]
+    assert page.locator("header nav a").all_inner_texts() == [
+        "募捐",
+        "账本",
+        "兴农扶贫",
+        "我的捐赠",
+    ]
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
