@@ -73,6 +73,7 @@ bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/childcare_siting.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/recognition.py
+	$(BIN)/python bench/commerce.py
 	$(BIN)/python bench/farming.py
 
 messages: $(DEVSTAMP) ## Update and compile the English translations

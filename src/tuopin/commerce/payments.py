@@ -25,14 +25,24 @@ class Charge:
 
 
 class PaymentMethod(Protocol):
-    code: str
-    label: str
-    operator_only: bool
-    """Only an operator with ``commerce.record_payment`` may record it (money outside the site)."""
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def label(self) -> object: ...
+
+    @property
+    def operator_only(self) -> bool:
+        """Only an operator with ``commerce.record_payment`` may record it (money outside
+        the site)."""
+        ...
 
     def charge(self, *, order_number: str, amount_fen: int, token: str) -> Charge:
         """Take ``amount_fen`` for the order, or raise :class:`BadPayment`."""
         ...
+
+
+DECLINE = "decline"  # the test gateway's card that is always declined  # noqa: S105
 
 
 class TestGateway:
@@ -41,7 +51,7 @@ class TestGateway:
     operator_only = False
 
     def charge(self, *, order_number: str, amount_fen: int, token: str) -> Charge:
-        if token == "decline":
+        if token == DECLINE:
             raise BadPayment(_("支付被拒绝（测试网关）"), code="payment_declined")
         digest = hashlib.sha256(f"{order_number}:{token}".encode()).hexdigest()[:20]
         return Charge(reference=f"T{digest}", amount_fen=amount_fen)
@@ -59,7 +69,8 @@ class OfflinePayment:
         return Charge(reference=reference[:64], amount_fen=amount_fen)
 
 
-METHODS: dict[str, PaymentMethod] = {m.code: m for m in (TestGateway(), OfflinePayment())}
+_ALL: tuple[PaymentMethod, ...] = (TestGateway(), OfflinePayment())
+METHODS: dict[str, PaymentMethod] = {m.code: m for m in _ALL}
 
 
 def method(code: str) -> PaymentMethod:

@@ -42,11 +42,15 @@ class Command(BaseCommand):
                 self.payout(user, opts)
                 return
             with progress_bar(None, "导入", enabled=not opts["no_progress"]) as bar:
+
+                def advance(done: int) -> None:
+                    bar.update(done - bar.n)
+
                 report = salesimport.import_sales(
                     path=opts["file"],
                     by=user,
                     limits=Limits.from_settings().for_command_line(),
-                    progress=lambda done: bar.update(done - bar.n),
+                    progress=advance,
                 )
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
