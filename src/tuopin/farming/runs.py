@@ -40,7 +40,8 @@ MAX_HORIZON = 24
 
 FALLBACK_LABELS = {
     fc.NO_HISTORY: gettext_lazy("没有销售记录：预测为零"),
-    fc.SHORT_HISTORY: gettext_lazy("不足两年：用上年同月（季节朴素法）"),
+    fc.SHORT_HISTORY: gettext_lazy("不足三年：上年同月 × 近半年同比增长"),
+    fc.ONE_SEASON: gettext_lazy("只有一年：用上年同月（季节朴素法）"),
     fc.VERY_SHORT_HISTORY: gettext_lazy("不足一年：用已有月份的平均"),
 }
 
