@@ -236,3 +236,18 @@ def test_a_cadre_of_another_village_cannot_see_the_households_lots(
     d = graded(coop_user, hc, 1_000, D1)
     with pytest.raises(FarmingNotFound):
         procurement.appeal(by=cadre_b, delivery_id=d.pk, reason="不是我村", on=D1)
+
+
+def test_grading_keeps_the_photo_as_evidence(coop_user: Any, hc: Any) -> None:
+    from tuopin.casework.tests.factories import photo
+    from tuopin.documents.models import Photo
+
+    d = procurement.record_delivery(
+        by=coop_user, household_contract_id=hc.pk, weight_g=1000, delivered_on=D1
+    )
+    d = procurement.grade_delivery(
+        by=coop_user, delivery_id=d.pk, grade="一级", accepted_g=950,
+        sample={"水分": "14%"}, photo=photo(7),
+    )  # fmt: skip
+    assert Photo.objects.filter(sha256=d.photo_sha256).exists()
+    assert d.sample == {"水分": "14%"}
