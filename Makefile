@@ -77,6 +77,7 @@ bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/dashboard.py
 	$(BIN)/python bench/forest.py
 	$(BIN)/python bench/commerce.py
+	$(BIN)/python bench/farming.py
 
 messages: $(DEVSTAMP) ## Update and compile the English translations
 	cd src/tuopin && ../../$(BIN)/tuopin makemessages -l en --ignore 'tests/*' && ../../$(BIN)/tuopin compilemessages

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "tuopin.casework",
     "tuopin.forest",
     "tuopin.commerce",
+    "tuopin.farming",
     "tuopin.reports",
     "tuopin.demo",
     "tuopin.server",

@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("casework/", include("tuopin.casework.urls")),
     path("forest/", include("tuopin.forest.urls")),
     path("commerce/", include("tuopin.commerce.urls")),
+    path("farming/", include("tuopin.farming.urls")),
     path("ledger/", include(page_patterns)),
     prefix_default_language=False,
 )

@@ -67,6 +67,8 @@ NAV: list[NavItem] = [
     NavItem("commerce:import", _("导入销售"), ("commerce.add_salesstatement",)),
     NavItem("selection:programmes", _("评选")),
     NavItem("selection:queue", _("评审"), ("selection.review_application",)),
+    # farming.selectors.counties_for / cooperatives_for
+    NavItem("farming:index", _("订单农业"), ("farming.view_contract",)),
     NavItem("admin:index", _("后台"), staff=True),
 ]
 

@@ -113,13 +113,40 @@ _REVIEW = [
     "casework.pay_disbursement",
 ] + _REPORTS
 
+# Order farming (farming app): the county decides (flagship, forecasts, plans, contracts), the
+# cooperative's accounts sign, weigh, grade and pay for their own members, the village cadre
+# follows the village's lots, records land and appeals a grade for a household.
+_FARMING_VIEW = ["farming.view_contract", "farming.view_delivery"]
+_FARMING_COUNTY = _FARMING_VIEW + [
+    "farming.add_flagship",
+    "farming.add_forecastrun",
+    "farming.add_plantingplan",
+    "farming.add_contract",
+    "farming.add_marketprice",
+    "farming.change_householdland",
+    "farming.grade_delivery",  # appeals are re-graded by the county
+]
+_FARMING_COOPERATIVE = _FARMING_VIEW + [
+    "farming.add_householdcontract",
+    "farming.add_delivery",
+    "farming.grade_delivery",
+    "farming.add_payment",
+    "farming.appeal_delivery",
+]
+_FARMING_CADRE = [
+    "farming.view_delivery",
+    "farming.appeal_delivery",
+    "farming.change_householdland",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     VILLAGE_CADRE: _VIEW_REGISTRY
     + _VIEW_COVER
     + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"]
     + ["casework.add_submission", "casework.change_submission", "casework.view_submission"]
-    + _REPORTS,
-    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW,
+    + _REPORTS
+    + _FARMING_CADRE,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW + _FARMING_VIEW,
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
     + _VIEW_COVER
@@ -131,7 +158,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _FOREST_FIGURES
     + _SUPPLIERS
     + ["commerce.verify_supplier"]
-    + _SALES,
+    + _SALES
+    + _FARMING_COUNTY,
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -158,7 +186,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["commerce.add_outlet", "commerce.record_payment", "commerce.add_orderrefund"]
     + ["commerce.add_payout", "commerce.add_salesstatement"]
     + _SALES
-    + _SELECTION_ADMIN,
+    + _SELECTION_ADMIN
+    + _FARMING_VIEW
+    + ["farming.add_forecastrun"],
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],
     OBSERVER: ["registry.view_aggregates"] + _PROGRESS + _REPORTS + _FOREST_FIGURES + _SALES,
@@ -176,7 +206,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "forest.add_survivalcheck",
     ],
     # A supplier's own accounts: only the suppliers they belong to (Supplier.users).
-    SUPPLIER: ["commerce.view_supplier"] + _CATALOGUE + _ORDER_WORK,
+    SUPPLIER: ["commerce.view_supplier"] + _CATALOGUE + _ORDER_WORK + _FARMING_COOPERATIVE,
     CONSUMER: _BUY,
     REVIEWER: ["selection.review_application"],
     COMMITTEE: ["selection.decide_selection", "selection.view_application"],

@@ -89,6 +89,9 @@ class DemoResult:
     donations: int = 0
     siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
     products: int = 0  # the ten model counties' products (commerce)
+    contracts: int = 0  # order-farming contracts (farming: 元阳, 巴楚, 金寨)
+    deliveries: int = 0  # lots delivered under them
+    farm_payments: int = 0
     sales_lines: int = 0  # their imported monthly sales, two years per outlet
     orders: int = 0  # storefront orders, one in every state
     claims: int = 0  # filed by this run (demo.claims)
@@ -245,6 +248,15 @@ def build_demo(
         role = u.groups.values_list("name", flat=True).first() or ""
         result.users.append((u.username, role, scope))
     result.users += shop.users
+    from .farming import build_farming
+
+    farm = build_farming(seed=seed, today=today, password=DEMO_PASSWORD)
+    result.contracts, result.deliveries, result.farm_payments = (
+        farm.contracts,
+        farm.deliveries,
+        farm.payments,
+    )
+    result.users += farm.users
     return result
 
 

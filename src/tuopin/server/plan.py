@@ -8,6 +8,7 @@ import sys
 from django.utils.translation import gettext as _
 
 from tuopin.childcare import planning
+from tuopin.farming import runs as forecasts
 from tuopin.insurance import runs
 from tuopin.registry.importing import jobs as imports
 
@@ -96,4 +97,6 @@ def recover() -> list[str]:
         said.append(_("%(n)s 个导入任务因进程中断而停止，可在导入页面继续") % {"n": n})
     if n := planning.mark_interrupted_plans():
         said.append(_("%(n)s 个选址方案因进程中断而停止，请重新计算") % {"n": n})
+    if n := forecasts.mark_interrupted_runs():
+        said.append(_("%(n)s 个需求预测因进程中断而停止，请重新计算") % {"n": n})
     return said

@@ -88,6 +88,13 @@ BUYERS = frozenset({roles.DONOR, roles.HELPER, roles.CONSUMER})
 SUPPLIER_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.SUPPLIER})
 ORDER_WORKERS = frozenset({roles.OPERATOR, roles.SUPPLIER})
 SALES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
+# Order farming: the county officer decides for the county, the operator reads everywhere,
+# the cooperative's account (roles.SUPPLIER, a user of the fixture's cooperative) works its
+# own contracts and lots; a household's record is read like the registry.
+FARM_COUNTY = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR})
+FARM_READERS = FARM_COUNTY | {roles.TOWNSHIP_OFFICER, roles.SUPPLIER}
+COOPERATIVE = FARM_COUNTY | {roles.SUPPLIER}
+SUPPLIER = frozenset({roles.SUPPLIER})
 
 # Selection (issue 16): any logged-in user applies and sees their own; the fixture's
 # application is the donor's. The operator and the committee see every application; the
@@ -220,6 +227,14 @@ PAGES: dict[str, frozenset[str]] = {
     "selection:committee": SELECTION_READERS,
     "selection:cohort": OPERATOR,
     "selection:hiring": OPERATOR,
+    "farming:index": FARM_READERS,
+    "farming:county": FARM_COUNTY,
+    "farming:run": FARM_COUNTY,
+    "farming:plan": FARM_COUNTY,
+    "farming:cooperative": COOPERATIVE,
+    "farming:lot": COOPERATIVE,  # POST without an action: back to the page
+    "farming:household": REGISTRY_READERS,
+    "farming:appeal": CADRE,  # POST: appeal_delivery after the household's scope
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -245,6 +260,8 @@ PAGE_METHODS = {
     "commerce:checkout": "POST",
     "commerce:order_action": "POST",
     "commerce:verify": "POST",
+    "farming:lot": "POST",
+    "farming:appeal": "POST",
 }
 
 # URL-conf entries left out, each with its reason.
@@ -342,6 +359,21 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/commerce/suppliers/{supplier_id}/verify"): frozenset({roles.COUNTY_OFFICER}),
     ("GET", "/api/v1/commerce/statistics"): SALES,
     ("GET", "/api/v1/commerce/sales/monthly"): SALES,
+    ("GET", "/api/v1/farming/counties/{county_code}/candidates"): FARM_COUNTY,
+    ("POST", "/api/v1/farming/counties/{county_code}/flagship"): frozenset({roles.COUNTY_OFFICER}),
+    ("POST", "/api/v1/farming/forecasts"): FARM_COUNTY,
+    ("GET", "/api/v1/farming/forecasts/{forecast_id}"): FARM_COUNTY,
+    ("POST", "/api/v1/farming/plans"): frozenset({roles.COUNTY_OFFICER}),
+    ("GET", "/api/v1/farming/plans/{planting_plan_id}"): FARM_COUNTY,
+    ("POST", "/api/v1/farming/contracts"): frozenset({roles.COUNTY_OFFICER}),
+    ("POST", "/api/v1/farming/contracts/{contract_id}/households"): SUPPLIER,
+    ("POST", "/api/v1/farming/deliveries"): SUPPLIER,
+    # A weighed lot: the cooperative grades, and the county (which re-grades appeals) may.
+    ("POST", "/api/v1/farming/deliveries/{delivery_id}/grade"): SUPPLIER | {roles.COUNTY_OFFICER},
+    # A lot graded today: the village's cadre or the cooperative appeals for the household.
+    ("POST", "/api/v1/farming/deliveries/{delivery_id}/appeal"): SUPPLIER | {roles.VILLAGE_CADRE},
+    ("POST", "/api/v1/farming/payments"): SUPPLIER,
+    ("GET", "/api/v1/farming/households/{household_no}"): REGISTRY_READERS,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -461,6 +493,63 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
             "body": {"to": "shipped"},
             "path": {"order_number": o.paid_number},
         },
+        **_farming_bodies(o),
+    }
+
+
+def _farming_bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
+    f = o.farming
+    return {
+        ("POST", "/api/v1/farming/counties/{county_code}/flagship"): {
+            "body": {"product_id": f["product_id"], "reason": "矩阵"}
+        },
+        ("POST", "/api/v1/farming/forecasts"): {"body": {"product_id": f["product_id"]}},
+        ("POST", "/api/v1/farming/plans"): {
+            "body": {
+                "run_id": f["forecast_id"],
+                "county": COUNTY,
+                "season": 2030,
+                "sale_price_fen": 1200,
+                "floor_price_fen": 680,
+                "market_price_fen": 360,
+                "yield_kg_per_mu": 450,
+                "grade_share_pct": 80,
+            }  # fmt: skip
+        },
+        ("POST", "/api/v1/farming/contracts"): {
+            "body": {
+                "plan_id": f["planting_plan_id"],
+                "supplier_id": o.supplier_id,
+                "quantity_kg": 1,
+                "grades": [{"code": "一级", "floor_fen": 680}],
+                "market_source": "矩阵",
+                "delivery_from": "2030-09-01",
+                "delivery_until": "2030-11-30",
+            }  # fmt: skip
+        },
+        ("POST", "/api/v1/farming/contracts/{contract_id}/households"): {
+            "body": {"household_no": "A002", "quantity_kg": 10, "area_mu": 0.1}
+        },
+        ("POST", "/api/v1/farming/deliveries"): {
+            "body": {
+                "household_contract_id": f["household_contract_id"],
+                "weight_g": 1000,
+                "delivered_on": f["today"],
+            }  # fmt: skip
+        },
+        ("POST", "/api/v1/farming/deliveries/{delivery_id}/grade"): {
+            "body": {"grade": "一级", "accepted_g": 900}
+        },
+        ("POST", "/api/v1/farming/deliveries/{delivery_id}/appeal"): {
+            "body": {"reason": "矩阵"},
+            "path": {"delivery_id": f["appealable_id"]},
+        },
+        ("POST", "/api/v1/farming/payments"): {
+            "body": {
+                "household_contract_id": f["household_contract_id"],
+                "delivery_ids": [f["payable_id"]],
+            }
+        },
     }
 
 
@@ -559,6 +648,7 @@ class Objects:
     supplier_id: int  # that cooperative, in the county; the supplier user works for it
     order_number: str  # a placed order of another buyer
     paid_number: str  # a paid order of another buyer
+    farming: dict[str, Any]
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
 
@@ -608,6 +698,8 @@ class Objects:
             "award_token": self.award_token,
             "number": self.number,
             "cohort_slug": self.cohort_slug,
+            "county_code": COUNTY,
+            **self.farming,
         }
         return {k: values[k] for k in params}
 
@@ -702,6 +794,8 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     )
     case = _casework()
     claims = _claims(programme)
+    shop = _commerce()
+    farming = _farming(shop["supplier_id"])
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -721,8 +815,9 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         **claims,
         **_work_report(tmp_path),
         **_forest(head.pk),
-        **_commerce(),
+        **shop,
         **_selection(),
+        farming=farming,
     )
 
 
@@ -1033,6 +1128,84 @@ def _claims(programme: Any) -> dict[str, Any]:
     }
 
 
+def _farming(supplier_id: int) -> dict[str, Any]:
+    """The commerce fixture's cooperative (A001 and A002 members, with land) and its rice with
+    two years of sales, a finished forecast, a plan, a contract with A001's part, and three of A001's lots:
+    one weighed, one graded today (appealable), one graded weeks ago (payable)."""
+    from tuopin.commerce import services as commerce
+    from tuopin.commerce.models import Supplier
+    from tuopin.farming import planning, procurement, runs, services
+    from tuopin.farming.history import Shape, monthly_kg
+    from tuopin.farming.samples import load_monthly_sales
+    from tuopin.registry.models import Household
+
+    county = accounts.create_user(
+        username="m_farm_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
+    )
+    operator = accounts.create_user(username="m_farm_operator", role=roles.OPERATOR)
+    coop = Supplier.objects.get(pk=supplier_id)
+    ids = list(
+        Household.objects.filter(household_no__in=["A001", "A002"]).values_list("pk", flat=True)
+    )
+    commerce.add_members(supplier=coop, household_ids=ids, by=county)
+    worker = accounts.create_user(username="m_farm_coop", role=roles.SUPPLIER)
+    commerce.add_user(supplier=coop, user=worker, by=county)
+    product = commerce.create_product(
+        supplier=coop, sku="M-RICE", name="矩阵红米", category="grain", unit="公斤", by=worker
+    )
+    outlet = commerce.create_outlet(code="M-FARM", name="矩阵渠道", kind="online", by=operator)
+    load_monthly_sales(
+        label="matrix",
+        series={(product, outlet): monthly_kg(Shape(300, 11, 0.5, 0.2, 0.05), 24, seed=1)},
+        first_month=dt.date(2016, 1, 1),
+        price_fen_per_unit={product.pk: 1200},
+    )
+    for no in ("A001", "A002"):
+        services.set_land(by=county, household_no=no, land_centi_mu=500)
+    run = runs.forecast_now(by=county, product_id=product.pk, horizon=6)
+    today = timezone.localdate()
+    plan = planning.make_plan(
+        by=county,
+        run_id=run.pk,
+        county_code=COUNTY,
+        terms=planning.Terms(today.year, 1200, 680, 360, 450, 80),
+    )
+    contract = services.create_contract(
+        by=county, plan_id=plan.pk, supplier_id=coop.pk, quantity_kg=100,
+        grades=[services.Grade("一级", 680)], market_source="矩阵",
+        delivery_from=today - dt.timedelta(days=60), delivery_until=today + dt.timedelta(days=60),
+    )  # fmt: skip
+    services.record_market_price(
+        by=county, product_id=product.pk, on=today - dt.timedelta(days=60), fen_per_kg=360,
+        source="矩阵",
+    )  # fmt: skip
+    hc = services.sign_household_contract(
+        by=worker, contract_id=contract.pk, household_no="A001", quantity_kg=50, area_centi_mu=20
+    )
+    lots = [
+        procurement.record_delivery(
+            by=worker, household_contract_id=hc.pk, weight_g=1000, delivered_on=today - dt.timedelta(days=d)
+        )
+        for d in (1, 1, 30)
+    ]  # fmt: skip
+    procurement.grade_delivery(by=worker, delivery_id=lots[1].pk, grade="一级", accepted_g=900)
+    procurement.grade_delivery(
+        by=worker, delivery_id=lots[2].pk, grade="一级", accepted_g=900,
+        on=today - dt.timedelta(days=30),
+    )  # fmt: skip
+    return {
+        "product_id": product.pk,
+        "forecast_id": run.pk,
+        "planting_plan_id": plan.pk,
+        "contract_id": contract.pk,
+        "household_contract_id": hc.pk,
+        "delivery_id": lots[0].pk,
+        "appealable_id": lots[1].pk,
+        "payable_id": lots[2].pk,
+        "today": today.isoformat(),
+    }
+
+
 def _user(role: str):  # type: ignore[no-untyped-def]
     areas = {
         roles.VILLAGE_CADRE: [VILLAGE_A],
@@ -1116,7 +1289,11 @@ def test_each_role_reaches_exactly_its_pages_and_operations(role: str, objects: 
     bodies = _bodies(objects)
     for (method, path), allowed in sorted(API.items()):
         spec = bodies.get((method, path), {})
-        args = {k: getattr(objects, k) for k in objects.__dataclass_fields__} | spec.get("path", {})
+        args = (
+            {k: getattr(objects, k) for k in objects.__dataclass_fields__}
+            | {"county_code": COUNTY, **objects.farming}
+            | spec.get("path", {})
+        )
         url = path.format(**args)
         response = _send(client, method, url, spec, token)
         check(f"{method} {path}", allowed, response)

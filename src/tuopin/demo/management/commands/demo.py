@@ -59,6 +59,11 @@ class Command(BaseCommand):
                 f"兴农扶贫：{result.products} 个样板县商品，{result.sales_lines} 条月度渠道销售，"
                 f"{result.orders} 个演示订单：/commerce/shop/"
             )
+        if result.contracts:
+            self.stdout.write(
+                f"订单农业：{result.contracts} 份保护价合同，{result.deliveries} 批交售，"
+                f"{result.farm_payments} 笔结算：/farming/"
+            )
         if result.claims:
             self.stdout.write(f"演示理赔：{result.claims} 笔（村干部代办，理赔员 adjuster 审核）")
         self.stdout.write(f"演示账户（密码均为 {services.DEMO_PASSWORD}）：")
