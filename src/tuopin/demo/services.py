@@ -234,9 +234,6 @@ def build_demo(
     from .selection import build_selection
 
     build_selection(seed)
-    from .reports import build_reports
-
-    result.work_reports = build_reports(seed)
     from django.db.models import Q
 
     from tuopin.accounts.models import User
@@ -257,6 +254,10 @@ def build_demo(
         farm.payments,
     )
     result.users += farm.users
+    # Last: the work report draws on every programme's figures.
+    from .reports import build_reports
+
+    result.work_reports = build_reports(seed)
     return result
 
 
