@@ -7,8 +7,11 @@ class FarmingConfig(AppConfig):
     verbose_name = _("订单农业")
 
     def ready(self) -> None:
+        from tuopin.core import indicators
         from tuopin.registry import panels
 
         from . import household
+        from . import indicators as mine
 
         panels.register("farming.deliveries", household.household_panel)
+        indicators.register(*mine.INDICATORS)
