@@ -110,6 +110,11 @@ def phase_programme() -> dict[str, int]:
         starts_on=PERIOD,
         ends_on=dt.date(2026, 12, 31),
     )
+    from tuopin.accounts import roles
+    from tuopin.accounts import services as accounts
+
+    # The CLI acts as a user (the permission, as on the pages): the foundation's operator.
+    accounts.create_user(username="operator", role=roles.OPERATOR, password="x")  # noqa: S106
     poor = list(Area.objects.filter(level=3, national_poor=True).values_list("code", flat=True))
     in_poor = Person.objects.filter(
         village_code__regex=r"^(" + "|".join(c[:6] for c in poor) + ")"
@@ -190,6 +195,8 @@ def enroll(env: dict[str, str]) -> tuple[float, dict]:  # type: ignore[type-arg]
             "--period",
             PERIOD.isoformat(),
             "--json",
+            "--user",
+            "operator",
         ],
         env=env,
         check=True,
