@@ -88,6 +88,27 @@ def rule_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any
     return sql, params
 
 
+def counties(programme: Programme, period_start: dt.date) -> list[str]:
+    """The codes of the counties the rule admits (its ``county`` conditions alone), in order:
+    the enrollment's batches when nothing needs counting first."""
+    from tuopin.areas.models import Level
+
+    county = [
+        (cond, ps)
+        for reason, cond, ps in rule_conditions(programme, period_start)
+        if reason == "county"
+    ]
+    where = "".join(f" AND ({cond})" for cond, _ in county)
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT c.code FROM areas_area c WHERE c.level = %s"  # noqa: S608 - fixed parts
+            + where
+            + " ORDER BY c.code",
+            [int(Level.COUNTY), *(x for _, ps in county for x in ps)],
+        )
+        return [code for (code,) in cur.fetchall()]
+
+
 def reason_sql(programme: Programme, period_start: dt.date) -> tuple[str, list[Any]]:
     """A CASE naming the first condition of the rule that ``p`` fails (``eligible`` when none
     does), over ``p``, ``h`` and ``c`` as in ``rule_sql``. ``IS NOT TRUE`` so that a county missing from the

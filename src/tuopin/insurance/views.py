@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_POST
 
@@ -51,7 +51,9 @@ def villages(request: HttpRequest) -> HttpResponse:
 VILLAGE_PAGE = 50
 
 
-def _village_page(request: HttpRequest, code: str) -> tuple[selectors.VillageCover, dict[str, object]]:
+def _village_page(
+    request: HttpRequest, code: str
+) -> tuple[selectors.VillageCover, dict[str, object]]:
     """The village view's page of rows for the request's search (``q``, ``uncovered``,
     ``page``), its rows already HTML (one string: no per-row template work), and the link to
     the next page."""
