@@ -272,10 +272,14 @@ def _batch(
                 # Who is insured already is left to the unique constraint's index (one probe
                 # per row, which the insert makes anyway), not to an anti-join: planned while
                 # the table is still empty, that rescans the growing table once per person.
-                + " ON CONFLICT (person_id, programme_id, period_start) DO NOTHING",
+                + " ON CONFLICT (person_id, programme_id, period_start) DO NOTHING"
+                # The new policies' holders come back with the insert: the members digest
+                # needs no second read of the county's policies.
+                + " RETURNING person_id",
                 [programme.pk, rules.sql_date(period_start), now, *rule_params, prefix],
             )
-            people = cur.rowcount
+            members = [person_id for (person_id,) in cur.fetchall()]
+            people = len(members)
         if not people:
             return 0, []
         amount = people * programme.premium_fen
@@ -288,7 +292,7 @@ def _batch(
             commit={
                 "members": (
                     f"insurance.batch:{programme.slug}:{period_start:%Y%m%d}:{county[:6]}",
-                    rules.members_digest(programme, period_start, county, now),
+                    rules.members_digest(programme, period_start, members),
                 )
             },
         )
