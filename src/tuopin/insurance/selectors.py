@@ -356,7 +356,7 @@ def village_cover(
         {p.pk: sorted(p.coverage.all(), key=lambda c: c.pk) for p in programmes},
         {p.pk: p for p in programmes},
     )
-    sex, relation, status = (
+    sex_labels, relation_labels, status_labels = (
         choice_labels(Sex.choices),
         choice_labels(Relation.choices),
         choice_labels(MemberStatus.choices),
@@ -366,9 +366,9 @@ def village_cover(
         v = Villager(
             person,
             age_on(person.birth_date, on),
-            sex.get(person.sex, ""),
-            relation.get(person.relation, ""),
-            status.get(person.status, ""),
+            sex_labels.get(person.sex, ""),
+            relation_labels.get(person.relation, ""),
+            status_labels.get(person.status, ""),
         )
         v.policies = lines.get(person.pk, [])
         mine = {line.programme for line in v.policies}

@@ -86,9 +86,10 @@ def _village_page(
     shown = min(page * VILLAGE_PAGE, cover.total)
     more = ""
     if shown < cover.total:
-        more = "?" + urlencode(
-            {"q": q, **({"uncovered": "1"} if uncovered else {}), "page": page + 1}
-        )
+        query: dict[str, str | int] = {"q": q, "page": page + 1}
+        if uncovered:
+            query = {"q": q, "uncovered": "1", "page": page + 1}
+        more = "?" + urlencode(query)
     return cover, {
         "q": q,
         "uncovered": uncovered,

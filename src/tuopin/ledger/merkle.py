@@ -50,7 +50,10 @@ def _perfect(leaves: Sequence[bytes], lo: int, hi: int) -> bytes:
     sha256 = hashlib.sha256
     while len(row) > 1:
         pairs = iter(row)
-        row = [sha256(b"\x01" + left + right).digest() for left, right in zip(pairs, pairs)]
+        row = [
+            sha256(b"\x01" + left + right).digest()
+            for left, right in zip(pairs, pairs, strict=True)
+        ]
     return row[0]
 
 
