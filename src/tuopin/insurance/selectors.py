@@ -26,7 +26,7 @@ from tuopin.charity.models import Campaign, Refund
 from tuopin.core.masking import age_on
 from tuopin.registry import selectors as registry
 from tuopin.registry.choices import MemberStatus, Relation, Sex
-from tuopin.registry.models import Household, Person
+from tuopin.registry.models import Person
 
 from . import limits, rules
 from .eligibility import years_before
@@ -42,6 +42,14 @@ from .models import (
     Programme,
     parse_policy_number,
     policy_number,
+)
+from .village_rows import (
+    PERSON_FIELDS,
+    RAW_BIRTH_DATE,
+    RAW_PERIOD_START,
+    as_date,
+    person_of,
+    policy_of,
 )
 
 if TYPE_CHECKING:
@@ -240,23 +248,6 @@ def _lines(
     return out
 
 
-_RAW_BIRTH_DATE = RawSQL('CAST("registry_person"."birth_date" AS TEXT)', [])  # noqa: S611 - no input
-_RAW_PERIOD_START = RawSQL('CAST("insurance_policy"."period_start" AS TEXT)', [])  # noqa: S611 - no input
-_PERSON_FIELDS = (
-    "id",
-    "name",
-    "sex",
-    "birth",
-    "relation",
-    "status",
-    "id_number",
-    "village_code",
-    "household_id",
-    "household__household_no",
-    "household__head_name",
-)
-
-
 def village_cover(
     user: AnyUser,
     village_code: str,
@@ -286,7 +277,7 @@ def village_cover(
     # them took a third of the request; only the page's are read (_date).
     policy_rows = list(
         _current(Policy.objects.filter(village_code=village_code), on)
-        .annotate(start=_RAW_PERIOD_START)
+        .annotate(start=RAW_PERIOD_START)
         .order_by("programme_id", "period_start")
         .values_list("id", "person_id", "programme_id", "start", "status", "exit_reason")
     )
@@ -302,12 +293,12 @@ def village_cover(
     # Why someone has no policy in a programme: the first condition of the rule enrollment
     # uses that the person fails, computed with the people (no query of its own). A
     # programme's period is that of its policies in the village (the latest), else today.
-    periods = {k: _date(v) for k, v in {r[2]: r[3] for r in policy_rows}.items()}
+    periods = {k: as_date(v) for k, v in {r[2]: r[3] for r in policy_rows}.items()}
     people = Person.objects.filter(village_code=village_code)
     if q.strip():
         people = people.filter(name__contains=q.strip())
     people = people.annotate(
-        birth=_RAW_BIRTH_DATE,
+        birth=RAW_BIRTH_DATE,
         **{
             # Every value in the SQL is a parameter; the column name is a constant.
             f"reason_{prog.pk}": RawSQL(  # noqa: S611
@@ -318,7 +309,7 @@ def village_cover(
     )
     rows = list(
         people.order_by("household__household_no", "id").values_list(
-            *_PERSON_FIELDS, *(f"reason_{prog.pk}" for prog in programmes)
+            *PERSON_FIELDS, *(f"reason_{prog.pk}" for prog in programmes)
         )
     )
     held: dict[int, set[int]] = defaultdict(set)  # person: programmes with a policy
@@ -331,7 +322,7 @@ def village_cover(
         rows = [r for r in rows if not active.get(r[0])]
     cover = VillageCover(village, on, programmes, [], total=len(rows))
     slugs = {prog.pk: prog.slug for prog in programmes}
-    first_reason = len(_PERSON_FIELDS)
+    first_reason = len(PERSON_FIELDS)
     for r in rows:
         ins = active.get(r[0])
         if ins:
@@ -351,7 +342,7 @@ def village_cover(
     on_page = {r[0] for r in page}
     used = _used_in_village(village_code, on)
     lines = _lines(
-        [_policy(r) for r in policy_rows if r[1] in on_page],
+        [policy_of(r) for r in policy_rows if r[1] in on_page],
         used,
         {p.pk: sorted(p.coverage.all(), key=lambda c: c.pk) for p in programmes},
         {p.pk: p for p in programmes},
@@ -362,7 +353,7 @@ def village_cover(
         choice_labels(MemberStatus.choices),
     )
     for r in page:
-        person = _person(r)
+        person = person_of(r)
         v = Villager(
             person,
             age_on(person.birth_date, on),
@@ -378,31 +369,6 @@ def village_cover(
                 v.gaps.append(Gap(prog.slug, prog.name, reason, reason_label(reason, prog)))
         cover.villagers.append(v)
     return cover
-
-
-def _date(value: Any) -> dt.date:
-    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value  # type: ignore[no-any-return]
-
-
-def _person(row: tuple[Any, ...]) -> Person:
-    """A person of the page from its plain row, with its household's number and head."""
-    fields = dict(zip(_PERSON_FIELDS[:9], row[:9], strict=True))
-    fields["birth_date"] = _date(fields.pop("birth"))
-    person = Person(**fields)
-    person.household = Household(id=row[8], household_no=row[9], head_name=row[10])
-    return person
-
-
-def _policy(row: tuple[Any, ...]) -> Policy:
-    policy_id, person_id, programme_id, period_start, status, exit_reason = row
-    return Policy(
-        id=policy_id,
-        person_id=person_id,
-        programme_id=programme_id,
-        period_start=_date(period_start),
-        status=status,
-        exit_reason=exit_reason,
-    )
 
 
 def _used_in_village(village_code: str, on: dt.date) -> dict[tuple[int, str], int]:
