@@ -4,6 +4,8 @@ For each engine (SQLite, PostgreSQL), in one run:
   1. append N entries in batches of 10,000 (``append_entries``) and integrate them into tiles
      with a signed checkpoint: entries/s;
   2. the baseline: a pure-hashlib RFC 6962 root over the same leaf hashes, in memory;
+  2b. CPU seconds of this process and of its PostgreSQL backend for step 1 (a shared
+     machine inflates them far less than wall time);
   3. inclusion proofs for random indexes and consistency proofs from random sizes at N, read
      from the database tiles: p50 and p99 in ms.
 Writes bench/out/ledger.json.
@@ -30,6 +32,21 @@ OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 
 
+def server_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL backend so far (0 on SQLite)."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        (pid,) = cur.fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker(entries: int) -> dict[str, float]:
     import django
 
@@ -37,6 +54,8 @@ def worker(entries: int) -> dict[str, float]:
     from tuopin.ledger import merkle, note, selectors, services
 
     signer = note.Signer.generate("bench.example/ledger")
+    server0 = server_cpu()
+    c0 = time.process_time()
     t0 = time.perf_counter()
     for start in range(0, entries, 10_000):
         services.append_entries(
@@ -50,6 +69,10 @@ def worker(entries: int) -> dict[str, float]:
     t1 = time.perf_counter()
     checkpoint = services.integrate(signer=signer)
     integrated = time.perf_counter() - t1
+    # CPU seconds, which a loaded machine inflates far less than wall time: this process's,
+    # and on PostgreSQL its server backend's (from /proc: the server runs on this machine).
+    client_cpu = time.process_time() - c0
+    server_cpu_s = server_cpu() - server0
     assert checkpoint is not None and checkpoint.size == entries
 
     from tuopin.ledger.models import Entry
@@ -81,6 +104,10 @@ def worker(entries: int) -> dict[str, float]:
         "append_s": round(appended, 2),
         "integrate_s": round(integrated, 2),
         "entries_per_s": round(entries / (appended + integrated)),
+        "client_cpu_s": round(client_cpu, 2),
+        "server_cpu_s": round(server_cpu_s, 2),
+        # as if each process had a core of its own: the busier of the two sets the pace
+        "entries_per_cpu_s": round(entries / max(client_cpu, server_cpu_s)),
         "baseline_root_s": round(baseline, 2),
         "baseline_leaves_per_s": round(entries / baseline),
         "inclusion_p50_ms": pct(inclusion, 50),
@@ -118,7 +145,9 @@ def main() -> None:
         results.append(result)
         print(
             f"{engine:9} {result['entries']:>9,} entries  append+integrate "
-            f"{result['entries_per_s']:>8,}/s  (hashlib root alone {result['baseline_leaves_per_s']:>9,}/s)  "
+            f"{result['entries_per_s']:>8,}/s  (CPU: client {result['client_cpu_s']} s, server "
+            f"{result['server_cpu_s']} s: {result['entries_per_cpu_s']:>8,}/s)  "
+            f"(hashlib root alone {result['baseline_leaves_per_s']:>9,}/s)  "
             f"inclusion p50 {result['inclusion_p50_ms']} ms p99 {result['inclusion_p99_ms']} ms  "
             f"consistency p50 {result['consistency_p50_ms']} ms p99 {result['consistency_p99_ms']} ms",
             flush=True,

@@ -25,9 +25,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import fresh_database, write_results  # noqa: E402
+from common import BIN, fresh_database, write_results  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -149,27 +150,55 @@ def measure(requests: int) -> dict[str, object]:
     out: dict[str, object] = {}
     for label, code in (("small", SMALL), ("big", BIG)):
         people = Person.objects.filter(village_code=code).count()
-        for kind, url in (
-            ("page", f"/insurance/villages/{code}/"),
-            ("api", f"/api/v1/insurance/villages/{code}/cover"),
+        surname = (
+            Person.objects.filter(village_code=code)
+            .order_by("id")
+            .values_list("name", flat=True)[0][:1]
+        )
+        for kind, url, gzip in (
+            ("page", f"/insurance/villages/{code}/", False),  # the first screen: 50 rows
+            ("rows", f"/insurance/villages/{code}/rows?page=2", True),  # each next 50
+            ("search", f"/insurance/villages/{code}/?q={surname}", False),
+            ("api", f"/api/v1/insurance/villages/{code}/cover", False),
         ):
+            headers = {"HTTP_ACCEPT_ENCODING": "gzip"} if gzip else {}
             for _ in range(3):
-                assert client.get(url).status_code == 200
-            times = []
+                assert client.get(url, **headers).status_code == 200
+            times, cpu = [], []
             for _ in range(requests):
+                c = time.process_time()
                 t = time.perf_counter()
-                response = client.get(url)
+                response = client.get(url, **headers)
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
                 assert response.status_code == 200
             with CaptureQueriesContext(connection) as ctx:
-                client.get(url)
+                client.get(url, **headers)
             out[f"{label}_{kind}"] = {
                 "people": people,
                 "p50_ms": round(p(times, 0.5) * 1000, 1),
                 "p95_ms": round(p(times, 0.95) * 1000, 1),
+                # this process's CPU (a loaded machine inflates it far less than wall time)
+                "cpu_p50_ms": round(p(cpu, 0.5) * 1000, 1),
+                "cpu_p95_ms": round(p(cpu, 0.95) * 1000, 1),
                 "queries": len(ctx.captured_queries),
                 "bytes": len(response.content),
+                "encoding": response.get("Content-Encoding", ""),
             }
+        # Every villager, as the script loads them: the page, then each next page of rows.
+        total = len(client.get(f"/insurance/villages/{code}/").content)
+        more = f"/insurance/villages/{code}/rows?page=2"
+        pages = 1
+        while more:
+            response = client.get(more, HTTP_ACCEPT_ENCODING="gzip")
+            total += len(response.content)
+            pages += 1
+            more = (
+                f"/insurance/villages/{code}/rows" + response["X-More"]
+                if response["X-More"]
+                else ""
+            )
+        out[f"{label}_all"] = {"people": people, "pages": pages, "bytes": total}
         raw_sql = (
             "SELECT p.id, p.name, p.sex, p.birth_date, p.relation, h.household_no,"
             " h.head_name, x.programme_id, x.period_start, x.status"
@@ -177,21 +206,87 @@ def measure(requests: int) -> dict[str, object]:
             " LEFT JOIN insurance_policy x ON x.person_id = p.id"
             " WHERE p.village_code = %s ORDER BY h.household_no, p.id"
         )
-        times = []
+        times, cpu = [], []
         for i in range(requests + 3):
+            c = time.process_time()
             t = time.perf_counter()
             with connection.cursor() as cur:
                 cur.execute(raw_sql, [code])
                 cur.fetchall()
             if i >= 3:
                 times.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
         out[f"{label}_raw"] = {
             "people": people,
             "p50_ms": round(p(times, 0.5) * 1000, 1),
             "p95_ms": round(p(times, 0.95) * 1000, 1),
+            "cpu_p50_ms": round(p(cpu, 0.5) * 1000, 1),
+            "cpu_p95_ms": round(p(cpu, 0.95) * 1000, 1),
             "queries": 1,
         }
     return out
+
+
+def phone(env: dict[str, str], runs: int) -> dict[str, object]:
+    """The big village's page in Debian's chromium with the phone profile of page_weight.py
+    (150 ms round trip, 1.6 Mbit/s down, 4x slower CPU, 390 px), served by `tuopin serve`
+    as in production: bytes transferred for the first screen on a first visit (empty cache)
+    and the next, by kind; ms until the HTML is in, the page interactive (DOM parsed, the
+    deferred script run) and loaded. Median of ``runs``."""
+    import os
+    import statistics
+
+    from page_weight import CHROMIUM_ARGS, free_port, visit, wait_for
+    from playwright.sync_api import sync_playwright
+
+    env = dict(env, TUOPIN_MANIFEST_STATIC="true", TUOPIN_STATIC_ROOT=str(OUT / "village-static"))
+    env.pop("TUOPIN_DEBUG", None)
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "tuopin"), "serve", f"127.0.0.1:{port}", "--no-worker", "--no-signer"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    path = f"/insurance/villages/{BIG}/"
+    firsts, nexts = [], []
+    try:
+        wait_for(port)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for _ in range(runs + 1):  # the first round warms the server, not counted
+                context = browser.new_context(viewport={"width": 390, "height": 844})
+                page = context.new_page()
+                page.goto(base + "/login/")
+                page.fill("input[name=username]", "cadre")
+                page.fill("input[name=password]", "x")
+                page.click("form.stack button")
+                page.wait_for_load_state()
+                page.close()
+                firsts.append(visit(context, base, path, cold=True))
+                nexts.append(visit(context, base, path, cold=False))
+                context.close()
+            browser.close()
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)
+    firsts, nexts = firsts[1:], nexts[1:]
+
+    def median(rows: list[dict[str, Any]], key: str) -> int:
+        return round(statistics.median(r["times"].get(key, 0) for r in rows))
+
+    return {
+        "first_bytes": firsts[0]["bytes"],
+        "first_total": round(statistics.median(r["total"] for r in firsts)),
+        "next_total": round(statistics.median(r["total"] for r in nexts)),
+        "first_html_ms": median(firsts, "html"),
+        "first_interactive_ms": median(firsts, "dom"),
+        "first_load_ms": median(firsts, "load"),
+        "next_interactive_ms": median(nexts, "dom"),
+        "next_load_ms": median(nexts, "load"),
+    }
 
 
 def main() -> None:
@@ -202,6 +297,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_village")
+    parser.add_argument("--runs", type=int, default=5, help="browser runs (0: none)")
     parser.add_argument("--phase", choices=["setup", "measure"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
@@ -214,10 +310,12 @@ def main() -> None:
 
     OUT.mkdir(parents=True, exist_ok=True)
     home = OUT / "village-home"
-    results = []
+    results: list[dict[str, Any]] = []
+    phone_engine = args.engines.split(",")[0] if args.runs else ""
     for engine in args.engines.split(","):
         env = fresh_database(engine, args.pg, home)
         env["TUOPIN_LEDGER_KEY_FILE"] = str(home / "var" / "ledger.key")
+        env["TUOPIN_MANIFEST_STATIC"] = "false"  # in-process: static names as in development
         run = [sys.executable, __file__, "--people", str(args.people), "--pg", args.pg]
         subprocess.run([*run, "--phase", "setup"], env=env, check=True)
         figures = json.loads(
@@ -231,9 +329,27 @@ def main() -> None:
         )
         results.append({"engine": engine, **figures})
         for key, f in figures.items():
+            if "p50_ms" not in f:
+                print(
+                    f"{engine:9} {key:11} {f['people']:>6,} people  every row in "
+                    f"{f['pages']} requests: {f['bytes']:,} B",
+                    flush=True,
+                )
+                continue
             print(
                 f"{engine:9} {key:11} {f['people']:>6,} people  p50 {f['p50_ms']:>7} ms  "
-                f"p95 {f['p95_ms']:>7} ms  queries {f['queries']}",
+                f"p95 {f['p95_ms']:>7} ms  (CPU p50 {f['cpu_p50_ms']} p95 {f['cpu_p95_ms']} ms)  "
+                f"queries {f['queries']}  "
+                f"{f.get('bytes', 0):>9,} B {f.get('encoding', '')}",
+                flush=True,
+            )
+        if engine == phone_engine:
+            results[-1]["phone"] = f = phone(env, args.runs)
+            print(
+                f"{engine:9} phone: first visit {f['first_total']:,} B {f['first_bytes']}, "
+                f"HTML in {f['first_html_ms']} ms, interactive {f['first_interactive_ms']} ms, "
+                f"loaded {f['first_load_ms']} ms; next visit {f['next_total']:,} B, "
+                f"interactive {f['next_interactive_ms']} ms",
                 flush=True,
             )
     write_results("village_view", results)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -56,9 +57,9 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
             # One text block per call: psycopg's per-row write_row costs more than the server.
             stamps: dict[dt.datetime, str] = {}
             lines = [_copy_line(row, stamps) for row in rows]
-            with cur.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+            with copy_stream(table, columns) as write:
                 if lines:
-                    copy.write("\n".join(lines) + "\n")
+                    write("\n".join(lines) + "\n")
             return len(lines)
         batch: list[Any] = list(rows)
         marks = ", ".join(["%s"] * len(columns))
@@ -67,6 +68,21 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
             batch,
         )
         return len(batch)
+
+
+@contextmanager
+def copy_stream(table: str, columns: Sequence[str]) -> Iterator[Callable[[str], None]]:
+    """PostgreSQL: a ``COPY table (columns) FROM STDIN`` open for the block; yields a function
+    that sends text already in COPY's format (tab-separated, escaped, each line ending in a
+    newline). A caller that sends its rows a chunk at a time keeps the server busy while it
+    makes the next chunk."""
+    quote = connection.ops.quote_name
+    cols = ", ".join(quote(c) for c in columns)
+    with (
+        connection.cursor() as cur,
+        cur.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy,
+    ):
+        yield copy.write
 
 
 def select_in(

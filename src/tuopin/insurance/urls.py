@@ -7,6 +7,7 @@ app_name = "insurance"
 urlpatterns = [
     path("villages/", views.villages, name="villages"),
     path("villages/<str:code>/", views.village, name="village"),
+    path("villages/<str:code>/rows", views.village_rows, name="village_rows"),
     path("people/<int:person_id>/", views.villager, name="villager"),
     path("programmes/", views.programmes, name="programmes"),
     path("programmes/new/", views.programme_edit, name="programme_new"),

@@ -23,7 +23,9 @@ class Entry(models.Model):
     database triggers refuse both."""
 
     index = models.BigIntegerField(_("序号"), primary_key=True)
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices, db_index=True)
+    # No index on the kind: nothing looks entries up by it, and on PostgreSQL it was two
+    # (with the pattern-ops twin) that every append maintained (ADR 0016).
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
     at = models.DateTimeField(_("时间"))
     data = models.BinaryField(_("内容"))
     leaf_hash = models.BinaryField(max_length=32)

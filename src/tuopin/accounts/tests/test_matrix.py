@@ -135,6 +135,7 @@ PAGES: dict[str, frozenset[str]] = {
     "charity:statement": OPERATOR,
     "insurance:villages": REGISTRY_READERS,
     "insurance:village": REGISTRY_READERS,
+    "insurance:village_rows": REGISTRY_READERS,
     "insurance:villager": REGISTRY_READERS,
     "insurance:programmes": PROGRESS,
     "insurance:programme_new": OPERATOR,

@@ -65,27 +65,18 @@ def villager_row(v: Villager, villager_url: str, labels: dict[str, str]) -> Safe
 
 
 def cards(cover: VillageCover, *, filtered: bool, uncovered: bool) -> list[tuple[int, str]]:
-    """The counts above the table, each about the people the table shows: how many, how many
-    with an active policy (or, listing the uninsured, how many the next run will enrol), and
-    per programme the same."""
-    shown = cover.villagers
+    """The counts above the table, each about every person the search finds (on every page):
+    how many, how many with an active policy (or, listing the uninsured, how many the next
+    run will enrol), and per programme the same."""
     people = _("未参保的人") if uncovered else _("查到的人") if filtered else _("在册人口")
-    out = [(len(shown), str(people))]
+    out = [(cover.total, str(people))]
     if uncovered:
-        out.append(
-            (
-                sum(1 for v in shown if any(g.reason == "eligible" for g in v.gaps)),
-                str(_("下次参保时纳入")),
-            )
-        )
+        out.append((cover.eligible, str(_("下次参保时纳入"))))
         for p in cover.programmes:
-            n = sum(
-                1 for v in shown for g in v.gaps if g.programme == p.slug and g.reason == "eligible"
-            )
+            n = cover.eligible_in.get(p.slug, 0)
             out.append((n, str(_("%(name)s · 待纳入") % {"name": p.name})))
         return out
-    active = [{pl.programme for pl in v.policies if pl.status == "active"} for v in shown]
-    out.append((sum(1 for a in active if a), str(_("有有效保单"))))
+    out.append((cover.active, str(_("有有效保单"))))
     for p in cover.programmes:
-        out.append((sum(1 for a in active if p.slug in a), p.name))
+        out.append((cover.active_in.get(p.slug, 0), p.name))
     return out
