@@ -43,6 +43,23 @@ _EDIT_REGISTRY = [
     "registry.view_statuschange",
 ]
 
+# Registry upkeep (issue 18): cadres file change requests and review facts for their
+# village; township and county officers decide; the county opens the year's review.
+_FILE_CHANGES = [
+    "registry.add_changerequest",
+    "registry.change_changerequest",
+    "registry.view_changerequest",
+    "registry.view_reviewround",
+    "registry.change_reviewitem",
+]
+_DECIDE_CHANGES = [
+    "registry.view_changerequest",
+    "registry.decide_changerequest",
+    "registry.view_reviewround",
+    "registry.decide_villagereview",
+    "registry.view_duplicates",
+]
+
 _VIEW_COVER = ["insurance.view_policy"]
 _PROGRESS = ["insurance.view_progress"]
 _SITING = ["childcare.add_sitingplan", "childcare.view_sitingplan", "childcare.add_candidatesite"]
@@ -65,15 +82,18 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _VIEW_COVER
     + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"]
     + ["casework.add_submission", "casework.change_submission", "casework.view_submission"]
-    + _REPORTS,
-    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW,
+    + _REPORTS
+    + _FILE_CHANGES,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW + _DECIDE_CHANGES,
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
     + _VIEW_COVER
     + ["areas.add_area", "areas.change_area"]
     + _SITING
     + _CENTRES
-    + _REVIEW,
+    + _REVIEW
+    + _DECIDE_CHANGES
+    + ["registry.add_reviewround"],
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
