@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tuopin.accounts import approvals, permissions, scoping
 
@@ -17,6 +18,28 @@ from ..models import Household, Person
 from .models import ChangeRequest, Evidence, HistoryEvent, Source
 
 VIEW = "registry.view_changerequest"
+FIELD_LABELS = {
+    "status": gettext_lazy("状态"),
+    "cause": gettext_lazy("原因"),
+    "on": gettext_lazy("日期"),
+    "name": gettext_lazy("姓名"),
+    "id_number": gettext_lazy("证件号码"),
+    "relation": gettext_lazy("与户主关系"),
+    "education": gettext_lazy("文化程度"),
+    "health": gettext_lazy("健康状况"),
+    "student_status": gettext_lazy("在校生状况"),
+    "phone": gettext_lazy("联系电话"),
+    "village": gettext_lazy("村"),
+    "to": gettext_lazy("分入新户"),
+    "from": gettext_lazy("来自"),
+    "into": gettext_lazy("并入"),
+    "members": gettext_lazy("成员"),
+    "household_type": gettext_lazy("贫困户属性"),
+    "poverty_cause": gettext_lazy("主要致贫原因"),
+    "year": gettext_lazy("年度"),
+    "verified": gettext_lazy("证件已核验"),
+    "merged_from": gettext_lazy("合并自"),
+}
 HISTORY = "registry.view_household"
 
 
@@ -74,6 +97,20 @@ class TimelineEntry:
     request_id: int | None = None
     evidence: list[int] = field(default_factory=list)
 
+    @property
+    def lines(self) -> list[str]:
+        """The changes as text: ``label: before → after``."""
+        out = []
+        for key, value in self.changes.items():
+            label = str(FIELD_LABELS.get(key, key))
+            if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
+                out.append(f"{label}: {value[0] or '—'} → {value[1]}")
+            elif isinstance(value, list):
+                out.append(f"{label}: {'、'.join(str(v) for v in value)}")
+            else:
+                out.append(f"{label}: {value}")
+        return out
+
 
 def history_for(
     user: Any, household: Household, *, person: Person | None = None
@@ -124,11 +161,13 @@ def history_for(
                 )
             )
     registered = person.created_at if person is not None else household.created_at
-    out.append(
-        TimelineEntry(
-            at=registered, what="import", label=_("建档"), person=person.name if person else "",
-            changes={}, reason="", source=Source.IMPORT,
-            source_label=str(sources[Source.IMPORT]), by="",
+    added = person is not None and any(t.what == "add_member" for t in out)
+    if not added:
+        out.append(
+            TimelineEntry(
+                at=registered, what="import", label=_("建档"), person=person.name if person else "",
+                changes={}, reason="", source=Source.IMPORT,
+                source_label=str(sources[Source.IMPORT]), by="",
+            )
         )
-    )
     return sorted(out, key=lambda t: t.at)

@@ -108,6 +108,10 @@ def file_request(
     _may_file(by, kind, household.village_id)
     if not reason.strip():
         raise BadRequest(_("请填写变更理由"), code="reason_required")
+    if kind == Kind.MERGE_PEOPLE:  # the one kept must be someone the filer may see
+        from .. import selectors
+
+        selectors.get_person_for(by, checks._int(payload.get("keep_id")))
     cleaned = checks.check(kind, household, payload)
     steps = approvals.step_areas(household.village_id, chain_for(kind))
     with transaction.atomic():
