@@ -33,7 +33,9 @@ def condition_label(reason: str, programme: Programme) -> str:
 def _period(programme: Programme, person: Any, on: dt.date) -> dt.date:
     """As the village view: the period of the programme's policies in the village, else ``on``."""
     found = (
-        Policy.objects.filter(programme=programme, village_code=person.village_code, period_start__lte=on)
+        Policy.objects.filter(
+            programme=programme, village_code=person.village_code, period_start__lte=on
+        )
         .order_by("-period_start")
         .values_list("period_start", flat=True)
         .first()
@@ -58,7 +60,12 @@ def person_verdicts(user: Any, person: Any, on: dt.date) -> list[Verdict]:
             cur.execute(sql, [*params, person.pk])
             row = cur.fetchone()
         checks = [
-            Check(reason, condition_label(reason, programme), bool(ok), selectors.reason_label(reason, programme))
+            Check(
+                reason,
+                condition_label(reason, programme),
+                bool(ok),
+                selectors.reason_label(reason, programme),
+            )
             for (reason, _c, _p), ok in zip(conditions, row, strict=True)
         ]
         out.append(Verdict(programme.slug, programme.name, checks))

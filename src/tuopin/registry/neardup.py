@@ -46,7 +46,7 @@ class Pair:
 
 
 def _keys(r: Rec) -> list[tuple[str, ...]]:
-    keys = [("b", r.birth, r.name[:1]), ("n", r.id_number[:6], r.name)]
+    keys: list[tuple[str, ...]] = [("b", r.birth, r.name[:1]), ("n", r.id_number[:6], r.name)]
     if len(r.id_number) == 18:
         keys.append(("t", r.id_number[:6], "".join(sorted(r.id_number[6:17]))))
     if r.phone:
@@ -83,7 +83,13 @@ def compare(x: Rec, y: Rec) -> Pair | None:
         reasons.append(f"id_{idd}")
     if x.phone and x.phone == y.phone:
         reasons.append("phone")
-    score = 3 * same_name + 3 * same_birth + 4 * (idd == "transposed") + 3 * (idd == "typo") + 2 * ("phone" in reasons)
+    score = (
+        3 * same_name
+        + 3 * same_birth
+        + 4 * (idd == "transposed")
+        + 3 * (idd == "typo")
+        + 2 * ("phone" in reasons)
+    )
     # Two people of one county born the same day have ID numbers that differ only in the
     # sequence digits, so a near ID number alone is not enough: the name must agree too.
     strong = same_name and (same_birth or "phone" in reasons or idd in ("transposed", "typo"))
@@ -93,7 +99,9 @@ def compare(x: Rec, y: Rec) -> Pair | None:
     return Pair(a, b, score, tuple(reasons))
 
 
-def find_pairs(people: Iterable[Rec], *, different: set[tuple[int, int]] | None = None) -> list[Pair]:
+def find_pairs(
+    people: Iterable[Rec], *, different: set[tuple[int, int]] | None = None
+) -> list[Pair]:
     """Candidate duplicates across households, best first."""
     blocks: dict[tuple[str, ...], list[Rec]] = defaultdict(list)
     for r in people:
@@ -116,7 +124,9 @@ def find_pairs(people: Iterable[Rec], *, different: set[tuple[int, int]] | None 
     return sorted(found.values(), key=lambda p: (-p.score, p.a, p.b))
 
 
-def contained(pairs: Sequence[Pair], household_of: dict[int, int], sizes: dict[int, int]) -> list[tuple[int, int]]:
+def contained(
+    pairs: Sequence[Pair], household_of: dict[int, int], sizes: dict[int, int]
+) -> list[tuple[int, int]]:
     """``(inner, outer)``: households all of whose members (``sizes``: present members) are
     duplicates of people of one other household."""
     matched: dict[tuple[int, int], set[int]] = defaultdict(set)
@@ -124,10 +134,16 @@ def contained(pairs: Sequence[Pair], household_of: dict[int, int], sizes: dict[i
         ha, hb = household_of[p.a], household_of[p.b]
         matched[(ha, hb)].add(p.a)
         matched[(hb, ha)].add(p.b)
-    return sorted((inner, outer) for (inner, outer), people in matched.items() if len(people) == sizes.get(inner, -1))
+    return sorted(
+        (inner, outer)
+        for (inner, outer), people in matched.items()
+        if len(people) == sizes.get(inner, -1)
+    )
 
 
-def precision_recall(found: Iterable[tuple[int, int]], planted: set[tuple[int, int]]) -> tuple[float, float]:
+def precision_recall(
+    found: Iterable[tuple[int, int]], planted: set[tuple[int, int]]
+) -> tuple[float, float]:
     got = set(found)
     hit = len(got & planted)
     return (hit / len(got) if got else 1.0, hit / len(planted) if planted else 1.0)

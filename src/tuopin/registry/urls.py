@@ -20,7 +20,9 @@ urlpatterns = [
     path("households/<str:household_no>/status/", views.household_status, name="status"),
     path("households/<str:household_no>/members/", views.member_status, name="member_status"),
     # Registry upkeep (issue 18): change requests, review, duplicates, eligibility.
-    path("households/<str:household_no>/requests/new/", upkeep_views.file_request, name="request_new"),
+    path(
+        "households/<str:household_no>/requests/new/", upkeep_views.file_request, name="request_new"
+    ),
     path("requests/", upkeep_views.request_list, name="requests"),
     path("requests/<int:request_id>/", upkeep_views.request_detail, name="request"),
     path("requests/<int:request_id>/decide", upkeep_views.request_decide, name="request_decide"),
@@ -30,7 +32,9 @@ urlpatterns = [
         upkeep_views.request_evidence,
         name="request_evidence",
     ),
-    path("people/<int:person_id>/eligibility/", upkeep_views.person_eligibility, name="eligibility"),
+    path(
+        "people/<int:person_id>/eligibility/", upkeep_views.person_eligibility, name="eligibility"
+    ),
     path("review/", review_views.rounds, name="reviews"),
     path("review/<int:round_id>/", review_views.round_progress, name="review"),
     path("review/<int:round_id>/changes/", review_views.round_changes, name="review_changes"),
@@ -47,6 +51,10 @@ urlpatterns = [
     ),
     path("duplicates/", duplicate_views.candidates, name="duplicates"),
     path("duplicates/<int:a>/<int:b>/", duplicate_views.compare, name="duplicate_compare"),
-    path("duplicates/<int:a>/<int:b>/different", duplicate_views.different, name="duplicate_different"),
+    path(
+        "duplicates/<int:a>/<int:b>/different",
+        duplicate_views.different,
+        name="duplicate_different",
+    ),
     path("duplicates/<int:a>/<int:b>/merge", duplicate_views.merge, name="duplicate_merge"),
 ]

@@ -661,14 +661,21 @@ def _upkeep() -> dict[str, Any]:
         by=cadre,
     )
     returned = upkeep.file_request(
-        household=a001, kind="change_household", payload={"household_type": "低保贫困户"},
-        reason="矩阵", by=cadre,
+        household=a001,
+        kind="change_household",
+        payload={"household_type": "低保贫困户"},
+        reason="矩阵",
+        by=cadre,
     )
     upkeep.decide(request=returned, action="return", comment="补充证明", by=township)
     good = dict.fromkeys(("food", "clothing", "education", "medical", "housing", "water"), True)
     today = timezone.localdate()
     rounds = []
-    for year, start in ((2024, today), (2023, today - dt.timedelta(days=10)), (2022, today - dt.timedelta(days=10))):
+    for year, start in (
+        (2024, today),
+        (2023, today - dt.timedelta(days=10)),
+        (2022, today - dt.timedelta(days=10)),
+    ):
         rnd = review.open_review(county=COUNTY, year=year, line_fen=400_000, by=county)
         for item in ReviewItem.objects.filter(round=rnd, village_code=VILLAGE_A):
             review.record_facts(item=item, income_fen=1_000_000, checks=good, by=cadre)

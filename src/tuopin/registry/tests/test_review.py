@@ -29,19 +29,32 @@ def _item(rnd, no: str) -> ReviewItem:  # type: ignore[no-untyped-def]
 
 
 def _ready(rnd, cadre, *, lift_a001: bool = True):  # type: ignore[no-untyped-def]
-    review.record_facts(item=_item(rnd, "A001"), income_fen=(1_500_000 if lift_a001 else 100), checks=ALL_GOOD, by=cadre)
-    review.record_facts(item=_item(rnd, "A002"), income_fen=500_000, checks={**ALL_GOOD, "housing": False}, by=cadre)
+    review.record_facts(
+        item=_item(rnd, "A001"),
+        income_fen=(1_500_000 if lift_a001 else 100),
+        checks=ALL_GOOD,
+        by=cadre,
+    )
+    review.record_facts(
+        item=_item(rnd, "A002"), income_fen=500_000, checks={**ALL_GOOD, "housing": False}, by=cadre
+    )
     past = timezone.localdate() - dt.timedelta(days=10)
     return review.post_notice(rnd=rnd, village=VILLAGE_A, starts_on=past, by=cadre)
 
 
 def test_it_creates_an_item_for_every_household_of_the_county(rnd) -> None:
-    assert set(rnd.items.values_list("household__household_no", flat=True)) == {"A001", "A002", "B001"}
+    assert set(rnd.items.values_list("household__household_no", flat=True)) == {
+        "A001",
+        "A002",
+        "B001",
+    }
     assert rnd.villages.count() == 2
     assert _item(rnd, "A001").members == 3
 
 
-def test_only_a_county_officer_of_the_county_opens_it(households, cadre_a, township_officer) -> None:
+def test_only_a_county_officer_of_the_county_opens_it(
+    households, cadre_a, township_officer
+) -> None:
     from tuopin.core.errors import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -49,9 +62,15 @@ def test_only_a_county_officer_of_the_county_opens_it(households, cadre_a, towns
 
 
 def test_the_proposal_follows_income_per_person_and_the_six_checks(rnd, cadre_a) -> None:
-    lift = review.record_facts(item=_item(rnd, "A001"), income_fen=1_500_000, checks=ALL_GOOD, by=cadre_a)
-    back = review.record_facts(item=_item(rnd, "A002"), income_fen=500_000, checks={**ALL_GOOD, "water": False}, by=cadre_a)
-    keep = review.record_facts(item=_item(rnd, "A001"), income_fen=900_000, checks=ALL_GOOD, by=cadre_a)
+    lift = review.record_facts(
+        item=_item(rnd, "A001"), income_fen=1_500_000, checks=ALL_GOOD, by=cadre_a
+    )
+    back = review.record_facts(
+        item=_item(rnd, "A002"), income_fen=500_000, checks={**ALL_GOOD, "water": False}, by=cadre_a
+    )
+    keep = review.record_facts(
+        item=_item(rnd, "A001"), income_fen=900_000, checks=ALL_GOOD, by=cadre_a
+    )
     assert lift.proposal == "lift" and back.proposal == "return" and keep.proposal == "keep"
 
 
@@ -77,7 +96,9 @@ def test_objections_are_recorded_in_the_notice_and_must_be_settled(rnd, cadre_a)
     start = timezone.localdate() - dt.timedelta(days=7)
     review.post_notice(rnd=rnd, village=VILLAGE_A, starts_on=start, by=cadre_a)
     objection = review.raise_objection(item=_item(rnd, "A001"), text="收入含一次性补贴", by=cadre_a)
-    rnd.villages.filter(village_code=VILLAGE_A).update(notice_to=timezone.localdate() - dt.timedelta(days=1))
+    rnd.villages.filter(village_code=VILLAGE_A).update(
+        notice_to=timezone.localdate() - dt.timedelta(days=1)
+    )
     with pytest.raises(BadReview) as exc:
         review.file_village(rnd=rnd, village=VILLAGE_A, by=cadre_a)
     assert exc.value.code == "open_objections"
@@ -99,7 +120,9 @@ def test_changing_facts_voids_the_notice(rnd, cadre_a) -> None:
     assert vr.notice_from is None
 
 
-def test_township_then_county_approve_and_the_statuses_change(rnd, cadre_a, township_officer, county_officer) -> None:
+def test_township_then_county_approve_and_the_statuses_change(
+    rnd, cadre_a, township_officer, county_officer
+) -> None:
     _ready(rnd, cadre_a)
     vr = review.file_village(rnd=rnd, village=VILLAGE_A, by=cadre_a)
     with pytest.raises(NotYourTurn):
@@ -126,10 +149,15 @@ def test_the_county_list_shows_what_changed(rnd, cadre_a, township_officer, coun
     review.decide_village(vr=vr, action="approve", by=township_officer)
     review.decide_village(vr=vr, action="approve", by=county_officer)
     changed = review_reads.changes_of(county_officer, rnd)
-    assert {(i.household.household_no, i.status_after) for i in changed} == {("A001", "lifted"), ("A002", "returned")}
+    assert {(i.household.household_no, i.status_after) for i in changed} == {
+        ("A001", "lifted"),
+        ("A002", "returned"),
+    }
 
 
-def test_a_returned_village_can_be_corrected_and_filed_again(rnd, cadre_a, township_officer) -> None:
+def test_a_returned_village_can_be_corrected_and_filed_again(
+    rnd, cadre_a, township_officer
+) -> None:
     _ready(rnd, cadre_a)
     vr = review.file_village(rnd=rnd, village=VILLAGE_A, by=cadre_a)
     with pytest.raises(Locked):

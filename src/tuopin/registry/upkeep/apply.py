@@ -57,14 +57,21 @@ class Applier:
         h = self.household
         former = Person.objects.filter(id_hash=id_hash(p["id_number"]), household=h).first()
         birth, sex = birth_and_sex(p["id_number"])
-        facts = {k: p[k] for k in ("name", "relation", "education", "health", "student_status", "phone")}
+        facts = {
+            k: p[k] for k in ("name", "relation", "education", "health", "student_status", "phone")
+        }
         if former is not None:  # a member who left and came back (回流)
             before = {"status": former.status}
             for k, v in facts.items():
                 setattr(former, k, v)
             former.status, former.left_on = MemberStatus.PRESENT, None
             former.save()
-            self.event(h, Kind.ADD_MEMBER, {"status": [before["status"], "present"], "cause": p["cause"]}, former)
+            self.event(
+                h,
+                Kind.ADD_MEMBER,
+                {"status": [before["status"], "present"], "cause": p["cause"]},
+                former,
+            )
             return
         person = Person.objects.create(
             household=h,
@@ -143,7 +150,9 @@ class Applier:
         self.touched.add(new.pk)
         if "remaining_head_id" in p:
             stay = Person.objects.get(pk=p["remaining_head_id"])
-            Person.objects.filter(household=h, relation=Relation.HEAD).update(relation=Relation.OTHER)
+            Person.objects.filter(household=h, relation=Relation.HEAD).update(
+                relation=Relation.OTHER
+            )
             stay.relation = Relation.HEAD
             stay.save(update_fields=["relation", "updated_at"])
         movers = Person.objects.filter(pk__in=p["person_ids"])
@@ -186,7 +195,9 @@ class Applier:
             {"status": [before, MemberStatus.MERGED], "into": keep.household.household_no},
             drop,
         )
-        self.event(keep.household, Kind.MERGE_PEOPLE, {"merged_from": self.household.household_no}, keep)
+        self.event(
+            keep.household, Kind.MERGE_PEOPLE, {"merged_from": self.household.household_no}, keep
+        )
 
 
 def _masked(value: str) -> str:

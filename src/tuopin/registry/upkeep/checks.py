@@ -50,7 +50,7 @@ def validate_person(household: Household, facts: dict[str, str]) -> CleanRow:
     raise AssertionError  # unreachable
 
 
-def _id_free(row: CleanRow, own: int | None) -> None:
+def _id_free(row: CleanRow, own: int) -> None:
     """The import's rule: an ID number is registered in one household only."""
     taken = Person.objects.filter(id_hash=row.id_hash).exclude(pk=own).first()
     if taken is not None:
@@ -83,7 +83,7 @@ def _head_of(household: Household) -> Person | None:
 
 def check(kind: str, household: Household, payload: dict[str, Any]) -> dict[str, Any]:
     """The cleaned payload of a request of ``kind`` for ``household``, or ``BadRequest``."""
-    checker = CHECKS.get(kind)
+    checker = CHECKS.get(kind)  # type: ignore[call-overload]
     if checker is None:
         raise BadRequest(_("未知的变更类别：%(k)s") % {"k": str(kind)[:40]}, code="bad_kind")
     return checker(household, payload)
@@ -102,7 +102,10 @@ def _add_member(household: Household, p: dict[str, Any]) -> dict[str, Any]:
         and former.status != MemberStatus.PRESENT
     ):
         raise BadRequest(_("证件号码已登记在其他户"), code="duplicate_id")
-    out = {f: row.get(f) if f in ("education", "health", "student_status", "phone") else "" for f in PERSON_FACTS}
+    out = {
+        f: row.get(f) if f in ("education", "health", "student_status", "phone") else ""
+        for f in PERSON_FACTS
+    }
     out.update(name=row.name, id_number=row.id_number, relation=row.relation, cause=p["cause"])
     return out
 
@@ -138,7 +141,11 @@ def _correct_person(household: Household, p: dict[str, Any]) -> dict[str, Any]:
     facts = _facts_of(person) | wanted
     row = validate_person(household, facts)
     changed = {
-        f: (row.get(f) if f in ("education", "health", "student_status", "phone") else getattr(row, f))
+        f: (
+            row.get(f)
+            if f in ("education", "health", "student_status", "phone")
+            else getattr(row, f)
+        )
         for f in wanted
     }
     changed = {f: v for f, v in changed.items() if v != getattr(person, f)}
@@ -184,7 +191,11 @@ def _split_household(household: Household, p: dict[str, Any]) -> dict[str, Any]:
     )
     if not staying.exists():
         raise BadRequest(_("原户不能没有成员"), code="no_members")
-    out: dict[str, Any] = {"new_household_no": number, "person_ids": ids, "new_head_id": new_head.pk}
+    out: dict[str, Any] = {
+        "new_household_no": number,
+        "person_ids": ids,
+        "new_head_id": new_head.pk,
+    }
     head = _head_of(household)
     if head is not None and head.pk in ids:
         stay_head = _member(household, p.get("remaining_head_id"))
@@ -198,7 +209,9 @@ def _merge_households(household: Household, p: dict[str, Any]) -> dict[str, Any]
     number = str(p.get("other_household_no", "")).strip()
     other = Household.objects.filter(household_no=number).first()
     if other is None or other.pk == household.pk:
-        raise BadRequest(_("贫困户不存在：%(no)s") % {"no": number[:32]}, code="household_not_found")
+        raise BadRequest(
+            _("贫困户不存在：%(no)s") % {"no": number[:32]}, code="household_not_found"
+        )
     if other.village_id != household.village_id:
         raise BadRequest(_("只能合并同村的户，请先迁户"), code="village_mismatch")
     return {"other_household_no": other.household_no}
@@ -229,13 +242,11 @@ def _merge_people(household: Household, p: dict[str, Any]) -> dict[str, Any]:
         raise BadRequest(_("此人已合并"), code="already_merged")
     verified = IdVerification.objects.filter(person_id__in=[keep.pk, drop.pk]).count()
     if verified == 2 and keep.id_number != drop.id_number:
-        raise BadRequest(
-            _("两人的证件号码都已核验且不同，不能合并"), code="different_verified_ids"
-        )
+        raise BadRequest(_("两人的证件号码都已核验且不同，不能合并"), code="different_verified_ids")
     return {"keep_id": keep.pk, "drop_id": drop.pk}
 
 
-CHECKS = {
+CHECKS: dict[str, Any] = {
     Kind.ADD_MEMBER: _add_member,
     Kind.REMOVE_MEMBER: _remove_member,
     Kind.CORRECT_PERSON: _correct_person,

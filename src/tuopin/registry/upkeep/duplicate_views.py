@@ -28,7 +28,9 @@ def candidates(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         found = duplicates.Found([], [], 0)
     rows = [(p, a, b, duplicates.reason_labels(p)) for p, a, b in found.pairs]
-    return render(request, "registry/duplicates.html", {"found": found, "rows": rows, "area": area or ""})
+    return render(
+        request, "registry/duplicates.html", {"found": found, "rows": rows, "area": area or ""}
+    )
 
 
 @login_required

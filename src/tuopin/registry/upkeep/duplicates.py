@@ -41,8 +41,12 @@ def find_for(user: Any, *, area: str | None = None, limit: int = 200) -> Found:
     qs = selectors.people_for(user).select_related(None).exclude(status="merged")
     if area:
         qs = qs.filter(village_code__startswith=codes.prefix_of(codes.normalise(area)))
-    rows = qs.values_list("id", "household_id", "name", "birth_date", "id_number", "phone", "status")
-    recs, sizes, household_of = [], {}, {}
+    rows = qs.values_list(
+        "id", "household_id", "name", "birth_date", "id_number", "phone", "status"
+    )
+    recs: list[neardup.Rec] = []
+    sizes: dict[int, int] = {}
+    household_of: dict[int, int] = {}
     for pid, hid, name, birth, number, phone, status in rows.iterator(chunk_size=5000):
         recs.append(neardup.Rec(pid, hid, name, str(birth), number, phone or ""))
         household_of[pid] = hid
@@ -55,7 +59,11 @@ def find_for(user: Any, *, area: str | None = None, limit: int = 200) -> Found:
     inner = neardup.contained(pairs, household_of, sizes)
     from ..models import Household
 
-    numbers = dict(Household.objects.filter(pk__in={h for pair in inner for h in pair}).values_list("pk", "household_no"))
+    numbers = dict(
+        Household.objects.filter(pk__in={h for pair in inner for h in pair}).values_list(
+            "pk", "household_no"
+        )
+    )
     return Found(
         [(p, people[p.a], people[p.b]) for p in shown],
         [(numbers[a], numbers[b]) for a, b in inner],
@@ -69,8 +77,11 @@ def compare_for(user: Any, a: int, b: int) -> tuple[Person, Person, neardup.Pair
     x, y = selectors.get_person_for(user, a), selectors.get_person_for(user, b)
     if x.pk == y.pk:
         raise PersonNotFound(_("此人不存在"))
-    rec = lambda p: neardup.Rec(p.pk, p.household_id, p.name, str(p.birth_date), p.id_number, p.phone)  # noqa: E731
-    return x, y, neardup.compare(rec(x), rec(y))
+    return x, y, neardup.compare(_rec(x), _rec(y))
+
+
+def _rec(p: Person) -> neardup.Rec:
+    return neardup.Rec(p.pk, p.household_id, p.name, str(p.birth_date), p.id_number, p.phone)
 
 
 def mark_different(*, a: int, b: int, by: Any) -> NotDuplicate:

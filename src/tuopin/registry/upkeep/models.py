@@ -144,7 +144,9 @@ class HistoryEvent(models.Model):
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     person_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    what = models.CharField(_("事项"), max_length=20, choices=Kind.choices + [("status", _("贫困状态"))])
+    what = models.CharField(
+        _("事项"), max_length=20, choices=Kind.choices + [("status", _("贫困状态"))]
+    )
     changes = models.JSONField(_("变更前后"), default=dict)
     reason = models.CharField(_("原因"), max_length=500, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
@@ -202,7 +204,9 @@ class NotDuplicate(models.Model):
         permissions = [("view_duplicates", _("可以查找疑似重复人员"))]
         constraints = [
             models.UniqueConstraint(fields=["low", "high"], name="notduplicate_pair"),
-            models.CheckConstraint(condition=models.Q(low__lt=models.F("high")), name="notdup_order"),
+            models.CheckConstraint(
+                condition=models.Q(low__lt=models.F("high")), name="notdup_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -277,9 +281,7 @@ class ReviewItem(models.Model):
     两不愁三保障 as six checks) and the proposal. Created set-based when the round opens."""
 
     round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="items")
-    household = models.ForeignKey(
-        "registry.Household", on_delete=models.CASCADE, related_name="+"
-    )
+    household = models.ForeignKey("registry.Household", on_delete=models.CASCADE, related_name="+")
     village_code = models.CharField(_("村代码"), max_length=12)
     status_before = models.CharField(_("原状态"), max_length=16, choices=PovertyStatus.choices)
     members = models.PositiveSmallIntegerField(_("人数"), default=0)

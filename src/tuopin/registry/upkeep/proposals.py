@@ -10,7 +10,9 @@ from collections.abc import Sequence
 CHECKS = ("food", "clothing", "education", "medical", "housing", "water")
 
 
-def propose(status: str, income_fen: int | None, members: int, line_fen: int, checks: Sequence[bool | None]) -> str:
+def propose(
+    status: str, income_fen: int | None, members: int, line_fen: int, checks: Sequence[bool | None]
+) -> str:
     """``lift``, ``return`` or ``keep``; ``""`` while a fact is missing."""
     if income_fen is None or any(c is None for c in checks):
         return ""
@@ -23,7 +25,9 @@ def propose(status: str, income_fen: int | None, members: int, line_fen: int, ch
     return "keep"
 
 
-def failing(income_fen: int | None, members: int, line_fen: int, checks: dict[str, bool | None]) -> list[str]:
+def failing(
+    income_fen: int | None, members: int, line_fen: int, checks: dict[str, bool | None]
+) -> list[str]:
     """Which facts fall short (``income`` or a check's name): the reasons shown."""
     out = []
     if income_fen is not None and (income_fen // members if members else 0) < line_fen:

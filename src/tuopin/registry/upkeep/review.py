@@ -37,7 +37,9 @@ def _sql(sql: str, params: list[Any]) -> int:
 
 
 @transaction.atomic
-def open_review(*, county: str, year: int, line_fen: int, notice_days: int = 7, by: Any) -> ReviewRound:
+def open_review(
+    *, county: str, year: int, line_fen: int, notice_days: int = 7, by: Any
+) -> ReviewRound:
     """Open ``year``'s review for a county: an item for every household, a village review
     for every village with households. Two INSERT … SELECT statements, whatever the size."""
     permissions.require(by, OPEN, _("没有开启动态调整的权限"))
@@ -50,8 +52,12 @@ def open_review(*, county: str, year: int, line_fen: int, notice_days: int = 7, 
     if ReviewRound.objects.filter(year=year, area_code=county).exists():
         raise BadReview(_("%(y)s 年度的动态调整已开启") % {"y": year}, code="round_exists")
     rnd = ReviewRound.objects.create(
-        year=year, area_code=county, line_fen=line_fen, notice_days=notice_days,
-        opened_by=by, opened_at=timezone.now(),
+        year=year,
+        area_code=county,
+        line_fen=line_fen,
+        notice_days=notice_days,
+        opened_by=by,
+        opened_at=timezone.now(),
     )
     prefix = codes.prefix_of(county) + "%"
     hh, p = Household._meta.db_table, "registry_person"
@@ -91,7 +97,9 @@ def _editable(vr: VillageReview) -> None:
 
 
 @transaction.atomic
-def record_facts(*, item: ReviewItem, income_fen: int, checks: dict[str, bool], by: Any) -> ReviewItem:
+def record_facts(
+    *, item: ReviewItem, income_fen: int, checks: dict[str, bool], by: Any
+) -> ReviewItem:
     """The cadre records a household's income and the six checks; the proposal follows.
     A change after the notice was posted voids the notice (it must be posted again)."""
     permissions.require(by, RECORD, _("没有填写动态调整的权限"))
@@ -107,7 +115,11 @@ def record_facts(*, item: ReviewItem, income_fen: int, checks: dict[str, bool], 
     for c in CHECKS:
         setattr(item, c, bool(checks[c]))
     item.proposal = propose(
-        item.status_before, income_fen, item.members, item.round.line_fen, [checks[c] for c in CHECKS]
+        item.status_before,
+        income_fen,
+        item.members,
+        item.round.line_fen,
+        [checks[c] for c in CHECKS],
     )
     item.checked_by, item.checked_at = by, timezone.now()
     item.save()
@@ -118,7 +130,9 @@ def record_facts(*, item: ReviewItem, income_fen: int, checks: dict[str, bool], 
 
 
 @transaction.atomic
-def post_notice(*, rnd: ReviewRound, village: str, by: Any, starts_on: dt.date | None = None) -> VillageReview:
+def post_notice(
+    *, rnd: ReviewRound, village: str, by: Any, starts_on: dt.date | None = None
+) -> VillageReview:
     """Post the village's public notice (公示) of the proposals: every household checked."""
     permissions.require(by, RECORD, _("没有填写动态调整的权限"))
     vr = _village_for(by, rnd, village, lock=True)
@@ -133,7 +147,11 @@ def post_notice(*, rnd: ReviewRound, village: str, by: Any, starts_on: dt.date |
 
 
 def _in_notice(vr: VillageReview, today: dt.date) -> bool:
-    return vr.notice_from is not None and vr.notice_to is not None and vr.notice_from <= today <= vr.notice_to
+    return (
+        vr.notice_from is not None
+        and vr.notice_to is not None
+        and vr.notice_from <= today <= vr.notice_to
+    )
 
 
 @transaction.atomic
@@ -145,7 +163,9 @@ def raise_objection(*, item: ReviewItem, text: str, by: Any) -> Objection:
         raise BadReview(_("不在公示期内"), code="not_in_notice")
     if not text.strip():
         raise BadReview(_("请填写异议内容"), code="text_required")
-    return Objection.objects.create(item=item, text=text.strip()[:500], raised_by=by, raised_at=timezone.now())
+    return Objection.objects.create(
+        item=item, text=text.strip()[:500], raised_by=by, raised_at=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -160,10 +180,22 @@ def resolve_objection(*, objection: Objection, resolution: str, by: Any) -> Obje
     return objection
 
 
-def _record(vr: VillageReview, action: str, step: int, area: str, commit: dict[str, tuple[str, str]] | None = None) -> Any:
+def _record(
+    vr: VillageReview,
+    action: str,
+    step: int,
+    area: str,
+    commit: dict[str, tuple[str, str]] | None = None,
+) -> Any:
     return decisions.record(
-        {"subject": "registry.review", "year": vr.round.year, "village": vr.village_code,
-         "action": action, "step": step, "area": area},
+        {
+            "subject": "registry.review",
+            "year": vr.round.year,
+            "village": vr.village_code,
+            "action": action,
+            "step": step,
+            "area": area,
+        },
         commit=commit,
     )
 
@@ -177,12 +209,16 @@ def file_village(*, rnd: ReviewRound, village: str, by: Any) -> VillageReview:
     if vr.notice_to is None:
         raise BadReview(_("尚未公示"), code="no_notice")
     if timezone.localdate() <= vr.notice_to:
-        raise BadReview(_("公示期未满（至 %(d)s）") % {"d": vr.notice_to.isoformat()}, code="notice_running")
+        raise BadReview(
+            _("公示期未满（至 %(d)s）") % {"d": vr.notice_to.isoformat()}, code="notice_running"
+        )
     open_objections = Objection.objects.filter(
         item__round=rnd, item__village_code=village, resolved_at__isnull=True
     ).count()
     if open_objections:
-        raise BadReview(_("还有 %(n)s 条异议未处理") % {"n": open_objections}, code="open_objections")
+        raise BadReview(
+            _("还有 %(n)s 条异议未处理") % {"n": open_objections}, code="open_objections"
+        )
     vr.filed = True
     vr.move_to(Status.PENDING, 0)
     vr.save()

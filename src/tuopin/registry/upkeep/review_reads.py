@@ -50,16 +50,26 @@ def get_village_review_for(user: Any, rnd: ReviewRound, village: str) -> Village
 def items_of(user: Any, vr: VillageReview) -> QuerySet[ReviewItem]:
     permissions.require(user, VIEW, _("没有查看动态调整的权限"))
     return (
-        scoping.scope(ReviewItem.objects.filter(round_id=vr.round_id, village_code=vr.village_code), user, "village_code")
+        scoping.scope(
+            ReviewItem.objects.filter(round_id=vr.round_id, village_code=vr.village_code),
+            user,
+            "village_code",
+        )
         .select_related("household")
-        .annotate(open_objections=Count("objections", filter=Q(objections__resolved_at__isnull=True)))
+        .annotate(
+            open_objections=Count("objections", filter=Q(objections__resolved_at__isnull=True))
+        )
         .order_by("household__household_no")
     )
 
 
 def get_item_for(user: Any, item_id: int) -> ReviewItem:
     permissions.require(user, VIEW, _("没有查看动态调整的权限"))
-    item = scoping.scope(ReviewItem.objects.filter(pk=item_id), user, "village_code").select_related("round", "household").first()
+    item = (
+        scoping.scope(ReviewItem.objects.filter(pk=item_id), user, "village_code")
+        .select_related("round", "household")
+        .first()
+    )
     if item is None:
         raise ReviewNotFound(_("动态调整不存在"))
     return item
@@ -67,7 +77,11 @@ def get_item_for(user: Any, item_id: int) -> ReviewItem:
 
 def get_objection_for(user: Any, objection_id: int) -> Objection:
     permissions.require(user, VIEW, _("没有查看动态调整的权限"))
-    found = scoping.scope(Objection.objects.filter(pk=objection_id), user, "item__village_code").select_related("item__round").first()
+    found = (
+        scoping.scope(Objection.objects.filter(pk=objection_id), user, "item__village_code")
+        .select_related("item__round")
+        .first()
+    )
     if found is None:
         raise ReviewNotFound(_("动态调整不存在"))
     return found
@@ -106,7 +120,11 @@ def progress_of(user: Any, rnd: ReviewRound) -> list[Progress]:
         .order_by("village_code")
     )
     objections = dict(
-        scoping.scope(Objection.objects.filter(item__round=rnd, resolved_at__isnull=True), user, "item__village_code")
+        scoping.scope(
+            Objection.objects.filter(item__round=rnd, resolved_at__isnull=True),
+            user,
+            "item__village_code",
+        )
         .values_list("item__village_code")
         .annotate(n=Count("id"))
         .order_by()
@@ -118,10 +136,18 @@ def progress_of(user: Any, rnd: ReviewRound) -> list[Progress]:
         code = r["village_code"]
         vr = reviews.get(code)
         village = Progress(
-            code, names.get(code, code), r["n"], r["checked"], r["lift"], r["back"],
-            objections.get(code, 0), stage_of(vr),
+            code,
+            names.get(code, code),
+            r["n"],
+            r["checked"],
+            r["lift"],
+            r["back"],
+            objections.get(code, 0),
+            stage_of(vr),
         )
-        town = towns.setdefault(code[:9] + "000", Progress(code[:9] + "000", names.get(code[:9] + "000", code[:9])))
+        town = towns.setdefault(
+            code[:9] + "000", Progress(code[:9] + "000", names.get(code[:9] + "000", code[:9]))
+        )
         town.villages.append(village)
         for f in ("households", "checked", "lift", "back", "objections"):
             setattr(town, f, getattr(town, f) + getattr(village, f))

@@ -69,7 +69,9 @@ def rounds(request: HttpRequest) -> HttpResponse:
 def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = review_reads.get_round_for(request.user, round_id)
     return render(
-        request, "registry/review.html", {"rnd": rnd, "towns": review_reads.progress_of(request.user, rnd)}
+        request,
+        "registry/review.html",
+        {"rnd": rnd, "towns": review_reads.progress_of(request.user, rnd)},
     )
 
 
@@ -78,7 +80,9 @@ def round_progress(request: HttpRequest, round_id: int) -> HttpResponse:
 def round_changes(request: HttpRequest, round_id: int) -> HttpResponse:
     rnd = review_reads.get_round_for(request.user, round_id)
     return render(
-        request, "registry/review_changes.html", {"rnd": rnd, "items": review_reads.changes_of(request.user, rnd)}
+        request,
+        "registry/review_changes.html",
+        {"rnd": rnd, "items": review_reads.changes_of(request.user, rnd)},
     )
 
 
@@ -97,20 +101,32 @@ def village(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
 
     from .models import ReviewItem
 
-    labels = {c: ReviewItem._meta.get_field(c).verbose_name for c in CHECKS}
+    labels = {c: getattr(ReviewItem._meta.get_field(c), "verbose_name", c) for c in CHECKS}
     for i in items:
         i.objection_list = objections.get(i.pk, [])  # type: ignore[attr-defined]
         i.check_rows = [(c, labels[c], getattr(i, c)) for c in CHECKS]  # type: ignore[attr-defined]
-        i.income_yuan = yuan_digits(i.income_fen).replace(",", "") if i.income_fen is not None else ""  # type: ignore[attr-defined]
-    allowed = approvals.allowed_actions(request.user, vr.status, vr.step_index, vr.step_list, review.DECIDE) if vr.filed else frozenset()
+        income = "" if i.income_fen is None else yuan_digits(i.income_fen).replace(",", "")
+        i.income_yuan = income  # type: ignore[attr-defined]
+    allowed = (
+        approvals.allowed_actions(
+            request.user, vr.status, vr.step_index, vr.step_list, review.DECIDE
+        )
+        if vr.filed
+        else frozenset()
+    )
     return render(
         request,
         "registry/review_village.html",
         {
-            "rnd": rnd, "vr": vr, "items": items, "checks": CHECKS, "allowed": allowed,
+            "rnd": rnd,
+            "vr": vr,
+            "items": items,
+            "checks": CHECKS,
+            "allowed": allowed,
             "stage": review_reads.stage_of(vr),
             "editable": not vr.filed or vr.status == "returned",
-            "in_notice": vr.notice_from is not None and vr.notice_from <= timezone.localdate() <= (vr.notice_to or vr.notice_from),
+            "in_notice": vr.notice_from is not None
+            and vr.notice_from <= timezone.localdate() <= (vr.notice_to or vr.notice_from),
         },
     )
 
@@ -150,7 +166,13 @@ def facts(request: HttpRequest, item_id: int) -> HttpResponse:
 @permission_required("registry.change_reviewitem", raise_exception=True)
 def objection(request: HttpRequest, item_id: int) -> HttpResponse:
     item = review_reads.get_item_for(request.user, item_id)
-    _run(request, lambda: review.raise_objection(item=item, text=request.POST.get("text", ""), by=acting_user(request)), _("异议已记录"))
+    _run(
+        request,
+        lambda: review.raise_objection(
+            item=item, text=request.POST.get("text", ""), by=acting_user(request)
+        ),
+        _("异议已记录"),
+    )
     return _back(item.round_id, item.village_code)
 
 
@@ -159,7 +181,13 @@ def objection(request: HttpRequest, item_id: int) -> HttpResponse:
 @permission_required("registry.change_reviewitem", raise_exception=True)
 def resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
     found = review_reads.get_objection_for(request.user, objection_id)
-    _run(request, lambda: review.resolve_objection(objection=found, resolution=request.POST.get("resolution", ""), by=acting_user(request)), _("已处理"))
+    _run(
+        request,
+        lambda: review.resolve_objection(
+            objection=found, resolution=request.POST.get("resolution", ""), by=acting_user(request)
+        ),
+        _("已处理"),
+    )
     return _back(found.item.round_id, found.item.village_code)
 
 
@@ -168,7 +196,11 @@ def resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
 @permission_required("registry.change_reviewitem", raise_exception=True)
 def notice(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     rnd = review_reads.get_round_for(request.user, round_id)
-    _run(request, lambda: review.post_notice(rnd=rnd, village=code, by=acting_user(request)), _("已开始公示"))
+    _run(
+        request,
+        lambda: review.post_notice(rnd=rnd, village=code, by=acting_user(request)),
+        _("已开始公示"),
+    )
     return _back(rnd.pk, code)
 
 
@@ -177,7 +209,11 @@ def notice(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
 @permission_required("registry.change_reviewitem", raise_exception=True)
 def file_village(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     rnd = review_reads.get_round_for(request.user, round_id)
-    _run(request, lambda: review.file_village(rnd=rnd, village=code, by=acting_user(request)), _("已上报"))
+    _run(
+        request,
+        lambda: review.file_village(rnd=rnd, village=code, by=acting_user(request)),
+        _("已上报"),
+    )
     return _back(rnd.pk, code)
 
 
@@ -189,7 +225,12 @@ def decide(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     vr = review_reads.get_village_review_for(request.user, rnd, code)
     _run(
         request,
-        lambda: review.decide_village(vr=vr, action=request.POST.get("action", ""), comment=request.POST.get("comment", ""), by=acting_user(request)),
+        lambda: review.decide_village(
+            vr=vr,
+            action=request.POST.get("action", ""),
+            comment=request.POST.get("comment", ""),
+            by=acting_user(request),
+        ),
         _("已记录审批意见"),
     )
     return _back(rnd.pk, code)

@@ -43,7 +43,9 @@ FIELD_LABELS = {
 HISTORY = "registry.view_household"
 
 
-def requests_for(user: Any, *, status: str | None = None, kind: str | None = None) -> QuerySet[ChangeRequest]:
+def requests_for(
+    user: Any, *, status: str | None = None, kind: str | None = None
+) -> QuerySet[ChangeRequest]:
     """Requests filed in the user's scope. Needs ``registry.view_changerequest``."""
     permissions.require(user, VIEW, _("没有查看变更申请的权限"))
     qs = scoping.scope(ChangeRequest.objects.all(), user, "village_code")
@@ -154,9 +156,14 @@ def history_for(
                 continue  # the review's own event says it with its facts
             out.append(
                 TimelineEntry(
-                    at=s.at, what="status", label=_("贫困状态"), person="",
-                    changes={"status": [s.from_status, s.to_status]}, reason=s.reason,
-                    source=Source.STATUS, source_label=str(sources[Source.STATUS]),
+                    at=s.at,
+                    what="status",
+                    label=_("贫困状态"),
+                    person="",
+                    changes={"status": [s.from_status, s.to_status]},
+                    reason=s.reason,
+                    source=Source.STATUS,
+                    source_label=str(sources[Source.STATUS]),
                     by=s.by.username if s.by else "",
                 )
             )
@@ -165,9 +172,15 @@ def history_for(
     if not added:
         out.append(
             TimelineEntry(
-                at=registered, what="import", label=_("建档"), person=person.name if person else "",
-                changes={}, reason="", source=Source.IMPORT,
-                source_label=str(sources[Source.IMPORT]), by="",
+                at=registered,
+                what="import",
+                label=_("建档"),
+                person=person.name if person else "",
+                changes={},
+                reason="",
+                source=Source.IMPORT,
+                source_label=str(sources[Source.IMPORT]),
+                by="",
             )
         )
     return sorted(out, key=lambda t: t.at)

@@ -45,14 +45,22 @@ def chain_for(kind: str) -> tuple[int, ...]:
 
 def _content_hash(req: ChangeRequest, evidence: list[str]) -> str:
     body = json.dumps(
-        {"kind": req.kind, "household": req.household_id, "payload": req.payload,
-         "reason": req.reason, "evidence": evidence},
-        sort_keys=True, ensure_ascii=False,
+        {
+            "kind": req.kind,
+            "household": req.household_id,
+            "payload": req.payload,
+            "reason": req.reason,
+            "evidence": evidence,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
     )
     return hashlib.sha256((req.salt + body).encode()).hexdigest()
 
 
-def _record(req: ChangeRequest, *, action: str, by: Any, comment: str, step: int, area: str) -> ChangeDecision:
+def _record(
+    req: ChangeRequest, *, action: str, by: Any, comment: str, step: int, area: str
+) -> ChangeDecision:
     entry = decisions.record(
         {
             "subject": "registry.change_request",
@@ -65,8 +73,14 @@ def _record(req: ChangeRequest, *, action: str, by: Any, comment: str, step: int
         }
     )
     return ChangeDecision.objects.create(
-        request=req, action=action, step_index=step, area_code=area, by=by, at=entry.at,
-        comment=comment[:500], ledger_index=entry.index,
+        request=req,
+        action=action,
+        step_index=step,
+        area_code=area,
+        by=by,
+        at=entry.at,
+        comment=comment[:500],
+        ledger_index=entry.index,
     )
 
 
@@ -79,7 +93,11 @@ def _store(req: ChangeRequest, files: list[UploadedFile | bytes]) -> list[str]:
         upload = SimpleUploadedFile(f"evidence-{i}.jpg", f) if isinstance(f, bytes) else f
         path = store_upload(upload, EVIDENCE_FOLDER)
         sha = path.stem
-        rows.append(Evidence(request=req, sha256=sha, path=str(path), name=(upload.name or "")[:200], position=i))
+        rows.append(
+            Evidence(
+                request=req, sha256=sha, path=str(path), name=(upload.name or "")[:200], position=i
+            )
+        )
         hashes.append(sha)
     Evidence.objects.bulk_create(rows)
     return hashes
@@ -116,9 +134,15 @@ def file_request(
     steps = approvals.step_areas(household.village_id, chain_for(kind))
     with transaction.atomic():
         req = ChangeRequest(
-            kind=kind, household=household, village_code=household.village_id, payload=cleaned,
-            reason=reason.strip()[:500], filed_by=by, filed_at=timezone.now(),
-            salt=secrets.token_hex(16), steps=",".join(steps),
+            kind=kind,
+            household=household,
+            village_code=household.village_id,
+            payload=cleaned,
+            reason=reason.strip()[:500],
+            filed_by=by,
+            filed_at=timezone.now(),
+            salt=secrets.token_hex(16),
+            steps=",".join(steps),
         )
         req.move_to(Status.PENDING, 0)
         req.save()
@@ -131,8 +155,12 @@ def file_request(
 
 
 def refile_request(
-    *, request: ChangeRequest, payload: dict[str, Any], reason: str,
-    evidence: list[UploadedFile | bytes] | None = None, by: Any,
+    *,
+    request: ChangeRequest,
+    payload: dict[str, Any],
+    reason: str,
+    evidence: list[UploadedFile | bytes] | None = None,
+    by: Any,
 ) -> ChangeRequest:
     """The village's cadre corrects a returned request and files it again (first step)."""
     permissions.require(by, REFILE, _("没有修改变更申请的权限"))
@@ -144,7 +172,11 @@ def refile_request(
             raise Locked(_("此申请已锁定（%(s)s），不能修改") % {"s": req.get_status_display()})
         req.payload = checks.check(req.kind, req.household, payload)
         req.reason = reason.strip()[:500] or req.reason
-        hashes = _store(req, evidence) if evidence else list(req.evidence.values_list("sha256", flat=True))
+        hashes = (
+            _store(req, evidence)
+            if evidence
+            else list(req.evidence.values_list("sha256", flat=True))
+        )
         req.content_hash = _content_hash(req, hashes)
         req.move_to(Status.PENDING, 0)
         req.save()
@@ -179,11 +211,15 @@ def decide(
         req = ChangeRequest.objects.select_for_update().get(pk=request.pk)
         steps = req.step_list
         if action not in Action.values or action == Action.SUBMIT:
-            raise BadRequest(_("未知的审批操作：%(a)s") % {"a": str(action)[:20]}, code="bad_action")
+            raise BadRequest(
+                _("未知的审批操作：%(a)s") % {"a": str(action)[:20]}, code="bad_action"
+            )
         allowed = approvals.allowed_actions(by, req.status, req.step_index, steps, DECIDE)
         if action not in allowed:
             if req.status in (Status.APPROVED, Status.REJECTED):
-                raise Locked(_("此申请已锁定（%(s)s），不能再审批") % {"s": req.get_status_display()})
+                raise Locked(
+                    _("此申请已锁定（%(s)s），不能再审批") % {"s": req.get_status_display()}
+                )
             raise NotYourTurn(_("现在不是您审批：须由当前审批层级所在区划的干部审批"))
         mine = approvals.decider_index(by, steps, DECIDE)
         assert mine is not None

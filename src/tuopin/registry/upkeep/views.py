@@ -28,9 +28,28 @@ from .checks import ADD_CAUSES, REMOVE_CAUSES
 from .models import Kind
 
 FIELDS: dict[str, tuple[str, ...]] = {
-    Kind.ADD_MEMBER: ("name", "id_number", "relation", "education", "health", "student_status", "phone", "cause"),
+    Kind.ADD_MEMBER: (
+        "name",
+        "id_number",
+        "relation",
+        "education",
+        "health",
+        "student_status",
+        "phone",
+        "cause",
+    ),
     Kind.REMOVE_MEMBER: ("person_id", "cause", "on", "new_head_id"),
-    Kind.CORRECT_PERSON: ("person_id", "name", "id_number", "relation", "education", "health", "student_status", "phone", "verify"),
+    Kind.CORRECT_PERSON: (
+        "person_id",
+        "name",
+        "id_number",
+        "relation",
+        "education",
+        "health",
+        "student_status",
+        "phone",
+        "verify",
+    ),
     Kind.MOVE_HOUSEHOLD: ("to_village",),
     Kind.SPLIT_HOUSEHOLD: ("new_household_no", "person_ids", "new_head_id", "remaining_head_id"),
     Kind.MERGE_HOUSEHOLDS: ("other_household_no",),
@@ -48,7 +67,7 @@ def payload_from(kind: str, data: Any) -> dict[str, Any]:
         elif f == "verify":
             if data.get(f):
                 out[f] = True
-        elif (value := data.get(f, "").strip()):
+        elif value := data.get(f, "").strip():
             out[f] = value
     return out
 
@@ -82,7 +101,7 @@ def file_request(request: HttpRequest, household_no: str) -> HttpResponse:
                 kind=kind,
                 payload=payload_from(kind, request.POST),
                 reason=request.POST.get("reason", ""),
-                evidence=request.FILES.getlist("evidence"),
+                evidence=list(request.FILES.getlist("evidence")),
                 by=acting_user(request),
             )
         except NotFound:
@@ -131,7 +150,9 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     req = reads.get_request_for(request.user, request_id)
     steps = req.step_list
-    allowed = approvals.allowed_actions(request.user, req.status, req.step_index, steps, services.DECIDE)
+    allowed = approvals.allowed_actions(
+        request.user, req.status, req.step_index, steps, services.DECIDE
+    )
     return render(
         request,
         "registry/request.html",
@@ -141,7 +162,8 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "evidence": req.evidence.all(),
             "allowed": allowed,
             "steps": steps,
-            "may_refile": req.status == "returned" and permissions.has(request.user, services.REFILE),
+            "may_refile": req.status == "returned"
+            and permissions.has(request.user, services.REFILE),
             "payload": sorted(req.payload.items()),
         },
     )
@@ -176,7 +198,7 @@ def request_refile(request: HttpRequest, request_id: int) -> HttpResponse:
             request=req,
             payload={**req.payload, **payload_from(req.kind, request.POST)},
             reason=request.POST.get("reason", ""),
-            evidence=request.FILES.getlist("evidence") or None,
+            evidence=list(request.FILES.getlist("evidence")) or None,
             by=acting_user(request),
         )
     except DomainError as exc:
