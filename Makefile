@@ -73,6 +73,7 @@ bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/childcare_siting.py
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/recognition.py
+	$(BIN)/python bench/registry_upkeep.py
 
 messages: $(DEVSTAMP) ## Update and compile the English translations
 	cd src/tuopin && ../../$(BIN)/tuopin makemessages -l en --ignore 'tests/*' && ../../$(BIN)/tuopin compilemessages

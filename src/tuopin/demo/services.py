@@ -89,6 +89,7 @@ class DemoResult:
     donations: int = 0
     siting_plan: int | None = None  # 宁陕's plan of 20 childcare centres
     claims: int = 0  # filed by this run (demo.claims)
+    requests: int = 0  # registry change requests filed in 略阳 (registry upkeep)
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -208,6 +209,9 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .upkeep import build_upkeep
+
+    result.requests = build_upkeep(seed, today)
     from tuopin.accounts.models import User
 
     for u in User.objects.filter(username__startswith="ly_").order_by("username"):

@@ -30,7 +30,7 @@ def population(
         sex = rng.random() < 0.5
         birth = base + dt.timedelta(days=rng.randrange(80 * 365))
         region = regions[(i // 4) % counties]
-        seq = (seq + 1) % 1000
+        seq = (seq + 1) % 500  # the sequence code has three digits, its parity is the sex
         number = idcard.build(region, birth, seq * 2 + (1 if sex else 0))
         name = rng.choice(SURNAMES) + "".join(
             rng.choice(GIVEN_M if sex else GIVEN_F) for _ in range(rng.choice((1, 2)))
