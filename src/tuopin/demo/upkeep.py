@@ -28,23 +28,42 @@ def _requests(cadre: Any, township: Any, county: Any, households: list[Any]) -> 
 
     def file(h: Any, kind: str, payload: dict[str, Any], reason: str) -> Any:
         return services.file_request(
-            household=h, kind=kind, payload=payload, reason=reason, evidence=[_photo(h.pk)], by=cadre
+            household=h,
+            kind=kind,
+            payload=payload,
+            reason=reason,
+            evidence=[_photo(h.pk)],
+            by=cadre,
         )
 
     h1, h2, h3, h4, h5 = households[:5]
     baby = idcard.build(h1.village_id[:6], dt.date(2018, 3, 8), 7 * 2 + 1)
-    file(h1, "add_member", {"name": "新生儿", "id_number": baby, "relation": "之孙子", "cause": "birth"}, "新生儿落户，附出生医学证明")
-    at_county = file(h2, "change_household", {"poverty_cause": "因学"}, "孩子考上高中，学费为主要支出")
+    file(
+        h1,
+        "add_member",
+        {"name": "新生儿", "id_number": baby, "relation": "之孙子", "cause": "birth"},
+        "新生儿落户，附出生医学证明",
+    )
+    at_county = file(
+        h2, "change_household", {"poverty_cause": "因学"}, "孩子考上高中，学费为主要支出"
+    )
     services.decide(request=at_county, action="approve", by=township)
-    member = Person.objects.filter(household=h3).exclude(relation="head").first() or Person.objects.filter(household=h3).first()
+    member = (
+        Person.objects.filter(household=h3).exclude(relation="head").first()
+        or Person.objects.filter(household=h3).first()
+    )
     assert member is not None
-    applied = file(h3, "correct_person", {"person_id": member.pk, "phone": "13909160001"}, "电话号码变更")
+    applied = file(
+        h3, "correct_person", {"person_id": member.pk, "phone": "13909160001"}, "电话号码变更"
+    )
     services.decide(request=applied, action="approve", by=township)
     services.decide(request=applied, action="approve", by=county)
     returned = file(h4, "change_household", {"household_type": "低保贫困户"}, "已纳入低保")
     services.decide(request=returned, action="return", comment="请补充低保证复印件", by=township)
     rejected = file(h5, "change_household", {"poverty_cause": "缺资金"}, "缺少发展资金")
-    services.decide(request=rejected, action="reject", comment="入户核实：主要原因仍为因病", by=township)
+    services.decide(
+        request=rejected, action="reject", comment="入户核实：主要原因仍为因病", by=township
+    )
     return 5
 
 
@@ -59,7 +78,9 @@ def _review(cadre: Any, townships: list[Any], county: Any, year: int) -> Any:
     mine = [v for v in villages if cadre.area_scopes.filter(area_id=v).exists()]
     today = timezone.localdate()
     for n, village in enumerate(mine[:2]):
-        items = list(ReviewItem.objects.filter(round=rnd, village_code=village).order_by("household_id"))
+        items = list(
+            ReviewItem.objects.filter(round=rnd, village_code=village).order_by("household_id")
+        )
         for i, item in enumerate(items):
             checks = {**GOOD, "housing": i % 7 != 3}
             income = (item.members or 1) * (420_000 if i % 3 else 250_000)
@@ -67,10 +88,14 @@ def _review(cadre: Any, townships: list[Any], county: Any, year: int) -> Any:
         start = today - dt.timedelta(days=2 if n == 0 else 10)
         vr = review.post_notice(rnd=rnd, village=village, starts_on=start, by=cadre)
         if n == 0:
-            review.raise_objection(item=items[0], text="村民反映该户有子女在外务工收入未计入", by=cadre)
+            review.raise_objection(
+                item=items[0], text="村民反映该户有子女在外务工收入未计入", by=cadre
+            )
         else:
             review.file_village(rnd=rnd, village=village, by=cadre)
-            decider = next(t for t in townships if t.area_scopes.filter(area_id=village[:9] + "000").exists())
+            decider = next(
+                t for t in townships if t.area_scopes.filter(area_id=village[:9] + "000").exists()
+            )
             review.decide_village(vr=vr, action="approve", by=decider)
     return rnd
 
@@ -85,7 +110,9 @@ def _duplicates(households: list[Any], villages: list[str]) -> int:
     from tuopin.registry import services as registry
     from tuopin.registry.models import Person
 
-    people = list(Person.objects.filter(household__in=households[5:7], relation="head").order_by("id"))
+    people = list(
+        Person.objects.filter(household__in=households[5:7], relation="head").order_by("id")
+    )
     if len(people) < 2 or len(villages) < 2:
         return 0
     a, b = people[:2]
@@ -94,7 +121,15 @@ def _duplicates(households: list[Any], villages: list[str]) -> int:
     other = idcard.build(b.id_number[:6], b.birth_date, 987 if b.sex == "M" else 986)
     target = next(v for v in villages if v != a.village_code)
     rows = [
-        ["LY-DUP-1", a.name, transposed, a.get_sex_display(), a.birth_date.isoformat(), "户主", target],
+        [
+            "LY-DUP-1",
+            a.name,
+            transposed,
+            a.get_sex_display(),
+            a.birth_date.isoformat(),
+            "户主",
+            target,
+        ],
         ["LY-DUP-1", b.name, other, b.get_sex_display(), b.birth_date.isoformat(), "其他", target],
     ]
     with tempfile.TemporaryDirectory() as tmp:
@@ -112,7 +147,9 @@ def _photo(seed: int) -> bytes:
 
     from .casework import photo
 
-    return photo(seed + 5000, dt.datetime(2018, 6, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), 33.33, 106.15)
+    return photo(
+        seed + 5000, dt.datetime(2018, 6, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), 33.33, 106.15
+    )
 
 
 def build_upkeep(seed: int, today: dt.date) -> int:
@@ -126,7 +163,9 @@ def build_upkeep(seed: int, today: dt.date) -> int:
     townships = list(User.objects.filter(username__startswith="ly_township").order_by("username"))
     village = cadre.area_scopes.order_by("area_id").values_list("area_id", flat=True).first()
     households = list(Household.objects.filter(village_id=village).order_by("household_no")[:7])
-    township = next(t for t in townships if t.area_scopes.filter(area_id=village[:9] + "000").exists())
+    township = next(
+        t for t in townships if t.area_scopes.filter(area_id=village[:9] + "000").exists()
+    )
     filed = _requests(cadre, township, county, households)
     _duplicates(households, sorted(cadre.area_scopes.values_list("area_id", flat=True)))
     _review(cadre, townships, county, today.year)

@@ -6,11 +6,13 @@ altogether with the same name and birth date, or the same name and phone. Compar
 pairs is quadratic; people are compared only within *blocks* that a duplicate almost always
 shares with its original:
 
-- birth date + first character of the name (a typo outside the birth digits);
-- county + full name (a typo inside the birth digits);
-- county + the ID number's 17 digits sorted (any two digits transposed);
-- phone (blocks larger than :data:`MAX_BLOCK` are skipped: a cadre's phone entered for a
-  whole village says nothing).
+- name + birth date (another ID number, or a typo outside the birth digits);
+- name + county (a typo or a transposition inside the birth or sequence digits);
+- name + the ID number's 17 digits sorted (any two digits transposed, the region's too);
+- name + phone.
+
+A pair is only accepted with the same name (see :func:`compare`), so every block holds it;
+blocks larger than :data:`MAX_BLOCK` (a very common name born the same day) are skipped.
 
 Pairs in the same household are not duplicates across households and are skipped; so are
 pairs an officer marked as different. :func:`contained` finds households whose members all
@@ -46,11 +48,13 @@ class Pair:
 
 
 def _keys(r: Rec) -> list[tuple[str, ...]]:
-    keys: list[tuple[str, ...]] = [("b", r.birth, r.name[:1]), ("n", r.id_number[:6], r.name)]
+    # Every pair :func:`compare` accepts has the same name: each block key holds it, which
+    # keeps blocks small even for a million people.
+    keys: list[tuple[str, ...]] = [("b", r.name, r.birth), ("n", r.name, r.id_number[:6])]
     if len(r.id_number) == 18:
-        keys.append(("t", r.id_number[:6], "".join(sorted(r.id_number[6:17]))))
+        keys.append(("t", r.name, "".join(sorted(r.id_number[:17]))))
     if r.phone:
-        keys.append(("p", r.phone))
+        keys.append(("p", r.name, r.phone))
     return keys
 
 
