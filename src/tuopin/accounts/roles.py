@@ -109,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_reporttype", "casework.add_reporttype", "casework.change_reporttype"]
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
+    + ["registry.view_kindchain", "registry.add_kindchain", "registry.change_kindchain"]
     + _REPORTS,
     # Claims of the programmes assigned to them (Programme.adjusters), never a village's people.
     ADJUSTER: ["insurance.view_claim", "insurance.decide_claim", "insurance.pay_claim"],

@@ -26,18 +26,21 @@ def population(
     people: list[Rec] = []
     regions = [f"{420000 + 100 * c + 1:06d}" for c in range(counties)]
     seq = 0
+    used: set[str] = set()
     for i in range(n):
         sex = rng.random() < 0.5
         birth = base + dt.timedelta(days=rng.randrange(80 * 365))
         region = regions[(i // 4) % counties]
-        seq = (seq + 1) % 500  # the sequence code has three digits, its parity is the sex
-        number = idcard.build(region, birth, seq * 2 + (1 if sex else 0))
+        number = ""
+        while not number or number in used:  # one number per person, as the registry holds
+            seq = (seq + 1) % 500  # the sequence code has three digits, its parity the sex
+            number = idcard.build(region, birth, seq * 2 + (1 if sex else 0))
+        used.add(number)
         name = rng.choice(SURNAMES) + "".join(
             rng.choice(GIVEN_M if sex else GIVEN_F) for _ in range(rng.choice((1, 2)))
         )
         phone = f"13{rng.randrange(10**9):09d}" if rng.random() < 0.6 else ""
         people.append(Rec(i + 1, i // 4 + 1, name, birth.isoformat(), number, phone))
-    used = {p.id_number for p in people}
     planted: set[tuple[int, int]] = set()
     next_id, next_household = n + 1, n // 4 + 2
     for _ in range(int(n * duplicates)):
