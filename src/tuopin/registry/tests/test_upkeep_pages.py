@@ -267,3 +267,22 @@ def test_eligibility_names_the_failing_check(households, cadre_a, operator) -> N
     )
     assert young[0]["eligible"] is True
     assert roles
+
+
+def test_the_request_list_costs_the_same_queries_for_more_requests(households, cadre_a) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = _client(cadre_a)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get("/api/v1/registry/requests").status_code == 200
+            assert c.get("/registry/requests/").status_code == 200
+        return len(ctx.captured_queries)
+
+    file(cadre_a, "change_household", {"poverty_cause": "因学"}, evidence=[b"x"])
+    few = count()
+    for cause in ("因残", "因灾", "缺水"):
+        file(cadre_a, "change_household", {"poverty_cause": cause}, evidence=[b"y"])
+    assert count() == few

@@ -75,7 +75,7 @@ def _out(req: Any) -> dict[str, Any]:
         "reason": req.reason,
         "filed_at": req.filed_at,
         "applied_at": req.applied_at,
-        "evidence": req.evidence.count(),
+        "evidence": len(req.evidence.all()),
         "decisions": [
             {
                 "action": d.action,
@@ -85,7 +85,7 @@ def _out(req: Any) -> dict[str, Any]:
                 "at": d.at,
                 "comment": d.comment,
             }
-            for d in req.decisions.select_related("by")
+            for d in req.decisions.all()
         ],
     }
 
@@ -128,7 +128,7 @@ def list_requests(
         if inbox
         else reads.requests_for(request.user, status=status or None)
     )
-    return [_out(r) for r in qs.prefetch_related("evidence")[:100]]
+    return [_out(r) for r in qs.prefetch_related("evidence", "decisions__by")[:100]]
 
 
 @router.get("/requests/{request_id}", response=ChangeRequestOut, summary="A change request")
