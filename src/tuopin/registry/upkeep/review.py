@@ -61,13 +61,16 @@ def open_review(
     )
     prefix = codes.prefix_of(county) + "%"
     hh, p = Household._meta.db_table, "registry_person"
+    # Present members counted in one grouped pass over the county's people (their village
+    # prefix index), joined to the households: no per-household subquery.
     _sql(
         f"INSERT INTO {ReviewItem._meta.db_table} (round_id, household_id, village_code,"  # noqa: S608
         " status_before, members, proposal, status_after)"
-        f" SELECT %s, h.id, h.village_code, h.status,"
-        f" (SELECT COUNT(*) FROM {p} m WHERE m.household_id = h.id AND m.status = 'present'),"
-        f" '', '' FROM {hh} h WHERE h.village_code LIKE %s",
-        [rnd.pk, prefix],
+        " SELECT %s, h.id, h.village_code, h.status, COALESCE(m.n, 0), '', ''"
+        f" FROM {hh} h LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM {p}"
+        "  WHERE village_code LIKE %s AND status = 'present' GROUP BY household_id) m"
+        " ON m.household_id = h.id WHERE h.village_code LIKE %s",
+        [rnd.pk, prefix, prefix],
     )
     _sql(
         f"INSERT INTO {VillageReview._meta.db_table} (round_id, village_code, status, steps,"  # noqa: S608
