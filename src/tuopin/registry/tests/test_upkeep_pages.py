@@ -286,3 +286,37 @@ def test_the_request_list_costs_the_same_queries_for_more_requests(households, c
     for cause in ("因残", "因灾", "缺水"):
         file(cadre_a, "change_household", {"poverty_cause": cause}, evidence=[b"y"])
     assert count() == few
+
+
+def test_the_command_line_finds_duplicates_as_the_user(twin, township_officer) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("upkeep", "duplicates", "--user", township_officer.username, "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert twin.pk in {data["pairs"][0]["a"], data["pairs"][0]["b"]}
+
+
+def test_the_command_line_opens_a_review(households, county_officer) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "upkeep",
+        "open-review",
+        "--user",
+        "county",
+        "--county",
+        "422823000000",
+        "--year",
+        "2024",
+        "--line",
+        "4000",
+        stdout=out,
+    )
+    assert "3 户" in out.getvalue()
