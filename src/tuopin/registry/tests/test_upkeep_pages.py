@@ -320,3 +320,36 @@ def test_the_command_line_opens_a_review(households, county_officer) -> None:
         stdout=out,
     )
     assert "3 户" in out.getvalue()
+
+
+def test_the_reason_is_the_village_views_reason(households, cadre_a, operator) -> None:
+    """One definition: the first failing check is the reason the village view shows."""
+    from tuopin.insurance import selectors as insurance_selectors
+    from tuopin.insurance import services as insurance
+    from tuopin.insurance.models import CoverageItem, Programme
+    from tuopin.registry import eligibility
+
+    today = timezone.localdate()
+    insurance.save_programme(
+        by=operator,
+        programme=Programme(
+            slug="girls",
+            name="好保险",
+            sponsor="基金会",
+            insurer="保险",
+            premium_fen=100,
+            min_age=0,
+            max_age=100,
+            sex="F",
+            starts_on=today.replace(month=1, day=1),
+            ends_on=today.replace(month=12, day=31),
+        ),
+        counties=[],
+        coverage=[CoverageItem(benefit="health", per_claim_limit_fen=1, yearly_limit_fen=1)],
+    )
+    cover = insurance_selectors.village_cover(cadre_a, VILLAGE_A)
+    for villager in cover.villagers:
+        (verdict,) = eligibility.verdicts_for(cadre_a, villager.person, today)
+        (gap,) = villager.gaps
+        assert (verdict.reason.code if verdict.reason else "eligible") == gap.reason
+        assert verdict.reason is None or verdict.reason.failure == gap.label
