@@ -39,6 +39,16 @@ FIELD_LABELS = {
     "year": gettext_lazy("年度"),
     "verified": gettext_lazy("证件已核验"),
     "merged_from": gettext_lazy("合并自"),
+    "person_id": gettext_lazy("成员"),
+    "person_ids": gettext_lazy("成员"),
+    "new_head_id": gettext_lazy("新户主"),
+    "remaining_head_id": gettext_lazy("原户新户主"),
+    "new_household_no": gettext_lazy("新户的户编号"),
+    "other_household_no": gettext_lazy("并入本户的户编号（同村）"),
+    "to_village": gettext_lazy("迁入村代码（12 位）"),
+    "keep_id": gettext_lazy("保留"),
+    "drop_id": gettext_lazy("合并掉"),
+    "fields": gettext_lazy("更正个人信息"),
 }
 HISTORY = "registry.view_household"
 

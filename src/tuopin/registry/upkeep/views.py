@@ -164,7 +164,9 @@ def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
             "steps": steps,
             "may_refile": req.status == "returned"
             and permissions.has(request.user, services.REFILE),
-            "payload": sorted(req.payload.items()),
+            "payload": [
+                (k, reads.FIELD_LABELS.get(k, k), v) for k, v in sorted(req.payload.items())
+            ],
         },
     )
 
