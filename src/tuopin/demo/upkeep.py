@@ -45,7 +45,10 @@ def _requests(cadre: Any, township: Any, county: Any, households: list[Any]) -> 
         "新生儿落户，附出生医学证明",
     )
     at_county = file(
-        h2, "change_household", {"poverty_cause": "因学"}, "孩子考上高中，学费为主要支出"
+        h2,
+        "change_household",
+        {"poverty_cause": _other(h2.poverty_cause, "schooling")},
+        "孩子考上高中，学费为主要支出",
     )
     services.decide(request=at_county, action="approve", by=township)
     member = (
@@ -58,13 +61,28 @@ def _requests(cadre: Any, township: Any, county: Any, households: list[Any]) -> 
     )
     services.decide(request=applied, action="approve", by=township)
     services.decide(request=applied, action="approve", by=county)
-    returned = file(h4, "change_household", {"household_type": "低保贫困户"}, "已纳入低保")
+    returned = file(
+        h4,
+        "change_household",
+        {"household_type": _other(h4.household_type, "dibao", "general")},
+        "户属性变化",
+    )
     services.decide(request=returned, action="return", comment="请补充低保证复印件", by=township)
-    rejected = file(h5, "change_household", {"poverty_cause": "缺资金"}, "缺少发展资金")
+    rejected = file(
+        h5,
+        "change_household",
+        {"poverty_cause": _other(h5.poverty_cause, "no_capital")},
+        "缺少发展资金",
+    )
     services.decide(
         request=rejected, action="reject", comment="入户核实：主要原因仍为因病", by=township
     )
     return 5
+
+
+def _other(current: str, wanted: str, fallback: str = "illness") -> str:
+    """``wanted``, unless the household has it already (then ``fallback``)."""
+    return fallback if current == wanted else wanted
 
 
 def _review(cadre: Any, townships: list[Any], county: Any, year: int) -> Any:
@@ -102,7 +120,8 @@ def _review(cadre: Any, townships: list[Any], county: Any, year: int) -> Any:
 
 def _duplicates(households: list[Any], villages: list[str]) -> int:
     """Two people registered again in a new household of another village: one with two ID
-    digits transposed (a valid check character recomputed, as a typist's system would), one
+    digits transposed or one mistyped (a valid check character recomputed, as a typist's
+    system would), one
     with another ID number but the same name and birth date."""
     import csv
 
@@ -116,9 +135,20 @@ def _duplicates(households: list[Any], villages: list[str]) -> int:
     if len(people) < 2 or len(villages) < 2:
         return 0
     a, b = people[:2]
-    first17 = a.id_number[:14] + a.id_number[15] + a.id_number[14] + a.id_number[16]
+    digits = a.id_number[:17]
+    # Two sequence digits swapped (birth date and sex still agree), or one mistyped when
+    # they are the same.
+    if digits[14] != digits[15]:
+        first17 = digits[:14] + digits[15] + digits[14] + digits[16]
+    else:
+        first17 = digits[:15] + str((int(digits[15]) + 1) % 10) + digits[16]
     transposed = first17 + idcard.check_char(first17)
-    other = idcard.build(b.id_number[:6], b.birth_date, 987 if b.sex == "M" else 986)
+    taken = set(Person.objects.values_list("id_number", flat=True))
+    other = next(
+        n
+        for seq in range(999 if b.sex == "M" else 998, 0, -2)
+        if (n := idcard.build(b.id_number[:6], b.birth_date, seq)) not in taken
+    )
     target = next(v for v in villages if v != a.village_code)
     rows = [
         [
@@ -139,7 +169,9 @@ def _duplicates(households: list[Any], villages: list[str]) -> int:
             w.writerow(["户编号", "姓名", "证件号码", "性别", "出生日期", "与户主关系", "村代码"])
             w.writerows(rows)
         report = registry.import_registry(path=path)
-    return 0 if report.errors else 2
+    if report.errors:  # the generator makes only valid rows; anything else is a bug
+        raise RuntimeError(f"planted duplicates rejected: {report.errors[0].message}")
+    return 2
 
 
 def _photo(seed: int) -> bytes:
