@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 LUEYANG = "610727"
+DUPLICATE_HOUSEHOLD = "LY-DUP-1"
 GOOD = dict.fromkeys(("food", "clothing", "education", "medical", "housing", "water"), True)
 
 
@@ -152,7 +153,7 @@ def _duplicates(households: list[Any], villages: list[str]) -> int:
     target = next(v for v in villages if v != a.village_code)
     rows = [
         [
-            "LY-DUP-1",
+            DUPLICATE_HOUSEHOLD,
             a.name,
             transposed,
             a.get_sex_display(),
@@ -160,7 +161,15 @@ def _duplicates(households: list[Any], villages: list[str]) -> int:
             "户主",
             target,
         ],
-        ["LY-DUP-1", b.name, other, b.get_sex_display(), b.birth_date.isoformat(), "其他", target],
+        [
+            DUPLICATE_HOUSEHOLD,
+            b.name,
+            other,
+            b.get_sex_display(),
+            b.birth_date.isoformat(),
+            "其他",
+            target,
+        ],
     ]
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dups.csv"
@@ -184,13 +193,15 @@ def _photo(seed: int) -> bytes:
     )
 
 
-def build_upkeep(seed: int, today: dt.date) -> int:
-    """Requests, a review year and planted duplicates in 略阳; returns the requests filed."""
+def build_upkeep(seed: int, today: dt.date) -> tuple[int, int]:
+    """Requests, a review year and planted duplicates in 略阳; returns the requests filed and
+    the people the planted duplicates added."""
     from tuopin.accounts.models import User
-    from tuopin.registry.models import Household, ReviewRound
+    from tuopin.registry.models import Household, Person, ReviewRound
 
     if ReviewRound.objects.filter(area_code=LUEYANG.ljust(12, "0")).exists():
-        return 0
+        # Already built: the planted people are still there (the demo's counts include them).
+        return 0, Person.objects.filter(household__household_no=DUPLICATE_HOUSEHOLD).count()
     cadre, county = _user("ly_cadre"), _user("ly_county")
     townships = list(User.objects.filter(username__startswith="ly_township").order_by("username"))
     village = cadre.area_scopes.order_by("area_id").values_list("area_id", flat=True).first()
@@ -199,6 +210,6 @@ def build_upkeep(seed: int, today: dt.date) -> int:
         t for t in townships if t.area_scopes.filter(area_id=village[:9] + "000").exists()
     )
     filed = _requests(cadre, township, county, households)
-    _duplicates(households, sorted(cadre.area_scopes.values_list("area_id", flat=True)))
+    planted = _duplicates(households, sorted(cadre.area_scopes.values_list("area_id", flat=True)))
     _review(cadre, townships, county, today.year)
-    return filed
+    return filed, planted

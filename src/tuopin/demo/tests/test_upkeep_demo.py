@@ -24,7 +24,7 @@ def test_the_lueyang_upkeep_demo_has_every_stage(db: None) -> None:
     )
     today = dt.date(2018, 6, 30)
     build_casework(2018, today)
-    assert build_upkeep(2018, today) == 5
+    assert build_upkeep(2018, today) == (5, 2)
     requests = ChangeRequest.objects.all()
     assert {(r.status, r.step_index) for r in requests} == {
         ("pending", 0),
@@ -39,4 +39,4 @@ def test_the_lueyang_upkeep_demo_has_every_stage(db: None) -> None:
     assert Objection.objects.count() == 1
     found = duplicates.find_for(get_user("ly_county"), area="610727000000")
     assert len(found.pairs) >= 2
-    assert build_upkeep(2018, today) == 0
+    assert build_upkeep(2018, today) == (0, 2)
