@@ -79,6 +79,8 @@ bench: $(DEVSTAMP) ## Run the benchmarks in bench/ (see bench/README.md)
 	$(BIN)/python bench/commerce.py
 	$(BIN)/python bench/farming.py
 
+	$(BIN)/python bench/registry_upkeep.py
+
 messages: $(DEVSTAMP) ## Update and compile the English translations
 	cd src/tuopin && ../../$(BIN)/tuopin makemessages -l en --ignore 'tests/*' && ../../$(BIN)/tuopin compilemessages
 

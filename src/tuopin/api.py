@@ -97,6 +97,7 @@ def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/areas", "tuopin.areas.api.router")
 api.add_router("/", "tuopin.registry.api.router")
+api.add_router("/registry", "tuopin.registry.upkeep.api.router")
 api.add_router("/ledger", "tuopin.ledger.api.router")
 api.add_router("/charity", "tuopin.charity.api.router")
 api.add_router("/insurance", "tuopin.insurance.api.router")

@@ -54,6 +54,9 @@ NAV: list[NavItem] = [
     NavItem("registry:households", _("贫困户"), ("registry.view_household",)),
     NavItem("registry:people", _("查人"), ("registry.view_person",)),
     NavItem("registry:import", _("导入"), ("registry.import_registry",)),
+    NavItem("registry:requests", _("变更申请"), ("registry.view_changerequest",)),
+    NavItem("registry:reviews", _("动态调整"), ("registry.view_reviewround",)),
+    NavItem("registry:duplicates", _("疑似重复"), ("registry.view_duplicates",)),
     NavItem("childcare:centres", _("养育中心"), ("childcare.view_centre",)),
     # forest: any logged-in user has a forest; forest.selectors.projects_for and friends
     NavItem("forest:mine", _("我的森林"), login=True),

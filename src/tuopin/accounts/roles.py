@@ -53,6 +53,23 @@ _EDIT_REGISTRY = [
     "registry.view_statuschange",
 ]
 
+# Registry upkeep (issue 18): cadres file change requests and review facts for their
+# village; township and county officers decide; the county opens the year's review.
+_FILE_CHANGES = [
+    "registry.add_changerequest",
+    "registry.change_changerequest",
+    "registry.view_changerequest",
+    "registry.view_reviewround",
+    "registry.change_reviewitem",
+]
+_DECIDE_CHANGES = [
+    "registry.view_changerequest",
+    "registry.decide_changerequest",
+    "registry.view_reviewround",
+    "registry.decide_villagereview",
+    "registry.view_duplicates",
+]
+
 _VIEW_COVER = ["insurance.view_policy"]
 _PROGRESS = ["insurance.view_progress"]
 _SITING = ["childcare.add_sitingplan", "childcare.view_sitingplan", "childcare.add_candidatesite"]
@@ -145,8 +162,14 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["insurance.view_claim", "insurance.add_claim", "insurance.change_claim"]
     + ["casework.add_submission", "casework.change_submission", "casework.view_submission"]
     + _REPORTS
-    + _FARMING_CADRE,
-    TOWNSHIP_OFFICER: _VIEW_REGISTRY + _EDIT_REGISTRY + _VIEW_COVER + _REVIEW + _FARMING_VIEW,
+    + _FARMING_CADRE
+    + _FILE_CHANGES,
+    TOWNSHIP_OFFICER: _VIEW_REGISTRY
+    + _EDIT_REGISTRY
+    + _VIEW_COVER
+    + _REVIEW
+    + _FARMING_VIEW
+    + _DECIDE_CHANGES,
     COUNTY_OFFICER: _VIEW_REGISTRY
     + _EDIT_REGISTRY
     + _VIEW_COVER
@@ -159,7 +182,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _SUPPLIERS
     + ["commerce.verify_supplier"]
     + _SALES
-    + _FARMING_COUNTY,
+    + _FARMING_COUNTY
+    + _DECIDE_CHANGES
+    + ["registry.add_reviewround"],
     OPERATOR: _VIEW_REGISTRY
     + ["registry.export_registry", "registry.view_statuschange"]
     + ["charity.add_campaign", "charity.change_campaign", "charity.view_campaign"]
@@ -175,6 +200,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + ["casework.view_reporttype", "casework.add_reporttype", "casework.change_reporttype"]
     + ["casework.add_reportfield", "casework.change_reportfield", "casework.delete_reportfield"]
     + ["casework.view_reportfield"]
+    + ["registry.view_kindchain", "registry.add_kindchain", "registry.change_kindchain"]
     + _REPORTS
     + _WORK_REPORT
     + _FOREST_OPERATE

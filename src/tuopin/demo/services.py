@@ -96,6 +96,7 @@ class DemoResult:
     orders: int = 0  # storefront orders, one in every state
     claims: int = 0  # filed by this run (demo.claims)
     work_reports: int = 0  # 2018H1 published, this half-year's draft (demo.reports)
+    requests: int = 0  # registry change requests filed in 略阳 (registry upkeep)
 
 
 def _jitter(rng: random.Random, value: Decimal | None, spread: float) -> Decimal | None:
@@ -215,6 +216,12 @@ def build_demo(
     from .casework import build_casework
 
     result.reports = build_casework(seed, today)
+    from .upkeep import build_upkeep
+
+    result.requests, planted = build_upkeep(seed, today)
+    # Two people registered twice, in a household of their own, for the duplicates screen.
+    result.people += planted
+    result.households += 1 if planted else 0
     from .commerce import build_commerce
 
     shop = build_commerce(seed=seed, today=today, password=DEMO_PASSWORD)

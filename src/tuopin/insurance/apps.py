@@ -14,3 +14,9 @@ class InsuranceConfig(AppConfig):
         indicators.register(*mine.INDICATORS)
         chronicle.register(self.name, mine.happenings)
         attention.register(self.name, mine.waiting)
+        # "Why not eligible" on a person's page: the registry asks, insurance answers.
+        from tuopin.registry import eligibility
+
+        from . import why
+
+        eligibility.register("insurance", why.person_verdicts)

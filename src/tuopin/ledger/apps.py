@@ -21,3 +21,9 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         # Infrastructure, not domain flow: every connection, from any settings, gets the pragma.
         connection_created.connect(fire_delete_triggers_on_replace, dispatch_uid="ledger_pragma")
+        # The registry (below the ledger) records its decisions through this (issue 18).
+        from tuopin.registry import decisions
+
+        from . import services
+
+        decisions.register(services.append_entry)

@@ -10,16 +10,17 @@ may unmask).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.accounts import scoping
+from tuopin.accounts import approvals, scoping
 from tuopin.core.admin import ViewOnly
 
 from . import selectors
-from .models import Household, Person, StatusChange
+from .models import Household, KindChain, Person, StatusChange
 
 
 class PersonShown:
@@ -124,3 +125,25 @@ class PersonAdmin(ViewOnly, PersonShown, admin.ModelAdmin):
         if scoping.may_unmask(request.user):
             return tuple(("phone" if f == "masked_phone" else f) for f in _PERSON)
         return tuple(_PERSON)
+
+
+class KindChainForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = KindChain
+        fields = ["kind", "chain"]
+
+    def clean_chain(self) -> str:
+        try:
+            levels = approvals.parse_chain(self.cleaned_data["chain"])
+        except approvals.ChainError as e:
+            raise forms.ValidationError(str(e)) from None
+        return approvals.chain_text(levels)
+
+
+@admin.register(KindChain)
+class KindChainAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The operator sets a kind's approval chain when it differs from the default
+    (village → township → county); requests already filed keep theirs."""
+
+    form = KindChainForm
+    list_display = ["kind", "chain"]

@@ -36,6 +36,7 @@ class MemberStatus(models.TextChoices):
     PRESENT = "present", _("在册")
     DIED = "died", _("死亡")
     MOVED_OUT = "moved_out", _("迁出")
+    MERGED = "merged", _("重复已合并")
 
 
 class Sex(models.TextChoices):

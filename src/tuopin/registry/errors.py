@@ -35,3 +35,31 @@ class ImportFailed(DomainError):
 
 class ImportJobNotFound(NotFound):
     code = "import_job_not_found"
+
+
+class RequestNotFound(NotFound):
+    code = "change_request_not_found"
+
+
+class BadRequest(DomainError):
+    """A change request that cannot be filed or applied (the message says why)."""
+
+    code = "bad_change_request"
+
+
+class NotYourTurn(DomainError):
+    code = "not_your_turn"
+    status = 403
+
+
+class Locked(DomainError):
+    code = "locked"
+    status = 409
+
+
+class ReviewNotFound(NotFound):
+    code = "review_not_found"
+
+
+class BadReview(DomainError):
+    code = "bad_review"

@@ -237,3 +237,37 @@ class ImportJob(TracedJob):
     @property
     def going(self) -> bool:
         return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+# Registry upkeep (issue 18) lives in its own package; its models belong to this app.
+from .upkeep.models import (  # noqa: E402
+    ChangeDecision,
+    ChangeRequest,
+    Evidence,
+    HistoryEvent,
+    IdVerification,
+    KindChain,
+    NotDuplicate,
+    Objection,
+    ReviewItem,
+    ReviewRound,
+    VillageReview,
+)
+
+__all__ = [
+    "ChangeDecision",
+    "ChangeRequest",
+    "Evidence",
+    "HistoryEvent",
+    "Household",
+    "IdVerification",
+    "ImportJob",
+    "KindChain",
+    "NotDuplicate",
+    "Objection",
+    "Person",
+    "ReviewItem",
+    "ReviewRound",
+    "StatusChange",
+    "VillageReview",
+]

@@ -47,6 +47,7 @@ from .choices import (
 from .errors import BadRegistryFile
 from .importing import jobs
 from .importing import template as import_template
+from .upkeep import selectors as upkeep_selectors
 
 
 @login_required
@@ -153,6 +154,7 @@ def household_detail(request: HttpRequest, household_no: str) -> HttpResponse:
             "may_unmask": scoping.may_unmask(request.user),
             "member_statuses": MemberStatus.choices,
             "panels": panels.panels_for(request.user, household),
+            "timeline": upkeep_selectors.history_for(request.user, household),
         },
     )
 

@@ -236,6 +236,29 @@ PAGES: dict[str, frozenset[str]] = {
     "farming:lot": COOPERATIVE,  # POST without an action: back to the page
     "farming:household": REGISTRY_READERS,
     "farming:appeal": CADRE,  # POST: appeal_delivery after the household's scope
+    # Registry upkeep (issue 18): the cadre of village A files and records the review's
+    # facts; township and county officers decide and look for duplicates.
+    "registry:request_new": CADRE,
+    "registry:requests": CASE_READERS,
+    "registry:request": CASE_READERS,
+    "registry:request_decide": DECIDERS,  # POST: the county's "not your turn" is a message
+    "registry:request_refile": CADRE,  # POST
+    "registry:request_evidence": CASE_READERS,
+    "registry:eligibility": REGISTRY_READERS,
+    "registry:reviews": CASE_READERS,
+    "registry:review": CASE_READERS,
+    "registry:review_changes": CASE_READERS,
+    "registry:review_village": CASE_READERS,
+    "registry:review_notice": CADRE,  # POST
+    "registry:review_file": CADRE,  # POST: the notice still runs, said as a message
+    "registry:review_decide": DECIDERS,  # POST
+    "registry:review_facts": CADRE,  # POST
+    "registry:review_objection": CADRE,  # POST
+    "registry:review_resolve": CADRE,  # POST
+    "registry:duplicates": DECIDERS,
+    "registry:duplicate_compare": DECIDERS,
+    "registry:duplicate_different": DECIDERS,  # POST
+    "registry:duplicate_merge": DECIDERS,  # POST
 }
 PAGE_METHODS = {
     "logout": "POST",
@@ -263,6 +286,21 @@ PAGE_METHODS = {
     "commerce:verify": "POST",
     "farming:lot": "POST",
     "farming:appeal": "POST",
+    **dict.fromkeys(
+        [
+            "registry:request_decide",
+            "registry:request_refile",
+            "registry:review_notice",
+            "registry:review_file",
+            "registry:review_decide",
+            "registry:review_facts",
+            "registry:review_objection",
+            "registry:review_resolve",
+            "registry:duplicate_different",
+            "registry:duplicate_merge",
+        ],
+        "POST",
+    ),
 }
 
 # URL-conf entries left out, each with its reason.
@@ -375,6 +413,29 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/farming/deliveries/{delivery_id}/appeal"): SUPPLIER | {roles.VILLAGE_CADRE},
     ("POST", "/api/v1/farming/payments"): SUPPLIER,
     ("GET", "/api/v1/farming/households/{household_no}"): REGISTRY_READERS,
+    ("POST", "/api/v1/registry/requests"): CADRE,
+    ("GET", "/api/v1/registry/requests"): CASE_READERS,
+    ("GET", "/api/v1/registry/requests/{request_id}"): CASE_READERS,
+    # The request waits at the township: the county's turn has not come.
+    ("POST", "/api/v1/registry/requests/{request_id}/decisions"): frozenset(
+        {roles.TOWNSHIP_OFFICER}
+    ),
+    ("POST", "/api/v1/registry/requests/{request_id}/refile"): CADRE,  # a returned one
+    ("GET", "/api/v1/registry/households/{household_no}/history"): REGISTRY_READERS,
+    ("GET", "/api/v1/registry/people/{person_id}/eligibility"): REGISTRY_READERS,
+    ("POST", "/api/v1/registry/reviews"): frozenset({roles.COUNTY_OFFICER}),
+    ("GET", "/api/v1/registry/reviews/{round_id}/progress"): CASE_READERS,
+    ("GET", "/api/v1/registry/reviews/{round_id}/changes"): CASE_READERS,
+    ("POST", "/api/v1/registry/reviews/items/{item_id}/facts"): CADRE,
+    ("POST", "/api/v1/registry/reviews/items/{item_id}/objections"): CADRE,  # in the notice
+    ("POST", "/api/v1/registry/reviews/{round_id}/villages/{code}/notice"): CADRE,
+    ("POST", "/api/v1/registry/reviews/{round_id}/villages/{code}/file"): CADRE,  # ended
+    # Filed and waiting at the township.
+    ("POST", "/api/v1/registry/reviews/{round_id}/villages/{code}/decisions"): frozenset(
+        {roles.TOWNSHIP_OFFICER}
+    ),
+    ("GET", "/api/v1/registry/duplicates"): DECIDERS,
+    ("POST", "/api/v1/registry/duplicates/different"): DECIDERS,
 }
 
 PERIOD = dt.date(timezone.localdate().year, 1, 1)
@@ -494,6 +555,39 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
             "body": {"to": "shipped"},
             "path": {"order_number": o.paid_number},
         },
+        ("POST", "/api/v1/registry/requests"): {
+            "body": {
+                "household_no": "A001",
+                "kind": "change_household",
+                "payload": {"poverty_cause": "因学"},
+                "reason": "矩阵",
+            }
+        },
+        ("POST", "/api/v1/registry/requests/{request_id}/decisions"): {
+            "body": {"action": "return", "comment": "矩阵"}
+        },
+        ("POST", "/api/v1/registry/requests/{request_id}/refile"): {
+            "body": {"payload": {"poverty_cause": "因残"}, "reason": "矩阵"},
+            "path": {"request_id": o.returned_request_id},
+        },
+        ("POST", "/api/v1/registry/reviews"): {
+            "body": {"county": COUNTY, "year": 2030, "line_fen": 400_000}
+        },
+        ("POST", "/api/v1/registry/reviews/items/{item_id}/facts"): {
+            "body": dict.fromkeys(
+                ("food", "clothing", "education", "medical", "housing", "water"), True
+            )
+            | {"income_fen": 1_000_000}
+        },
+        ("POST", "/api/v1/registry/reviews/items/{item_id}/objections"): {"body": {"text": "矩阵"}},
+        ("POST", "/api/v1/registry/reviews/{round_id}/villages/{code}/file"): {
+            "path": {"round_id": o.ended_round_id}
+        },
+        ("POST", "/api/v1/registry/reviews/{round_id}/villages/{code}/decisions"): {
+            "path": {"round_id": o.filed_round_id},
+            "body": {"action": "return", "comment": "矩阵"},
+        },
+        ("POST", "/api/v1/registry/duplicates/different"): {"body": {"a": o.a, "b": o.b}},
         **_farming_bodies(o),
     }
 
@@ -650,6 +744,16 @@ class Objects:
     order_number: str  # a placed order of another buyer
     paid_number: str  # a paid order of another buyer
     farming: dict[str, Any]
+    request_id: int  # a change request of village A waiting at the township, with a photo
+    returned_request_id: int  # one returned to the cadre
+    round_id: int  # a review of the county, village A in its public notice
+    ended_round_id: int  # another year: village A's notice has ended, not yet filed
+    filed_round_id: int  # another year: village A filed, waiting at the township
+    item_id: int  # A001's item in round_id
+    objection_id: int
+    a: int  # two people of village A (compared as duplicates)
+    b: int
+    position: int = 0
     type_slug: str = "black-chicken"
     fmt: str = "xlsx"
 
@@ -701,6 +805,13 @@ class Objects:
             "cohort_slug": self.cohort_slug,
             "county_code": COUNTY,
             **self.farming,
+            "request_id": self.request_id,
+            "position": self.position,
+            "round_id": self.round_id,
+            "item_id": self.item_id,
+            "objection_id": self.objection_id,
+            "a": self.a,
+            "b": self.b,
         }
         return {k: values[k] for k in params}
 
@@ -797,6 +908,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
     claims = _claims(programme)
     shop = _commerce()
     farming = _farming(shop["supplier_id"])
+    upkeep = _upkeep()
     return Objects(
         household_no="A001",
         person_id=head.pk,
@@ -818,6 +930,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
         **_forest(head.pk),
         **shop,
         **_selection(),
+        **upkeep,
         farming=farming,
     )
 
@@ -946,6 +1059,68 @@ def _casework_photo() -> str:
     from tuopin.casework.tests.factories import photo
 
     return base64.b64encode(photo(77)).decode()
+
+
+def _upkeep() -> dict[str, Any]:
+    """Change requests and reviews of village A, by users of their own."""
+    from tuopin.registry.models import Household, Person, ReviewItem
+    from tuopin.registry.upkeep import review
+    from tuopin.registry.upkeep import services as upkeep
+
+    cadre = accounts.create_user(
+        username="m_up_cadre", role=roles.VILLAGE_CADRE, area_codes=[VILLAGE_A]
+    )
+    township = accounts.create_user(
+        username="m_up_township", role=roles.TOWNSHIP_OFFICER, area_codes=[TOWNSHIP]
+    )
+    county = accounts.create_user(
+        username="m_up_county", role=roles.COUNTY_OFFICER, area_codes=[COUNTY]
+    )
+    a001 = Household.objects.get(household_no="A001")
+    pending = upkeep.file_request(
+        household=a001,
+        kind="change_household",
+        payload={"poverty_cause": "因学"},
+        reason="矩阵",
+        evidence=[b"matrix photo"],
+        by=cadre,
+    )
+    returned = upkeep.file_request(
+        household=a001,
+        kind="change_household",
+        payload={"household_type": "低保贫困户"},
+        reason="矩阵",
+        by=cadre,
+    )
+    upkeep.decide(request=returned, action="return", comment="补充证明", by=township)
+    good = dict.fromkeys(("food", "clothing", "education", "medical", "housing", "water"), True)
+    today = timezone.localdate()
+    rounds = []
+    for year, start in (
+        (2024, today),
+        (2023, today - dt.timedelta(days=10)),
+        (2022, today - dt.timedelta(days=10)),
+    ):
+        rnd = review.open_review(county=COUNTY, year=year, line_fen=400_000, by=county)
+        for item in ReviewItem.objects.filter(round=rnd, village_code=VILLAGE_A):
+            review.record_facts(item=item, income_fen=1_000_000, checks=good, by=cadre)
+        review.post_notice(rnd=rnd, village=VILLAGE_A, starts_on=start, by=cadre)
+        rounds.append(rnd)
+    review.file_village(rnd=rounds[2], village=VILLAGE_A, by=cadre)
+    item = ReviewItem.objects.get(round=rounds[0], household=a001)
+    objection = review.raise_objection(item=item, text="矩阵", by=cadre)
+    head, spouse = Person.objects.get(name="唐俊"), Person.objects.get(name="王强")
+    return {
+        "request_id": pending.pk,
+        "returned_request_id": returned.pk,
+        "round_id": rounds[0].pk,
+        "ended_round_id": rounds[1].pk,
+        "filed_round_id": rounds[2].pk,
+        "item_id": item.pk,
+        "objection_id": objection.pk,
+        "a": head.pk,
+        "b": spouse.pk,
+    }
 
 
 def _casework() -> dict[str, Any]:

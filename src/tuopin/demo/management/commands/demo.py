@@ -66,6 +66,10 @@ class Command(BaseCommand):
             )
         if result.claims:
             self.stdout.write(f"演示理赔：{result.claims} 笔（村干部代办，理赔员 adjuster 审核）")
+        if result.requests:
+            self.stdout.write(
+                f"演示变更申请：{result.requests} 件（略阳，各审批阶段）；动态调整与疑似重复见 /registry/"
+            )
         self.stdout.write(f"演示账户（密码均为 {services.DEMO_PASSWORD}）：")
         for username, role, area in result.users:
             self.stdout.write(f"  {username:<10} {role:<18} {area}")
