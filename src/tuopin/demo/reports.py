@@ -68,10 +68,10 @@ def build_reports(seed: int) -> int:
         return 0
     operator = get_user("operator")
     try:
-        reviewer = get_user("reviewer")
+        reviewer = get_user("operator2")
     except UnknownUser:
         reviewer = accounts.create_user(
-            username="reviewer",
+            username="operator2",
             role=roles.OPERATOR,
             password=DEMO_PASSWORD,
             full_name="报告审核（运营）",

@@ -245,7 +245,7 @@ def build_demo(
 
     from tuopin.accounts.models import User
 
-    for u in User.objects.filter(Q(username__startswith="ly_") | Q(username="reviewer")).order_by(
+    for u in User.objects.filter(Q(username__startswith="ly_") | Q(username="operator2")).order_by(
         "username"
     ):
         scope = u.area_scopes.values_list("area_id", flat=True).first() or "*"

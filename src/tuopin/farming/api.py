@@ -4,12 +4,14 @@ households' contracts, lots (weigh, grade, appeal) and payments, and a household
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
+from tuopin.core.money import MAX_FEN
 from tuopin.registry.selectors import get_household_for
 
 from . import flagship, planning, procurement, runs, selectors, services
@@ -170,19 +172,19 @@ def get_forecast(request: HttpRequest, forecast_id: int) -> dict[str, Any]:
     return _run_out(selectors.get_run_for(request.user, forecast_id))
 
 
-class PlanIn(Schema):
+class FarmingPlanIn(Schema):
     run_id: int
     county: str = Field(max_length=12)
     season: int
-    sale_price_fen: int = Field(ge=0)
-    floor_price_fen: int = Field(ge=0)
-    market_price_fen: int = Field(ge=0)
-    yield_kg_per_mu: int = Field(ge=1)
+    sale_price_fen: int = Field(ge=0, le=MAX_FEN)
+    floor_price_fen: int = Field(ge=0, le=MAX_FEN)
+    market_price_fen: int = Field(ge=0, le=MAX_FEN)
+    yield_kg_per_mu: int = Field(ge=1, le=1_000_000)
     grade_share_pct: int = Field(ge=1, le=100)
-    income_before_fen_per_mu: int = Field(0, ge=0)
+    income_before_fen_per_mu: int = Field(0, ge=0, le=MAX_FEN)
 
 
-class PlanOut(Schema):
+class FarmingPlanOut(Schema):
     id: int
     season: int
     critical_ratio: float
@@ -196,8 +198,8 @@ class PlanOut(Schema):
     unplaced_mu: float
 
 
-@router.post("/plans", response={201: PlanOut}, summary="A planting plan from a forecast")
-def make_plan(request: HttpRequest, body: PlanIn) -> Status:  # type: ignore[type-arg]
+@router.post("/plans", response={201: FarmingPlanOut}, summary="A planting plan from a forecast")
+def make_plan(request: HttpRequest, body: FarmingPlanIn) -> Status:  # type: ignore[type-arg]
     terms = planning.Terms(
         body.season,
         body.sale_price_fen,
@@ -213,21 +215,23 @@ def make_plan(request: HttpRequest, body: PlanIn) -> Status:  # type: ignore[typ
     return Status(201, planning.plan_summary(plan))
 
 
-@router.get("/plans/{planting_plan_id}", response=PlanOut, summary="A planting plan's figures")
+@router.get(
+    "/plans/{planting_plan_id}", response=FarmingPlanOut, summary="A planting plan's figures"
+)
 def get_plan(request: HttpRequest, planting_plan_id: int) -> dict[str, Any]:
     return planning.plan_summary(selectors.get_plan_for(request.user, planting_plan_id))
 
 
 class GradeIn(Schema):
     code: str = Field(min_length=1, max_length=20)
-    floor_fen: int = Field(ge=1)
+    floor_fen: int = Field(ge=1, le=MAX_FEN)
     rule: str = Field("", max_length=200)
 
 
 class ContractIn(Schema):
     plan_id: int
     supplier_id: int
-    quantity_kg: int = Field(ge=1)
+    quantity_kg: int = Field(ge=1, le=1_000_000_000)
     grades: list[GradeIn]
     market_source: str = Field(min_length=1, max_length=100)
     delivery_from: dt.date
@@ -274,9 +278,9 @@ def create_contract(request: HttpRequest, body: ContractIn) -> Status:  # type: 
 
 class SignIn(Schema):
     household_no: str = Field(max_length=32)
-    quantity_kg: int = Field(ge=1)
-    area_mu: float = Field(gt=0)
-    advance_fen: int = Field(0, ge=0)
+    quantity_kg: int = Field(ge=1, le=1_000_000_000)
+    area_mu: Decimal = Field(gt=0, le=100_000, max_digits=8, decimal_places=2)
+    advance_fen: int = Field(0, ge=0, le=MAX_FEN)
 
 
 class HouseholdContractOut(Schema):
@@ -299,7 +303,7 @@ def sign(request: HttpRequest, contract_id: int, body: SignIn) -> Status:  # typ
         contract_id=contract_id,
         household_no=body.household_no,
         quantity_kg=body.quantity_kg,
-        area_centi_mu=round(body.area_mu * 100),
+        area_centi_mu=int(body.area_mu * 100),
         advance_fen=body.advance_fen,
     )
     return Status(
@@ -323,7 +327,7 @@ class DeliveryIn(Schema):
 
 class LotGradeIn(Schema):
     grade: str = Field(max_length=20)
-    accepted_g: int = Field(ge=0)
+    accepted_g: int = Field(ge=0, le=10**12)
     sample: dict[str, str] = {}
 
 

@@ -72,7 +72,7 @@ class BallOut(Schema):
     expires_at: dt.datetime
 
 
-class CertificateOut(Schema):
+class ForestCertificateOut(Schema):
     number: str
     project: str
     project_name: str
@@ -94,7 +94,7 @@ class ForestOut(Schema):
     growing: list[BallOut]
     trees: int
     square_metres: int
-    certificates: list[CertificateOut]
+    certificates: list[ForestCertificateOut]
 
 
 def _ball(b: object) -> dict[str, object]:
@@ -157,7 +157,7 @@ class AdoptIn(Schema):
 
 @router.post(
     "/projects/{project_slug}/adoptions",
-    response={200: CertificateOut, 201: CertificateOut},
+    response={200: ForestCertificateOut, 201: ForestCertificateOut},
     summary="Adopt units of a project with energy (idempotent on key; 409 when sold out, "
     "over the cap, short of energy or not open)",
 )
@@ -168,7 +168,7 @@ def adopt(request: HttpRequest, project_slug: str, body: AdoptIn) -> Status:  # 
     return Status(201 if done.created else 200, _certificate(request, done.adoption))
 
 
-class ProgressOut(Schema):
+class ForestProgressOut(Schema):
     slug: str
     name: str
     kind: str
@@ -188,7 +188,7 @@ class ProgressOut(Schema):
 
 @router.get(
     "/projects/{project_slug}",
-    response=ProgressOut,
+    response=ForestProgressOut,
     auth=None,
     summary="A project's public progress (units taken, jobs, wages, survival)",
 )
@@ -216,7 +216,7 @@ def project_progress(request: HttpRequest, project_slug: str) -> dict[str, objec
 
 @router.get(
     "/certificates/{certificate_token}",
-    response=CertificateOut,
+    response=ForestCertificateOut,
     auth=None,
     summary="A certificate by its token, checked against the ledger (no name on it)",
 )

@@ -51,8 +51,12 @@ def render_html(report: workreport.Report) -> str:
 
 
 def render_pdf(html: str) -> bytes:
+    from PIL import ImageFile
     from weasyprint import HTML
 
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; the evidence
+    # checks (documents.images) rely on Pillow refusing a truncated photo, so put it back.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()  # type: ignore[no-any-return]
 
 

@@ -51,7 +51,7 @@ class Command(BaseCommand):
             self.stdout.write(f"养育中心选址方案（宁陕）：/childcare/plans/{result.siting_plan}/")
         if result.work_reports:
             self.stdout.write(
-                "工作报告：2018H1 已发布（operator 生成，reviewer 审核），本半年草稿待审核"
+                "工作报告：2018H1 已发布（operator 生成，operator2 审核），本半年草稿待审核"
             )
 
         if result.products:
