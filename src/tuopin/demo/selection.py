@@ -125,10 +125,50 @@ def build_selection(seed: int) -> SelectionDemo:
     run = committee.propose(programme=modou, by=chair)
     committee.publish(run_id=run.pk, by=chair)
     committee.pay_instalment(programme=modou, number=1, by=operator)
+    _flagship_stores(modou)
     out.programmes = 3
     out.certificates = _cohort(operator, rng, poor, others)
     _hiring(operator, rng, poor, others)
     return out
+
+
+def _flagship_stores(modou: Any) -> int:
+    """The contest's winners' shops become verified 兴农扶贫 suppliers of their counties (the
+    report's 魔豆妈妈 flagship stores), registered and verified by the counties' office; a
+    winner with an account runs her supplier's pages."""
+    from tuopin.accounts import roles
+    from tuopin.accounts import services as accounts
+    from tuopin.commerce import services as commerce
+    from tuopin.core.errors import ValidationFailed
+    from tuopin.selection.models import Status
+
+    winners = list(modou.applications.filter(status=Status.SELECTED).order_by("pk"))
+    counties = sorted({a.area_code[:6].ljust(12, "0") for a in winners})
+    office = accounts.create_user(
+        username="modou_county",
+        role=roles.COUNTY_OFFICER,
+        area_codes=counties,
+        password=DEMO_PASSWORD,
+        full_name="魔豆妈妈店铺所在县扶贫办",
+    )
+    made = 0
+    for app in winners:
+        shop = str(app.answers.get("shop") or f"{app.name}的网店")[:100]
+        try:
+            supplier = commerce.create_supplier(
+                kind="enterprise",
+                name=shop,
+                county_code=app.area_code[:6].ljust(12, "0"),
+                story=f"魔豆妈妈创业大赛获奖店铺：{app.name}",
+                by=office,
+            )
+        except ValidationFailed:  # a shop of that name in the county already sells
+            continue
+        commerce.verify_supplier(supplier=supplier, by=office)
+        if app.applicant_id is not None:
+            supplier.users.add(app.applicant_id)
+        made += 1
+    return made
 
 
 def _applicants(

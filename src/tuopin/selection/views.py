@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts.selectors import acting_user
 from tuopin.areas import selectors as areas
+from tuopin.core import charts
 from tuopin.core.errors import DomainError
 
 from . import committee, selectors, services, training
@@ -66,15 +67,24 @@ def results(request: HttpRequest, programme_slug: str) -> HttpResponse:
         if history.exists()
         else None
     )
+    labelled, past_labelled = _labelled(shares), _labelled(past)
+    specs = []
+    if labelled:
+        title = _("入选者按省份")
+        specs.append(charts.bar_chart("selected-provinces", title, labelled["provinces"]))
+    if past_labelled:
+        title = _("往届获奖者按省份")
+        specs.append(charts.bar_chart("past-provinces", title, past_labelled["provinces"]))
     return render(
         request,
         "selection/results.html",
         {
             "programme": p,
             "run": run,
-            "shares": _labelled(shares),
+            "shares": labelled,
             "awards": awards,
-            "past": _labelled(past),
+            "past": past_labelled,
+            "charts": specs,
         },
     )
 

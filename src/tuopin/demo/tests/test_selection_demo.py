@@ -4,6 +4,7 @@ waiting for the committee, the 魔豆妈妈 contest published on the ledger, an 
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
 from tuopin.areas import services as areas
+from tuopin.commerce.models import Supplier
 from tuopin.demo.selection import build_selection
 from tuopin.demo.services import SEED_COUNTIES
 from tuopin.selection.models import Application, Certificate, Programme, RunStatus, Status
@@ -23,6 +24,8 @@ def test_the_selection_demo_has_the_reports_figures(db, empty_the_log_afterwards
     assert teachers.runs.get().status == RunStatus.PROPOSED
     modou = Programme.objects.get(slug="modou-2018").runs.get()
     assert modou.status == RunStatus.PUBLISHED and len(modou.selected) == 10
+    stores = Supplier.objects.filter(story__startswith="魔豆妈妈创业大赛获奖店铺")
+    assert stores.count() == 10 and not stores.filter(verified_at__isnull=True).exists()
     assert Certificate.objects.exists()
     build_selection(2018)  # a re-run changes nothing
     assert Programme.objects.count() == 3

@@ -85,6 +85,7 @@ def test_the_committee_proposes_and_publishes_and_the_public_sees_shares(
     assert Application.objects.filter(status=Status.SELECTED).count() == 2
     public = Client().get("/selection/p/teachers-2018/").content.decode()
     assert "贫困县至少50%" in public and "教师0" not in public
+    assert 'id="chart-selected-provinces' in public or "selected-provinces" in public
 
 
 def test_an_applicant_cannot_open_the_committee_page(programme, applicant):
