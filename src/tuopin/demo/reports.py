@@ -59,8 +59,8 @@ def build_reports(seed: int) -> int:
     from tuopin.areas.models import Area, Level
     from tuopin.core import periods
     from tuopin.core.money import MAX_FEN
-    from tuopin.reports import partners, publishing
-    from tuopin.reports.models import Event, FeaturedCase, PartnerIndicator, WorkReport
+    from tuopin.reports import partners, publishing, services
+    from tuopin.reports.models import WorkReport
 
     from .services import DEMO_PASSWORD
 
@@ -82,9 +82,7 @@ def build_reports(seed: int) -> int:
         ("staff", "投入脱贫业务的员工", "person"),
         ("visited-counties", "员工实地走访的贫困县", "item"),
     ]:
-        PartnerIndicator.objects.get_or_create(
-            code=code, defaults={"name": name, "unit": unit, "direction": "partners"}
-        )
+        services.define_partner_indicator(code=code, name=name, unit=unit, by=operator)
     poor = list(
         Area.objects.filter(level=Level.COUNTY, national_poor=True)
         .order_by("code")
@@ -105,19 +103,14 @@ def build_reports(seed: int) -> int:
             out.writerow(["staff", "全国", "2018H1", "1000", "脱贫基金秘书处"])
             out.writerow(["visited-counties", "全国", "2018H1", "100", "脱贫基金秘书处"])
         partners.import_partner_figures(path=path, by=operator, filename=path.name)
-    from django.utils import timezone
-
-    now = timezone.now()
     for day, title, text in EVENTS:
-        Event.objects.get_or_create(
-            day=day, title=title, defaults={"text": text, "by": operator, "at": now}
-        )
+        services.record_event(day=day, title=title, text=text, by=operator)
     for direction, day, title, text in CASES:
-        FeaturedCase.objects.get_or_create(
-            title=title, defaults={"direction": direction, "day": day, "text": text, "by": operator}
-        )
+        services.feature_case(direction=direction, day=day, title=title, text=text, by=operator)
     published = publishing.generate(period_text="2018H1", by=operator)
     publishing.publish(report=published, by=reviewer)
+    from django.utils import timezone
+
     this_half = periods.containing(timezone.localdate(), periods.HALF)
     publishing.generate(period_text=this_half.code, by=operator)
     return 2

@@ -104,3 +104,13 @@ def test_a_featured_case_carries_its_photo_inside_the_report(
     )
     html = publishing.render_html(workreport.build(operator, period_text=this_month))
     assert "村里的合作社" in html and 'src="data:image/jpeg;base64,' in html
+
+
+def test_only_an_operator_records_the_chronicle(households, operator, cadre_a) -> None:  # type: ignore[no-untyped-def]
+    from tuopin.reports import services
+
+    day = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.record_event(day=day, title="村里修了路", by=cadre_a)
+    first = services.record_event(day=day, title="示范班开班", by=operator)
+    assert services.record_event(day=day, title="示范班开班", by=operator).pk == first.pk
