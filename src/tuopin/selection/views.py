@@ -70,10 +70,10 @@ def results(request: HttpRequest, programme_slug: str) -> HttpResponse:
     labelled, past_labelled = _labelled(shares), _labelled(past)
     specs = []
     if labelled:
-        title = _("入选者按省份")
+        title = str(_("入选者按省份"))
         specs.append(charts.bar_chart("selected-provinces", title, labelled["provinces"]))
     if past_labelled:
-        title = _("往届获奖者按省份")
+        title = str(_("往届获奖者按省份"))
         specs.append(charts.bar_chart("past-provinces", title, past_labelled["provinces"]))
     return render(
         request,
