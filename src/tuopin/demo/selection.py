@@ -154,15 +154,20 @@ def _flagship_stores(modou: Any) -> int:
     made = 0
     for app in winners:
         shop = str(app.answers.get("shop") or f"{app.name}的网店")[:100]
-        try:
-            supplier = commerce.create_supplier(
-                kind="enterprise",
-                name=shop,
-                county_code=app.area_code[:6].ljust(12, "0"),
-                story=f"魔豆妈妈创业大赛获奖店铺：{app.name}",
-                by=office,
-            )
-        except ValidationFailed:  # a shop of that name in the county already sells
+        supplier = None
+        for name in (shop, f"{shop}（{app.name}）"[:100]):  # two shops of one name in a county
+            try:
+                supplier = commerce.create_supplier(
+                    kind="enterprise",
+                    name=name,
+                    county_code=app.area_code[:6].ljust(12, "0"),
+                    story=f"魔豆妈妈创业大赛获奖店铺：{app.name}",
+                    by=office,
+                )
+                break
+            except ValidationFailed:
+                continue
+        if supplier is None:
             continue
         commerce.verify_supplier(supplier=supplier, by=office)
         if app.applicant_id is not None:
