@@ -148,6 +148,12 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", _("已发布")
 
 
+class PdfState(models.TextChoices):
+    PENDING = "pending", _("排版中")
+    READY = "ready", _("已排版")
+    FAILED = "failed", _("排版失败")
+
+
 class WorkReport(models.Model):
     """A generated work report (工作报告) for a period and an area: a draft until a second
     operator approves it; publishing fixes its PDF, whose hash goes on the ledger."""
@@ -160,6 +166,10 @@ class WorkReport(models.Model):
     html = models.TextField()
     pdf_path = models.CharField(max_length=300, blank=True)
     pdf_sha256 = models.CharField(_("PDF 哈希"), max_length=64, blank=True)
+    pdf_state = models.CharField(
+        _("PDF"), max_length=8, choices=PdfState.choices, default=PdfState.PENDING
+    )
+    pdf_error = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

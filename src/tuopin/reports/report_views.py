@@ -18,7 +18,7 @@ from tuopin.core.imports import read_errors
 from tuopin.core.uploads import store_upload, uploaded_file
 
 from . import partners, publishing
-from .models import PartnerImport
+from .models import PartnerImport, PdfState
 
 
 def reports(request: HttpRequest) -> HttpResponse:
@@ -31,6 +31,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "rows": publishing.reports_for(user)[:50],
             "may_generate": permissions.has(user, publishing.GENERATE),
             "may_publish": permissions.has(user, publishing.PUBLISH),
+            "may_cases": permissions.has(user, "reports.view_featuredcase"),
         },
     )
 
@@ -62,8 +63,15 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+    """The kept PDF; while a draft's is being typeset, a page that says so and looks again."""
     found = publishing.get_report_for(request.user, report_id)
-    response = HttpResponse(publishing.pdf_bytes(found), content_type="application/pdf")
+    pdf = publishing.pdf_bytes(found)
+    if pdf is None:
+        response = render(request, "reports/report_pending.html", {"r": found}, status=202)
+        if found.pdf_state == PdfState.PENDING:
+            response["Refresh"] = "5"
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="report-{found.period}.pdf"'
     return response
 

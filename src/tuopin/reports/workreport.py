@@ -155,6 +155,7 @@ def build(user: Any, *, period_text: str, area_code: str | None = None) -> Repor
     area_name = area.name if area is not None else _("全国")
     footnotes: list[str] = []
     by_direction: dict[str, list[Figure]] = {}
+    visible = {i.code: i for i in boards.indicators_for(user, None)}
     for ind in boards.indicators_for(user, area):
         value = boards._total(ind, prefix, period)
         if value == 0:
@@ -170,7 +171,9 @@ def build(user: Any, *, period_text: str, area_code: str | None = None) -> Repor
     chapters = []
     for key, title, _sources in DIRECTIONS:
         figures = by_direction.get(key, [])
-        cases = list(_cases(key, prefix, period))
+        cases = _cases(key, prefix, period)
+        for case in cases:
+            case.figures = _case_figures(case, visible, prefix, period, footnotes)  # type: ignore[attr-defined]
         if not figures and not cases:
             continue
         chapter = Chapter(key, title, figures, cases=cases)
@@ -224,6 +227,36 @@ def _cases(direction: str, prefix: str, period: periods.Period) -> list[Featured
             uri = f"data:{case.photo.media_type};base64,{data}"
         case.photo_uri = uri  # type: ignore[attr-defined]
     return found
+
+
+def _case_figures(
+    case: FeaturedCase,
+    visible: dict[str, Indicator],
+    prefix: str,
+    period: periods.Period,
+    footnotes: list[str],
+) -> list[Figure]:
+    """The figures a case links to, for the case's place (the report's area if it has none)
+    and the report's period, each with its footnote; indicators the reader may not see, or
+    without a value for a place, are left out."""
+    from tuopin.areas import codes
+    from tuopin.areas.models import Area
+
+    here, place = prefix, ""
+    if case.area_code:
+        here = codes.prefix_of(case.area_code)
+        place = (
+            Area.objects.filter(code=case.area_code).values_list("name", flat=True).first() or ""
+        )
+    out = []
+    for code in filter(None, case.indicators.split(",")):
+        ind = visible.get(code)
+        if ind is None or (here and not ind.areal):
+            continue
+        value = boards._total(ind, here, period)
+        footnotes.append(_footnote(ind, period, place or _("全国")))
+        out.append(Figure(ind, value, boards._total(ind, here, period.previous), len(footnotes)))
+    return out
 
 
 def _chronicle(user: Any, prefix: str, period: periods.Period) -> list[Happening]:

@@ -166,6 +166,13 @@ PAGES: dict[str, frozenset[str]] = {
     "work_report_pdf": OPERATOR,
     "work_report_publish": OPERATOR,  # POST: another operator's draft
     "partner_imports": OPERATOR,
+    "chronicle": EVERYONE,  # public events for everyone
+    "chronicle_add": OPERATOR,  # POST: an empty form comes back with its message
+    "event_remove": OPERATOR,  # POST: the fixture's public event
+    "featured_cases": OPERATOR,  # cases are not public before a report publishes them
+    "featured_case": OPERATOR,
+    "featured_photo": OPERATOR,
+    "featured_case_remove": OPERATOR,  # POST
     "partner_import": OPERATOR,
     "casework:index": REPORT_READERS,
     "casework:inbox": CASE_READERS,
@@ -272,6 +279,9 @@ PAGE_METHODS = {
     "casework:nil_return": "POST",
     "work_report_generate": "POST",
     "work_report_publish": "POST",
+    "chronicle_add": "POST",
+    "event_remove": "POST",
+    "featured_case_remove": "POST",
     "casework:forward": "POST",
     "casework:disbursement": "POST",
     "forest:collect": "POST",
@@ -734,6 +744,8 @@ class Objects:
     status_token: str
     report_id: int  # a draft work report (by another operator)
     import_id: int  # a partner figures' import
+    event_id: int  # a public chronicle event (by another operator)
+    featured_id: int  # a featured case with a photo
     project_slug: str  # an open protected area of the county, its partner the matrix's
     certificate_token: str
     log_id: int  # a day's work by the household head on it, waiting for the partner
@@ -790,6 +802,8 @@ class Objects:
             "fmt": self.fmt,
             "report_id": self.report_id,
             "import_id": self.import_id,
+            "event_id": self.event_id,
+            "featured_id": self.featured_id,
             "project_slug": self.project_slug,
             "certificate_token": self.certificate_token,
             "log_id": self.log_id,
@@ -973,8 +987,9 @@ def _commerce() -> dict[str, Any]:
 def _work_report(tmp_path: Path) -> dict[str, Any]:
     """A draft work report of this month and an import of a partner's figures, both by an
     operator who is not the matrix's (so that the matrix's operator may publish)."""
+    from tuopin.casework.tests.factories import photo
     from tuopin.core import periods
-    from tuopin.reports import partners, publishing
+    from tuopin.reports import partners, publishing, services
     from tuopin.reports.models import PartnerIndicator
 
     op = accounts.create_user(username="m_report_op", role=roles.OPERATOR)
@@ -984,7 +999,21 @@ def _work_report(tmp_path: Path) -> dict[str, Any]:
     path = tmp_path / "partner.csv"
     path.write_text("指标,区划,报告期,数值,来源\nbank-loans,全国,2018H1,1000,网商银行\n")
     imported = partners.import_partner_figures(path=path, by=op)
-    return {"report_id": draft.pk, "import_id": imported.imported.pk}
+    event = services.record_event(day=month.start, title="矩阵大事", by=op)
+    case = services.feature_case(
+        direction="more",
+        day=month.start,
+        title="矩阵案例",
+        text="正文",
+        photo=photo(78),
+        by=op,
+    )
+    return {
+        "report_id": draft.pk,
+        "import_id": imported.imported.pk,
+        "event_id": event.pk,
+        "featured_id": case.pk,
+    }
 
 
 def _selection() -> dict[str, Any]:

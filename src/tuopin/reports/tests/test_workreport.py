@@ -18,7 +18,7 @@ from tuopin.core.errors import PermissionDenied
 from tuopin.ledger.models import Entry
 from tuopin.registry.models import Household
 from tuopin.reports import publishing, workreport
-from tuopin.reports.models import Event, ReportStatus
+from tuopin.reports.models import Event, PdfState, ReportStatus
 
 
 @pytest.fixture
@@ -62,6 +62,7 @@ def test_a_draft_is_published_only_by_another_operator(
         publishing.publish(report=draft, by=operator)
     done = publishing.publish(report=draft, by=reviewer)
     pdf = publishing.pdf_bytes(done)
+    assert pdf is not None
     assert hashlib.sha256(pdf).hexdigest() == done.pdf_sha256
     body = json.loads(bytes(Entry.objects.get(index=done.ledger_index).data))
     assert body["pdf_sha256"] == done.pdf_sha256 and body["period"] == this_month
@@ -114,3 +115,55 @@ def test_only_an_operator_records_the_chronicle(households, operator, cadre_a) -
         services.record_event(day=day, title="村里修了路", by=cadre_a)
     first = services.record_event(day=day, title="示范班开班", by=operator)
     assert services.record_event(day=day, title="示范班开班", by=operator).pk == first.pk
+
+
+def test_a_draft_pdf_is_typeset_in_the_background(
+    households, operator, this_month, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):  # the task is enqueued on commit
+        draft = publishing.generate(period_text=this_month, by=operator)
+    draft.refresh_from_db()
+    pdf = publishing.pdf_bytes(draft)
+    assert draft.pdf_state == PdfState.READY
+    assert pdf is not None and hashlib.sha256(pdf).hexdigest() == draft.pdf_sha256
+
+
+def test_publishing_keeps_the_pdf_typeset_for_the_draft(
+    households, operator, reviewer, this_month, django_capture_on_commit_callbacks, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = publishing.generate(period_text=this_month, by=operator)
+    draft.refresh_from_db()
+
+    def typeset_again(html: str) -> bytes:
+        raise AssertionError("publishing typeset the PDF again")
+
+    monkeypatch.setattr(publishing, "render_pdf", typeset_again)
+    done = publishing.publish(report=draft, by=reviewer)
+    assert done.pdf_sha256 == draft.pdf_sha256
+
+
+def test_the_pdf_of_a_draft_being_typeset_is_a_page_that_says_so(
+    households, operator, this_month
+) -> None:  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    draft = publishing.generate(period_text=this_month, by=operator)  # the task has not run
+    client = Client()
+    client.force_login(operator)
+    response = client.get(f"/reports/{draft.pk}/report.pdf")
+    assert response.status_code == 202 and "正在后台排版" in response.content.decode()
+
+
+def test_a_failed_typesetting_is_recorded_on_the_report(
+    households, operator, this_month, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    draft = publishing.generate(period_text=this_month, by=operator)
+
+    def broken(html: str) -> bytes:  # WeasyPrint failing (a missing system library, say)
+        raise OSError("cannot load library 'pango'")
+
+    monkeypatch.setattr(publishing, "render_pdf", broken)
+    publishing.typeset(draft.pk)
+    draft.refresh_from_db()
+    assert draft.pdf_state == PdfState.FAILED and "pango" in draft.pdf_error
