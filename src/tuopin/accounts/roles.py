@@ -123,6 +123,7 @@ _SELECTION_ADMIN = [
     "selection.add_programme",
     "selection.change_programme",
     "selection.view_application",
+    "selection.add_cohort",
     "selection.change_cohort",
     "selection.change_position",
 ]

@@ -39,15 +39,25 @@ CASES = [
         "顶梁柱：117.8 万建档立卡贫困户获得健康保险保障",
         "截至 2018 年 6 月，项目获得公益捐款超过 7500 万元，其中超过 6800 万元来自网络用户；"
         "保费、赔付和善款去向在公开账本中逐笔可查。",
+        "",
+        "insurance.insured,insurance.payouts_fen",
     ),
     (
         "more",
         dt.date(2018, 6, 15),
         "略阳：4000 名干部在钉钉上逐级审批村情上报",
         "乌鸡存栏按月上报，照片防止虚报；贫困学生个案经村、乡镇、县审批后转给爱心人士认捐。",
+        "610727",  # 略阳
+        "casework.filed,casework.disbursed_fen",
     ),
 ]
 LOANS_FEN = 380 * 10**8 * 100  # 380 亿元 to the poor counties' users (网商银行)
+
+
+def _has_area(code: str) -> bool:
+    from tuopin.areas.models import Area
+
+    return bool(code) and Area.objects.filter(code=code.ljust(12, "0")).exists()
 
 
 def build_reports(seed: int) -> int:
@@ -105,8 +115,16 @@ def build_reports(seed: int) -> int:
         partners.import_partner_figures(path=path, by=operator, filename=path.name)
     for day, title, text in EVENTS:
         services.record_event(day=day, title=title, text=text, by=operator)
-    for direction, day, title, text in CASES:
-        services.feature_case(direction=direction, day=day, title=title, text=text, by=operator)
+    for direction, day, title, text, place, figures in CASES:
+        services.feature_case(
+            direction=direction,
+            day=day,
+            title=title,
+            text=text,
+            area_code=place if _has_area(place) else "",
+            indicators=figures,
+            by=operator,
+        )
     published = publishing.generate(period_text="2018H1", by=operator)
     publishing.publish(report=published, by=reviewer)
     from django.utils import timezone

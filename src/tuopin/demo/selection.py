@@ -236,16 +236,16 @@ def _score_all(programme: Any, rng: random.Random) -> None:
 
 def _cohort(operator: Any, rng: random.Random, poor: list[str], others: list[str]) -> int:
     from tuopin.selection import training
-    from tuopin.selection.models import Cohort
 
     start = dt.date(2018, 3, 5)
-    cohort = Cohort.objects.create(
+    cohort = training.create_cohort(
         slug="aca-2018-1",
         name="ACA云计算助理工程师 2018年第一期",
         course="阿里云ACA云计算",
         starts_on=start,
         pass_mark=60,
         min_attendance=3,
+        by=operator,
     )
     people = training.enrol(
         cohort=cohort, people=[(_name(rng), rng.choice(poor)) for _ in range(30)], by=operator

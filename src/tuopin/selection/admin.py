@@ -51,6 +51,24 @@ class ApplicationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class CohortAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "course", "starts_on"]
 
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """A new cohort is opened through the service (it checks the operator)."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from .training import create_cohort
+
+        made = create_cohort(
+            slug=obj.slug,
+            name=obj.name,
+            course=obj.course,
+            starts_on=obj.starts_on,
+            pass_mark=obj.pass_mark,
+            min_attendance=obj.min_attendance,
+            by=request.user,
+        )
+        obj.pk = made.pk
+
 
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

@@ -20,6 +20,39 @@ from .errors import BadCohortRecord
 from .models import Certificate, Cohort, Placement, Trainee, TrainingSession
 
 MANAGE = "selection.change_cohort"
+CREATE = "selection.add_cohort"
+
+
+@transaction.atomic
+def create_cohort(
+    *,
+    slug: str,
+    name: str,
+    course: str,
+    starts_on: dt.date,
+    pass_mark: int = 60,
+    min_attendance: int = 0,
+    by: Any,
+) -> Cohort:
+    """Open a training cohort; its code (slug) is the cohort's page address and unique."""
+    require(by, CREATE, _("没有开设培训班的权限"))
+    slug, name, course = slug.strip(), name.strip(), course.strip()
+    if not slug or not name or not course:
+        raise BadCohortRecord(_("请填写培训班的代号、名称和课程"))
+    if not 0 <= pass_mark <= 100:
+        raise BadCohortRecord(_("及格分应在 0 到 100 之间"))
+    if min_attendance < 0:
+        raise BadCohortRecord(_("最低出勤次数不能为负"))
+    if Cohort.objects.filter(slug=slug).exists():
+        raise BadCohortRecord(_("代号为 %(slug)s 的培训班已经存在") % {"slug": slug})
+    return Cohort.objects.create(
+        slug=slug,
+        name=name[:100],
+        course=course[:100],
+        starts_on=starts_on,
+        pass_mark=pass_mark,
+        min_attendance=min_attendance,
+    )
 
 
 @transaction.atomic

@@ -1024,7 +1024,7 @@ def _selection() -> dict[str, Any]:
 
     from tuopin.selection import services as selection
     from tuopin.selection import training
-    from tuopin.selection.models import Application, Cohort, Programme, Status
+    from tuopin.selection.models import Application, Programme, Status
 
     operator = accounts.create_user(username="m_operator", role=roles.OPERATOR)
     programme = selection.save_programme(
@@ -1067,7 +1067,9 @@ def _selection() -> dict[str, Any]:
         by=donor,
     )
     Application.objects.filter(pk=past.pk).update(status=Status.HISTORY, consent_public=True)
-    cohort = Cohort.objects.create(slug="aca", name="ACA", course="ACA", starts_on=PERIOD)
+    cohort = training.create_cohort(
+        slug="aca", name="ACA", course="ACA", starts_on=PERIOD, by=operator
+    )
     t = training.enrol(cohort=cohort, people=[("赵六", VILLAGE_A)], by=operator)[0]
     training.record_exam(cohort=cohort, scores={t.pk: 90}, by=operator)
     training.issue_certificates(cohort=cohort, on=dt.date(2018, 7, 1), by=operator)

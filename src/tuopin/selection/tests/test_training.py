@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from tuopin.conftest import VILLAGE_A, VILLAGE_C
+from tuopin.core.errors import PermissionDenied
 from tuopin.selection import hiring, selectors, training
 from tuopin.selection.errors import BadCohortRecord, CertificateNotFound
 from tuopin.selection.funnel import funnel
@@ -14,10 +15,37 @@ DAY = dt.date(2018, 6, 1)
 
 
 @pytest.fixture
-def cohort(area_tree):  # type: ignore[no-untyped-def]
-    return Cohort.objects.create(
-        slug="aca-1", name="ACA云计算一期", course="阿里云ACA", starts_on=DAY, min_attendance=1
+def cohort(operator):  # type: ignore[no-untyped-def]
+    return training.create_cohort(
+        slug="aca-1",
+        name="ACA云计算一期",
+        course="阿里云ACA",
+        starts_on=DAY,
+        min_attendance=1,
+        by=operator,
     )
+
+
+def test_a_cohort_code_is_used_once(cohort, operator) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadCohortRecord):
+        training.create_cohort(
+            slug="aca-1", name="另一期", course="ACA", starts_on=DAY, by=operator
+        )
+    assert Cohort.objects.count() == 1
+
+
+def test_a_pass_mark_above_100_is_refused(operator) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(BadCohortRecord):
+        training.create_cohort(
+            slug="x", name="一期", course="ACA", starts_on=DAY, pass_mark=120, by=operator
+        )
+
+
+def test_a_county_officer_opens_no_cohort(county_officer) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(PermissionDenied):
+        training.create_cohort(
+            slug="x", name="一期", course="ACA", starts_on=DAY, by=county_officer
+        )
 
 
 def _trained(cohort, operator):  # type: ignore[no-untyped-def]
