@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tuopin.accounts import permissions
 from tuopin.accounts.selectors import acting_user
-from tuopin.core import periods
+from tuopin.core import indicators, periods
 from tuopin.core.errors import DomainError
 from tuopin.documents.evidence import read_photo, read_upload
 
@@ -195,6 +195,11 @@ def case(request: HttpRequest, featured_id: int) -> HttpResponse:
         "reports/case.html",
         {
             "case": found,
+            "linked": [
+                ind.name
+                for code in filter(None, found.indicators.split(","))
+                if (ind := indicators.get(code)) is not None
+            ],
             "form": form if may_change else None,
             "may_remove": permissions.has(user, services.DELETE_CASE),
         },
