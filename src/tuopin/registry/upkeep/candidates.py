@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, QuerySet
 
 from .. import neardup
@@ -24,27 +24,27 @@ _DIGITS = " + ".join(
 )
 
 
-def _keys_sql() -> str:
-    parts = ["SELECT id, hh, name, 'b' AS kind, CAST(birth AS TEXT) AS v FROM p"]
-    parts.append("SELECT id, hh, name, 'p', phone FROM p WHERE phone <> ''")
+def _keys_sql(collate: str) -> str:
+    # One text key per block (the name, the kind, the value), compared byte-wise: PostgreSQL
+    # sorts it for the merge join about twice as fast under "C" as under the locale's order.
+    parts = [f"SELECT id, hh, name || '|b' || CAST(birth AS TEXT){collate} AS k FROM p"]  # noqa: S608
+    parts.append("SELECT id, hh, name || '|p' || phone FROM p WHERE phone <> ''")
     for kind, (start, length) in neardup.ID_SEGMENTS.items():
         parts.append(
-            f"SELECT id, hh, name, '{kind}', SUBSTR(idn, {start + 1}, {length})"  # noqa: S608
+            f"SELECT id, hh, name || '|{kind}' || SUBSTR(idn, {start + 1}, {length})"  # noqa: S608
             " FROM p WHERE LENGTH(idn) = 18"
         )
     return " UNION ALL ".join(parts)
 
 
-def _query(scope_sql: str) -> str:
+def _query(scope_sql: str, collate: str = "") -> str:
     return (
         f"WITH p(id, hh, name, birth, idn, phone) AS ({scope_sql}),"  # noqa: S608 - our SQL
-        f" k AS ({_keys_sql()}),"
-        " c AS (SELECT id, hh, name, kind, v,"
-        " COUNT(*) OVER (PARTITION BY name, kind, v) AS n FROM k),"
-        " pairs AS (SELECT DISTINCT a.id AS a, b.id AS b FROM c a JOIN c b"
-        " ON a.name = b.name AND a.kind = b.kind AND a.v = b.v"
-        " AND a.id < b.id AND a.hh <> b.hh"
-        f" WHERE a.n <= {neardup.MAX_BLOCK})"
+        f" k(id, hh, k) AS ({_keys_sql(collate)}),"
+        f" big AS (SELECT k FROM k GROUP BY k HAVING COUNT(*) > {neardup.MAX_BLOCK}),"
+        " pairs AS (SELECT DISTINCT a.id AS a, b.id AS b FROM k a JOIN k b"
+        " ON a.k = b.k AND a.id < b.id AND a.hh <> b.hh"
+        " WHERE a.k NOT IN (SELECT k FROM big))"
         " SELECT x.id, x.hh, x.name, x.birth, x.idn, x.phone,"
         " y.id, y.hh, y.name, y.birth, y.idn, y.phone"
         " FROM pairs JOIN p x ON x.id = pairs.a JOIN p y ON y.id = pairs.b"
@@ -65,8 +65,15 @@ def candidate_pairs(people: QuerySet[Person]) -> list[tuple[neardup.Rec, neardup
         "id", "household_id", "name", "birth_date", "id_number", "phone"
     )
     scope_sql, params = scoped.query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(_query(scope_sql), params)
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # The keys of a county's people fit in memory: hash, don't spill to disk.
+            # No JIT: the pairs' filter makes the cost estimate huge, and compiling it takes
+            # longer than the query.
+            cur.execute("SET LOCAL work_mem = '256MB'")
+            cur.execute("SET LOCAL jit = off")
+        collate = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+        cur.execute(_query(scope_sql, collate), params)
         return [(_rec(row[:6]), _rec(row[6:])) for row in cur.fetchall()]
 
 
