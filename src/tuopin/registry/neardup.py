@@ -3,16 +3,17 @@
 The same person registered twice cannot share an ID number (the registry refuses it), so the
 duplicates that remain differ in it: mistyped or transposed digits, or another number
 altogether with the same name and birth date, or the same name and phone. Comparing all
-pairs is quadratic; people are compared only within *blocks* that a duplicate almost always
-shares with its original:
+pairs is quadratic; people are compared only within *blocks* that every pair :func:`compare`
+accepts shares (each key holds the name, which an accepted pair always has in common):
 
-- name + birth date (another ID number, or a typo outside the birth digits);
-- name + county (a typo or a transposition inside the birth or sequence digits);
-- name + the ID number's 17 digits sorted (any two digits transposed, the region's too);
-- name + phone.
+- name + birth date;
+- name + phone;
+- name + one of three segments of the ID number's 17 digits (birth year, month and day, the
+  sequence): at most two digits differ in a mistyped or transposed number, so at least one of
+  the three segments is intact, wherever the digits are (the region's too).
 
-A pair is only accepted with the same name (see :func:`compare`), so every block holds it;
-blocks larger than :data:`MAX_BLOCK` (a very common name born the same day) are skipped.
+Blocks larger than :data:`MAX_BLOCK` (a very common name born the same day) are skipped. The
+same keys drive the set-based search in SQL (``registry.upkeep.candidates``).
 
 Pairs in the same household are not duplicates across households and are skipped; so are
 pairs an officer marked as different. :func:`contained` finds households whose members all
@@ -47,14 +48,18 @@ class Pair:
     reasons: tuple[str, ...]
 
 
-def _keys(r: Rec) -> list[tuple[str, ...]]:
-    # Every pair :func:`compare` accepts has the same name: each block key holds it, which
-    # keeps blocks small even for a million people.
-    keys: list[tuple[str, ...]] = [("b", r.name, r.birth), ("n", r.name, r.id_number[:6])]
-    if len(r.id_number) == 18:
-        keys.append(("t", r.name, "".join(sorted(r.id_number[:17]))))
+# Segments of the ID number (start, length) that carry a block key: with at most two of the
+# 17 digits different, one of them is intact.
+ID_SEGMENTS = {"y": (6, 4), "d": (10, 4), "s": (14, 3)}
+
+
+def block_keys(r: Rec) -> list[tuple[str, ...]]:
+    keys: list[tuple[str, ...]] = [("b", r.name, r.birth)]
     if r.phone:
         keys.append(("p", r.name, r.phone))
+    if len(r.id_number) == 18:
+        for kind, (start, length) in ID_SEGMENTS.items():
+            keys.append((kind, r.name, r.id_number[start : start + length]))
     return keys
 
 
@@ -103,29 +108,39 @@ def compare(x: Rec, y: Rec) -> Pair | None:
     return Pair(a, b, score, tuple(reasons))
 
 
+def score_candidates(
+    candidates: Iterable[tuple[Rec, Rec]], *, different: set[tuple[int, int]] | None = None
+) -> list[Pair]:
+    """The candidate pairs (sharing a block, in two households) that :func:`compare`
+    accepts and no officer marked as different, best first."""
+    different = different or set()
+    found: dict[tuple[int, int], Pair] = {}
+    for x, y in candidates:
+        key = (x.id, y.id) if x.id < y.id else (y.id, x.id)
+        if key in found or key in different:
+            continue
+        pair = compare(x, y)
+        if pair is not None:
+            found[key] = pair
+    return sorted(found.values(), key=lambda p: (-p.score, p.a, p.b))
+
+
 def find_pairs(
     people: Iterable[Rec], *, different: set[tuple[int, int]] | None = None
 ) -> list[Pair]:
-    """Candidate duplicates across households, best first."""
+    """Candidate duplicates across households, best first (the search in memory)."""
     blocks: dict[tuple[str, ...], list[Rec]] = defaultdict(list)
     for r in people:
-        for k in _keys(r):
+        for k in block_keys(r):
             blocks[k].append(r)
-    different = different or set()
-    found: dict[tuple[int, int], Pair] = {}
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
-            continue
-        for x, y in combinations(members, 2):
-            if x.household == y.household:
-                continue
-            key = (x.id, y.id) if x.id < y.id else (y.id, x.id)
-            if key in found or key in different:
-                continue
-            pair = compare(x, y)
-            if pair is not None:
-                found[key] = pair
-    return sorted(found.values(), key=lambda p: (-p.score, p.a, p.b))
+    candidates = (
+        (x, y)
+        for members in blocks.values()
+        if 2 <= len(members) <= MAX_BLOCK
+        for x, y in combinations(members, 2)
+        if x.household != y.household
+    )
+    return score_candidates(candidates, different=different)
 
 
 def contained(

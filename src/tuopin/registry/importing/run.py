@@ -277,6 +277,7 @@ class RegistryImport:
                             by=self.by,
                             now=self.now,
                             report=self.report,
+                            source=self.path.name,
                         )
                 break
             except IntegrityError:

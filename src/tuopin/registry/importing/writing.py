@@ -15,6 +15,7 @@ from tuopin.core.bulk import db_datetime, insert_rows, select_in
 
 from ..choices import HouseholdType, PovertyStatus, Relation
 from ..models import Household, Person, StatusChange
+from . import history
 from .checks import CheckedBatch
 from .columns import HOUSEHOLD_FIELDS, PERSON_OPTIONAL
 from .report import ImportReport
@@ -61,8 +62,10 @@ def write_households(
     by: User | None,
     now: dt.datetime,
     report: ImportReport,
+    source: str = "",
 ) -> None:
-    """Write a checked batch's accepted households and add what was written to ``report``."""
+    """Write a checked batch's accepted households and add what was written to ``report``,
+    and their history (``importing.history``, ``source`` naming the file)."""
     accepted, existing_hh, by_id = batch.accepted, batch.existing, batch.people
     now_db = db_datetime(now)
     to_db_date = connection.ops.adapt_datefield_value
@@ -74,6 +77,7 @@ def write_households(
     moved: list[int] = []  # households whose village changed
     status_changes: list[StatusChange] = []
     touched: set[str] = set()
+    events: list[tuple[str, str, int | None, str, str, dict[str, list[object]]]] = []
     for key, hh in accepted:
         head = next((r for r in hh.rows if r.relation == Relation.HEAD), hh.rows[0])
         attrs = {f: head.get(f) for f in HOUSEHOLD_FIELDS if f in present}
@@ -101,13 +105,19 @@ def write_households(
             )
             continue
         changed = current.village_id != head.village_code
+        diff: dict[str, list[object]] = {}
         if changed:
             moved.append(current.pk)
+            diff["village"] = [current.village_id, head.village_code]
         current.village_id = head.village_code
         for f, v in attrs.items():
             if getattr(current, f) != v:
+                diff[f] = [getattr(current, f), v]
                 setattr(current, f, v)
                 changed = True
+        if diff:
+            what = "move_household" if "village" in diff else "change_household"
+            events.append((key, head.village_code, None, head.name, what, diff))
         if status and status != current.status:
             status_changes.append(
                 StatusChange(
@@ -148,6 +158,7 @@ def write_households(
     ]
 
     new_people: list[tuple[object, ...]] = []
+    added_to_existing: list[str] = []  # id hashes of members added to known households
     demoted: list[Person] = []
     changed_people: list[Person] = []
     person_fields = ["name", "sex", "birth_date", "relation", "village_code", *PERSON_OPTIONAL]
@@ -177,6 +188,8 @@ def write_households(
                         now_db,
                     )
                 )
+                if key not in new_status:
+                    added_to_existing.append(row.id_hash)
                 touched.add(key)
                 continue
             attrs = {
@@ -192,6 +205,16 @@ def write_households(
                 unchanged_people += 1
                 continue
             was_head = person.relation == Relation.HEAD
+            events.append(
+                (
+                    key,
+                    village,
+                    person.pk,
+                    row.name,
+                    "correct_person",
+                    {f: [getattr(person, f), v] for f, v in diff.items()},
+                )
+            )
             for f, v in diff.items():
                 setattr(person, f, v)
             person.updated_at = now
@@ -213,6 +236,10 @@ def write_households(
     insert_rows(StatusChange._meta.db_table, STATUS_COLUMNS, status_rows)
     StatusChange.objects.bulk_create(status_changes, batch_size=1000)
     refresh_household_summaries([pk_of[k] for k in touched if k not in new_status])
+    why = _("建档立卡导入 %(file)s") % {"file": source} if source else _("建档立卡导入")
+    history.registered([pk_of[k] for k in new_keys], reason=why, by_id=by_id_pk, at=now_db)
+    history.members_added(added_to_existing, reason=why, by_id=by_id_pk, at=now_db)
+    history.changed(events, reason=why, by_id=by_id_pk, at=now_db)
 
     report.households_created += len(new_keys)
     report.households_updated += len(touched - set(new_keys))

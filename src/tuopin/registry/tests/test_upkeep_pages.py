@@ -124,7 +124,7 @@ def test_history_covers_every_applied_kind(
             break
     events = services.__name__ and __import__(
         "tuopin.registry.models", fromlist=["HistoryEvent"]
-    ).HistoryEvent.objects.filter(household_no="A001")
+    ).HistoryEvent.objects.filter(household_no="A001", source="request")
     assert {e.what for e in events} == {k for k, _p in kinds}
     assert all(e.by_id and e.request_id and e.reason for e in events)
 

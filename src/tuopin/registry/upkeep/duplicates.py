@@ -1,6 +1,6 @@
-"""Near-duplicates of an area's people (``registry.neardup``): read in one streaming query
-through the access layer, compared in blocks; an officer compares two side by side, marks
-them as different, or files a merge as a change request."""
+"""Near-duplicates of an area's people (``registry.neardup``): blocked in SQL over the access
+layer's query set (``candidates``), the few candidates scored in Python; an officer compares
+two side by side, marks them as different, or files a merge as a change request."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from tuopin.areas import codes
 
 from .. import neardup, selectors
 from ..errors import BadRequest, PersonNotFound
-from ..models import Person
+from ..models import Household, Person
+from . import candidates
 from .models import NotDuplicate
 
 VIEW = "registry.view_duplicates"
@@ -36,29 +37,22 @@ class Found:
 
 
 def find_for(user: Any, *, area: str | None = None, limit: int = 200) -> Found:
-    """Candidate duplicates among the people the user may see (present or left, not merged)."""
+    """Candidate duplicates among the people the user may see (present or left, not merged):
+    blocked and pre-filtered in one SQL statement over the access layer's query set."""
     permissions.require(user, VIEW, _("没有查找疑似重复人员的权限"))
     qs = selectors.people_for(user).select_related(None).exclude(status="merged")
     if area:
         qs = qs.filter(village_code__startswith=codes.prefix_of(codes.normalise(area)))
-    rows = qs.values_list(
-        "id", "household_id", "name", "birth_date", "id_number", "phone", "status"
-    )
-    recs: list[neardup.Rec] = []
-    sizes: dict[int, int] = {}
-    household_of: dict[int, int] = {}
-    for pid, hid, name, birth, number, phone, status in rows.iterator(chunk_size=5000):
-        recs.append(neardup.Rec(pid, hid, name, str(birth), number, phone or ""))
-        household_of[pid] = hid
-        if status == "present":
-            sizes[hid] = sizes.get(hid, 0) + 1
+    found = candidates.candidate_pairs(qs)
     different = set(NotDuplicate.objects.values_list("low_id", "high_id"))
-    pairs = neardup.find_pairs(recs, different=different)
+    pairs = neardup.score_candidates(found, different=different)
+    household_of = {r.id: r.household for pair in found for r in pair}
+    sizes = candidates.present_sizes(
+        {household_of[p.a] for p in pairs} | {household_of[p.b] for p in pairs}
+    )
+    inner = neardup.contained(pairs, household_of, sizes)
     shown = pairs[:limit]
     people = Person.objects.in_bulk({p.a for p in shown} | {p.b for p in shown})
-    inner = neardup.contained(pairs, household_of, sizes)
-    from ..models import Household
-
     numbers = dict(
         Household.objects.filter(pk__in={h for pair in inner for h in pair}).values_list(
             "pk", "household_no"
@@ -67,7 +61,7 @@ def find_for(user: Any, *, area: str | None = None, limit: int = 200) -> Found:
     return Found(
         [(p, people[p.a], people[p.b]) for p in shown],
         [(numbers[a], numbers[b]) for a, b in inner],
-        len(recs),
+        qs.count(),
     )
 
 

@@ -145,7 +145,9 @@ class HistoryEvent(models.Model):
     )
     person_name = models.CharField(_("姓名"), max_length=50, blank=True)
     what = models.CharField(
-        _("事项"), max_length=20, choices=Kind.choices + [("status", _("贫困状态"))]
+        _("事项"),
+        max_length=20,
+        choices=Kind.choices + [("status", _("贫困状态")), ("import", _("建档"))],
     )
     changes = models.JSONField(_("变更前后"), default=dict)
     reason = models.CharField(_("原因"), max_length=500, blank=True)

@@ -30,6 +30,10 @@ FIELD_LABELS = {
     "student_status": gettext_lazy("在校生状况"),
     "phone": gettext_lazy("联系电话"),
     "village": gettext_lazy("村"),
+    "member_count": gettext_lazy("人数"),
+    "sex": gettext_lazy("性别"),
+    "birth_date": gettext_lazy("出生日期"),
+    "address": gettext_lazy("住址"),
     "to": gettext_lazy("分入新户"),
     "from": gettext_lazy("来自"),
     "into": gettext_lazy("并入"),
@@ -178,7 +182,10 @@ def history_for(
                 )
             )
     registered = person.created_at if person is not None else household.created_at
-    added = person is not None and any(t.what == "add_member" for t in out)
+    # Imports since issue 18 write their own event; older rows only have the registration.
+    added = any(t.what == "import" for t in out) or (
+        person is not None and any(t.what == "add_member" for t in out)
+    )
     if not added:
         out.append(
             TimelineEntry(
