@@ -95,7 +95,7 @@ def chronicle_add(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(e) for e in errors))
         return redirect("chronicle")
     data = form.cleaned_data
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -57,7 +58,7 @@ def registered(household_ids: Sequence[int], *, reason: str, by_id: int | None, 
                 f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)})"  # noqa: S608 - our names
                 f" SELECT household_no, village_code, NULL, head_name, 'import', {members},"
                 f" %s, %s, %s, %s FROM {hh} WHERE {where}",
-                [reason, Source.IMPORT, by_id, at, *params],
+                list[Any]([reason, Source.IMPORT, by_id, at, *params]),
             )
 
 
@@ -71,7 +72,7 @@ def members_added(id_hashes: Sequence[str], *, reason: str, by_id: int | None, a
                 f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)})"  # noqa: S608 - our names
                 " SELECT h.household_no, p.village_code, p.id, p.name, 'add_member', %s,"
                 f" %s, %s, %s, %s FROM {p} p JOIN {hh} h ON h.id = p.household_id WHERE {where}",
-                ["{}", reason, Source.IMPORT, by_id, at, *params],
+                list[Any](["{}", reason, Source.IMPORT, by_id, at, *params]),
             )
 
 
