@@ -82,7 +82,8 @@ class ForestCertificateOut(Schema):
     units: int
     energy_g: int
     adopted_at: dt.datetime
-    ledger_index: int
+    pending: bool = Field(description="true until the certificate's ledger entry is appended")
+    ledger_index: int | None
     url: str
     matches_ledger: bool | None = None
 
@@ -120,6 +121,7 @@ def _certificate(request: HttpRequest, a: object) -> dict[str, object]:
         "units": a.units,
         "energy_g": a.energy_g,
         "adopted_at": a.created_at,
+        "pending": a.pending,
         "ledger_index": a.ledger_index,
         "url": request.build_absolute_uri(reverse("forest:certificate", args=[a.token])),
     }

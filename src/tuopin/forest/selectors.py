@@ -185,10 +185,13 @@ def certificate(token: str) -> Adoption:
 
 
 def certificate_matches_ledger(adoption: Adoption, *, origin: str) -> bool:
-    """Whether the ledger entry at the certificate's number says this adoption: the project,
-    the units, and a commitment to the adopter that the stored opening opens."""
+    """Whether the ledger entry at the certificate's index says this adoption: the
+    certificate's number, the project, the units, and a commitment to the adopter that the
+    stored opening opens. False while the certificate is pending."""
     import json
 
+    if adoption.ledger_index is None:
+        return False
     entry = Entry.objects.filter(index=adoption.ledger_index).first()
     if entry is None:
         return False
@@ -201,11 +204,36 @@ def certificate_matches_ledger(adoption: Adoption, *, origin: str) -> bool:
     expected = commitment(origin, bytes(opening.opening), "adopter", str(adoption.user_id))
     return bool(
         body.get("decision") == "forest_adoption"
+        and body.get("certificate") == adoption.number
         and body.get("project") == adoption.project.slug
         and body.get("units") == adoption.units
         and body.get("commitments", {}).get("adopter") == expected
         and opening.value == str(adoption.user_id)
     )
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """The certificate's entry is in the signed tree of ``size`` entries: ``hashes`` (hex)
+    from its leaf up to the checkpoint's root ``root``."""
+
+    index: int
+    size: int
+    root: str
+    hashes: list[str]
+
+
+def certificate_proof(adoption: Adoption) -> InclusionProof | None:
+    """The inclusion proof of the certificate's entry in the latest signed checkpoint; None
+    while it is pending or not yet in a checkpoint (the signer signs within seconds)."""
+    from tuopin.ledger import selectors as ledger
+
+    index = adoption.ledger_index
+    latest = ledger.latest_checkpoint()
+    if index is None or latest is None or latest.size <= index:
+        return None
+    hashes = [h.hex() for h in ledger.inclusion_proof(index, latest.size)]
+    return InclusionProof(index, latest.size, bytes(latest.root).hex(), hashes)
 
 
 def work_orders_for(user: Any) -> QuerySet[WorkOrder]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -44,7 +45,29 @@ def test_adopting_from_the_page_leads_to_the_certificate(
     adoption = Adoption.objects.get()
     assert response.url == f"/forest/certificates/{adoption.token}/"
     html = Client().get(response.url).content.decode()
-    assert adoption.number in html and "已与公开账本核对" in html
+    assert adoption.number in html and "待上链" in html and "已与公开账本核对" not in html
+
+
+def test_the_certificate_page_shows_the_inclusion_proof_once_signed(
+    area: Project,
+    green: User,
+    give_energy: Callable[..., int],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from tuopin.forest import adoption, certify
+    from tuopin.ledger import services as ledger
+
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    signer = ledger.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
+    give_energy(green, 80)
+    made = adoption.adopt(by=green, project_slug="guanba", units=1, key="a1").adoption
+    certify.certify_all()
+    url = f"/forest/certificates/{made.token}/"
+    assert "等待下一个签名检查点" in Client().get(url).content.decode()
+    ledger.integrate(signer=signer)
+    html = Client().get(url).content.decode()
+    assert "已与公开账本核对" in html and "包含证明" in html and "待上链" not in html
 
 
 def test_without_energy_the_page_says_so_and_takes_nothing(area: Project, green: User) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
 from tuopin.accounts.models import User
-from tuopin.forest import selectors, work
+from tuopin.forest import certify, selectors, work
 from tuopin.forest.errors import BadWork, ProjectNotFound, WorkNotFound
 from tuopin.forest.models import Project
 from tuopin.ledger.models import Entry
@@ -120,5 +120,8 @@ def test_adopting_over_http_answers_201_then_200_and_409_when_sold_out(
     assert again.status_code == 200
     sold = client.post(url, {"units": 1, "key": "h2"}, content_type="application/json")
     assert sold.status_code == 409 and sold.json()["code"] == "sold_out"
-    cert = Client().get(f"/api/v1/forest/certificates/{first.json()['url'].split('/')[-2]}")
-    assert cert.json()["matches_ledger"] is True
+    url = f"/api/v1/forest/certificates/{first.json()['url'].split('/')[-2]}"
+    assert first.json()["pending"] and Client().get(url).json()["matches_ledger"] is False
+    certify.certify_all()
+    cert = Client().get(url).json()
+    assert cert["matches_ledger"] is True and not cert["pending"]
