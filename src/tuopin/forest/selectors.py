@@ -27,6 +27,7 @@ from .models import (
     EnergyAccount,
     EnergyBall,
     EnergyEntry,
+    Friendship,
     Project,
     ProjectKind,
     ProjectStatus,
@@ -160,6 +161,36 @@ def forest_of(user: Any, *, now: dt.datetime | None = None) -> Forest:
     forest.trees = totals.get(ProjectKind.TREE, 0)
     forest.square_metres = totals.get(ProjectKind.AREA, 0)
     return forest
+
+
+@dataclass
+class Friend:
+    """A friend and the ripe energy of theirs ``user`` may take a share of now."""
+
+    user: Any
+    balls: list[EnergyBall] = field(default_factory=list)
+
+
+def friends_of(user: Any, *, now: dt.datetime | None = None) -> list[Friend]:
+    """The logged-in user's own friends (no one lists another's), each with their balls that
+    are ripe, not expired, not emptied and not yet taken from (a friend takes once per ball).
+    Two queries whatever the number of friends."""
+    from tuopin.accounts.models import User
+
+    now = now or timezone.now()
+    ids = Friendship.objects.filter(friend=user).values("user")
+    people = list(User.objects.filter(pk__in=ids, is_active=True).order_by("username")[:200])
+    found = {u.pk: Friend(u) for u in people}
+    balls = EnergyBall.objects.filter(
+        owner__in=list(found),
+        remaining_g__gt=0,
+        taken_g=0,
+        ripe_at__lte=now,
+        expires_at__gt=now,
+    ).order_by("owner", "expires_at", "id")
+    for ball in balls[:1000]:
+        found[ball.owner_id].balls.append(ball)
+    return list(found.values())
 
 
 def journal_sums(user: Any) -> tuple[int, int]:

@@ -143,3 +143,70 @@ def test_more_alive_than_planted_is_refused(area: Project, partner: User) -> Non
             alive=11,
             photo=photo(5),
         )
+
+
+def test_a_friend_is_added_by_name_and_listed_both_ways(green: User, donor: User) -> None:
+    client = Client()
+    client.force_login(green)
+    response = client.post("/forest/friends/add/", {"username": donor.username}, follow=True)
+    assert donor.username in response.content.decode()
+    other = Client()
+    other.force_login(donor)
+    assert "green" in other.get("/forest/friends/").content.decode()
+
+
+def test_adding_an_unknown_name_says_so_and_adds_nobody(green: User) -> None:
+    from tuopin.forest.models import Friendship
+
+    client = Client()
+    client.force_login(green)
+    response = client.post("/forest/friends/add/", {"username": "nobody"}, follow=True)
+    assert "没有这个用户" in response.content.decode()
+    assert not Friendship.objects.exists()
+
+
+def test_a_friend_takes_a_share_from_the_page(
+    green: User, donor: User, partner: User, action_types: None
+) -> None:
+    from tuopin.forest import energy
+
+    energy.befriend(by=green, friend=donor)
+    report_ripe(partner, donor)
+    client = Client()
+    client.force_login(green)
+    ball = EnergyBall.objects.get(owner=donor)
+    assert "80 g" in client.get("/forest/friends/").content.decode()
+    response = client.post("/forest/friends/take/", {"ball": ball.pk}, follow=True)
+    assert "收取了好友的 16 克能量" in response.content.decode()
+    assert selectors.journal_sums(green) == (0, 16)
+    assert "80 g" not in response.content.decode()  # taken once per ball
+
+
+def test_a_stranger_cannot_take_from_the_page(
+    green: User, donor: User, partner: User, action_types: None
+) -> None:
+    report_ripe(partner, donor)
+    client = Client()
+    client.force_login(green)
+    ball = EnergyBall.objects.get(owner=donor)
+    response = client.post("/forest/friends/take/", {"ball": ball.pk}, follow=True)
+    assert "能量不存在" in response.content.decode()
+    assert EnergyBall.objects.get(pk=ball.pk).remaining_g == 80
+
+
+def test_when_the_programme_forbids_taking_the_page_offers_nothing(
+    green: User, donor: User, partner: User, action_types: None, settings: Any
+) -> None:
+    from tuopin.forest import energy
+
+    settings.FOREST_FRIEND_SHARE_PERCENT = 0
+    energy.befriend(by=green, friend=donor)
+    report_ripe(partner, donor)
+    client = Client()
+    client.force_login(green)
+    html = client.get("/forest/friends/").content.decode()
+    assert "本项目不允许收取好友的能量" in html and 'name="ball"' not in html
+    ball = EnergyBall.objects.get(owner=donor)
+    response = client.post("/forest/friends/take/", {"ball": ball.pk}, follow=True)
+    assert "本项目不允许收取好友的能量" in response.content.decode()
+    assert EnergyBall.objects.get(pk=ball.pk).remaining_g == 80
