@@ -8,10 +8,14 @@ for 1 m² each, each as its own user:
 
   - baseline: a static file through the same server, in the same run;
   - adoptions: answers per second, p50/p95, and the proof: exactly min(N, M) answered 201,
-    the rest 409 sold_out, the shards sum to M − min(N, M), and every user's journal sums to
-    their account (checked in SQL afterwards);
+    the rest 409 sold_out, the shards sum to M − min(N, M), every user's journal sums to
+    their account, and every certificate is on the ledger once (its entry appended by the
+    certifier of `tuopin serve`; how long after the flash it caught up is printed);
   - actions: `POST /api/v1/forest/actions` from the partner, a new key each (energy events/s);
   - collection: `POST /api/v1/forest/me/collect` by each user (collection events/s).
+
+Each scenario also prints the 1-minute load average before and after it and what the
+database's active backends waited for (pg_stat_activity sampled every 20 ms).
 
     python bench/forest.py [--users N] [--units M] [--clients C] [--pg URL]
 """
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -82,6 +87,9 @@ for a in EnergyAccount.objects.all():
     if sums.get(a.pk, (0, 0)) != (a.pending_g, a.balance_g):
         bad += 1
 print(json.dumps({"adoptions": Adoption.objects.count(),
+    "pending_certificates": Adoption.objects.filter(ledger_index__isnull=True).count(),
+    "certificates_on_ledger": Adoption.objects.filter(
+        ledger_index__in=Entry.objects.filter(kind="decision").values("index")).count(),
     "remaining": Shard.objects.aggregate(r=Sum("remaining"))["r"],
     "accounts_off_journal": bad, "totals_equal": acc == jr,
     "ledger_entries": Entry.objects.filter(kind="decision").count()}))
@@ -136,6 +144,56 @@ def run(make: object, port: int, clients: int, total: int) -> dict[str, object]:
         "p95_ms": round(1000 * percentile(latencies, 0.95), 1),
         "codes": {str(k): v for k, v in sorted(codes.items())},
     }
+
+
+class WaitSampler:
+    """PostgreSQL's side of the profile: every 20 ms, what each active backend of the
+    database waits for (``pg_stat_activity``), tallied."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.counts: dict[str, int] = {}
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run)
+
+    def _run(self) -> None:
+        import psycopg
+
+        sql = (
+            "SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND state = 'active'"
+        )
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.is_set():
+                self.samples += 1
+                for (what,) in conn.execute(sql).fetchall():
+                    self.counts[what] = self.counts.get(what, 0) + 1
+                self._stop.wait(0.02)
+
+    def __enter__(self) -> WaitSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def top(self, n: int = 6) -> dict[str, float]:
+        """Backends in each state per sample, the busiest first."""
+        ranked = sorted(self.counts.items(), key=lambda kv: -kv[1])[:n]
+        return {k: round(v / max(1, self.samples), 2) for k, v in ranked}
+
+
+def pending_certificates(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM forest_adoption WHERE ledger_index IS NULL"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 def main() -> None:
@@ -207,12 +265,24 @@ def main() -> None:
             ("energy collection", collect),
         ]
         for name, make in scenarios:
-            figures = run(make, port, args.clients, n)
+            load_before = os.getloadavg()
+            with WaitSampler(args.pg) as waits:
+                figures = run(make, port, args.clients, n)
+            figures["load_avg_1m"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+            figures["pg_waits"] = waits.top()
             print(
                 f"{name:28} {figures['rps']:>7} req/s  p50 {figures['p50_ms']:>7} ms  "
-                f"p95 {figures['p95_ms']:>7} ms  {figures['codes']}",
+                f"p95 {figures['p95_ms']:>7} ms  {figures['codes']}  "
+                f"load {figures['load_avg_1m']}  pg {figures['pg_waits']}",
                 flush=True,
             )
+            if make is adopt:
+                # How long the certifier takes to put the flash's certificates on the ledger.
+                t0 = time.perf_counter()
+                while pending_certificates(args.pg) and time.perf_counter() - t0 < 120:
+                    time.sleep(0.1)
+                figures["certified_after_s"] = round(time.perf_counter() - t0, 2)
+                print(f"  certificates on the ledger {figures['certified_after_s']} s later")
             results.append({"scenario": name, **figures})
     finally:
         server.send_signal(signal.SIGTERM)
@@ -232,7 +302,10 @@ def main() -> None:
         and check["remaining"] == args.units - expected
         and adopted.get("201", 0) == expected
         and check["accounts_off_journal"] == 0
-        and check["totals_equal"],
+        and check["totals_equal"]
+        and check["pending_certificates"] == 0
+        and check["certificates_on_ledger"] == expected
+        and check["ledger_entries"] == expected,
     }
     print("proof:", json.dumps(proof), flush=True)
     results.append({"scenario": "proof", **proof})

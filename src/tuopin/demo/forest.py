@@ -123,6 +123,7 @@ def build_forest(seed: int, password: str) -> ForestDemo:
             except DomainError:  # not enough energy, or the cap: the demo moves on
                 continue
             out.adoptions += 1
+    forest.certify_all()  # what the certifier of `tuopin serve` does within a second
     out.workers = _patrols(operator, partner)
     return out
 

@@ -5,12 +5,15 @@ UPDATEs, each of which either takes what it asks or changes nothing:
 
 1. the per-person cap: ``holding.units + n <= cap``;
 2. the energy: ``account.balance_g >= cost``;
-3. the inventory: one shard with ``remaining >= n``, tried in a random order so that
+3. the adoption (its certificate pending) and its journal line;
+4. last, the inventory: one shard with ``remaining >= n``, tried in a random order so that
    concurrent adopters land on different rows (a locked, ordered pass over every shard when
-   no single one has ``n`` left);
-4. the ledger entry (the adopter as a commitment), then the adoption and its journal line.
+   no single one has ``n`` left). Last, so that a shard row is locked only from its UPDATE
+   to the commit.
 
-Any refusal raises and the transaction rolls back whole. ADR 0013 has the design and figures.
+Any refusal raises and the transaction rolls back whole. No row shared by every adopter is
+written: the certificate's ledger entry is appended afterwards in batches (``certify``).
+ADR 0013 has the design and figures.
 """
 
 from __future__ import annotations
@@ -27,9 +30,8 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions
 from tuopin.areas import codes
-from tuopin.ledger import services as ledger
 
-from .energy import check_key, ensure_account, require_green_user
+from .energy import check_key, require_green_user
 from .errors import (
     BadProject,
     CapReached,
@@ -140,9 +142,16 @@ def adopt(
     cap = project.per_person_cap
     if cap is not None and units > cap:
         raise CapReached(_("每人最多 %(n)s%(u)s") % {"n": cap, "u": project.unit_label})
+    # A lock-free look at the shards: sold out ends here, without a transaction. (Stock only
+    # comes back when a transaction fails after its shard UPDATE, its last statement.)
+    shards = list(
+        Shard.objects.filter(project=project, remaining__gt=0).values_list("pk", "remaining")
+    )
+    if sum(r for _pk, r in shards) < units:
+        raise SoldOut(_("%(p)s 已被认领完") % {"p": project.name})
     try:
         with transaction.atomic():
-            adoption = _adopt(by, project, units, key, now)
+            adoption = _adopt(by, project, units, key, now, shards)
     except IntegrityError:
         first = Adoption.objects.filter(user=by, key=key).select_related("project").first()
         if first is None:
@@ -160,7 +169,14 @@ def _replayed(first: Adoption, project_slug: str, units: int) -> Adopted:
     return Adopted(first, created=False)
 
 
-def _adopt(by: User, project: Project, units: int, key: str, now: dt.datetime) -> Adoption:
+def _adopt(
+    by: User,
+    project: Project,
+    units: int,
+    key: str,
+    now: dt.datetime,
+    shards: list[tuple[int, int]],
+) -> Adoption:
     cap = project.per_person_cap
     if cap is not None:
         Holding.objects.bulk_create(
@@ -170,45 +186,27 @@ def _adopt(by: User, project: Project, units: int, key: str, now: dt.datetime) -
         if not held.update(units=F("units") + units):
             raise CapReached(_("每人最多 %(n)s%(u)s") % {"n": cap, "u": project.unit_label})
     cost = units * project.energy_per_unit_g
-    ensure_account(by.pk)
+    # No account row: no energy either (the UPDATE matches nothing).
     if not EnergyAccount.objects.filter(pk=by.pk, balance_g__gte=cost).update(
         balance_g=F("balance_g") - cost
     ):
         raise NotEnoughEnergy(_("能量不足：需要 %(g)s 克") % {"g": cost}, detail={"needed_g": cost})
-    _take(project, units)
-    adoption = Adoption(
+    adoption = Adoption.objects.create(
         project=project, user=by, units=units, energy_g=cost, key=key, created_at=now
     )
-    # Last, so that the log head (one row for the whole site) is held for the least time.
-    entry = ledger.append_entry(
-        kind="decision",
-        payload={
-            "decision": "forest_adoption",
-            "project": project.slug,
-            "county": project.county_id,
-            "unit": project.kind,
-            "species": project.species,
-            "units": units,
-            "energy_g": cost,
-        },
-        commit={"adopter": (adoption.subject, str(by.pk))},
-    )
-    adoption.ledger_index = entry.index
-    adoption.save(force_insert=True)
     EnergyEntry.objects.create(
         user=by, kind=EntryKind.SPENT, balance_g=-cost, adoption=adoption, at=now
     )
+    _take(project, units, [pk for pk, r in shards if r >= units])
     return adoption
 
 
-def _take(project: Project, units: int) -> None:
+def _take(project: Project, units: int, candidates: list[int]) -> None:
     """Take ``units`` from the project's shards or raise :class:`SoldOut` (module docstring).
 
-    The first read takes no lock: it only picks candidates; the conditional UPDATE decides
-    (on PostgreSQL it waits for a concurrent taker of the row and re-checks ``remaining``)."""
-    candidates = list(
-        Shard.objects.filter(project=project, remaining__gte=units).values_list("pk", flat=True)
-    )
+    ``candidates`` come from a read without a lock: they only pick where to try; the
+    conditional UPDATE decides (on PostgreSQL it waits for a concurrent taker of the row and
+    re-checks ``remaining`` on the row's new version)."""
     if candidates:
         start = secrets.randbelow(len(candidates))
         for pk in candidates[start:] + candidates[:start]:

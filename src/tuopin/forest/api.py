@@ -82,7 +82,8 @@ class ForestCertificateOut(Schema):
     units: int
     energy_g: int
     adopted_at: dt.datetime
-    ledger_index: int
+    pending: bool = Field(description="true until the certificate's ledger entry is appended")
+    ledger_index: int | None
     url: str
     matches_ledger: bool | None = None
 
@@ -120,6 +121,7 @@ def _certificate(request: HttpRequest, a: object) -> dict[str, object]:
         "units": a.units,
         "energy_g": a.energy_g,
         "adopted_at": a.created_at,
+        "pending": a.pending,
         "ledger_index": a.ledger_index,
         "url": request.build_absolute_uri(reverse("forest:certificate", args=[a.token])),
     }
@@ -255,3 +257,102 @@ class ApprovedOut(Schema):
 def approve_work(request: HttpRequest, log_id: int) -> dict[str, object]:
     log = services.approve_work(by=acting_user(request), log_id=log_id)
     return {"id": log.pk, "wage_fen": log.wage_fen, "ledger_index": log.ledger_index}
+
+
+class HireIn(Schema):
+    person_id: int = Field(description="a registered poor person of the project's county")
+    kind: str = Field(description="plant, tend or patrol")
+    basis: str = Field(description="day or piece")
+    rate_fen: int = Field(description="wage per day or per piece, in fen")
+
+
+class WorkOrderOut(Schema):
+    id: int
+    project: str
+    person_id: int
+    village_code: str
+    kind: str
+    basis: str
+    rate_fen: int
+
+
+def _order(o: object) -> dict[str, object]:
+    from .models import WorkOrder
+
+    assert isinstance(o, WorkOrder)
+    return {
+        "id": o.pk,
+        "project": o.project.slug,
+        "person_id": o.person_id,
+        "village_code": o.village_code,
+        "kind": o.kind,
+        "basis": o.basis,
+        "rate_fen": o.rate_fen,
+    }
+
+
+@router.get(
+    "/projects/{project_slug}/work-orders",
+    response=list[WorkOrderOut],
+    summary="A project's work orders (its partner, officers of the county, the operator)",
+)
+def work_orders(request: HttpRequest, project_slug: str) -> list[dict[str, object]]:
+    user = acting_user(request)
+    project = selectors.get_project_for(user, project_slug)
+    orders = selectors.work_orders_for(user).filter(project=project).order_by("id")[:500]
+    return [_order(o) for o in orders]
+
+
+@router.post(
+    "/projects/{project_slug}/work-orders",
+    response={201: WorkOrderOut},
+    summary="Hire a registered poor person of the project's county (officers, the operator)",
+)
+def hire(request: HttpRequest, project_slug: str, body: HireIn) -> Status:  # type: ignore[type-arg]
+    order = services.hire(
+        by=acting_user(request),
+        project_slug=project_slug,
+        person_id=body.person_id,
+        kind=body.kind,
+        basis=body.basis,
+        rate_fen=body.rate_fen,
+    )
+    return Status(201, _order(order))
+
+
+class WorkIn(Schema):
+    on: dt.date
+    quantity: int = Field(description="1 for a day (按天), or the pieces (按件: trees planted)")
+
+
+class WorkLogOut(Schema):
+    id: int
+    order: int
+    on: dt.date
+    quantity: int
+    wage_fen: int
+    approved: bool
+    ledger_index: int | None
+
+
+@router.post(
+    "/work-orders/{order_id}/logs",
+    response={201: WorkLogOut},
+    summary="Record a day's attendance or pieces, waiting for the partner's approval",
+)
+def record_work(request: HttpRequest, order_id: int, body: WorkIn) -> Status:  # type: ignore[type-arg]
+    log = services.record_work(
+        by=acting_user(request), order_id=order_id, on=body.on, quantity=body.quantity
+    )
+    return Status(
+        201,
+        {
+            "id": log.pk,
+            "order": log.order_id,
+            "on": log.on,
+            "quantity": log.quantity,
+            "wage_fen": log.wage_fen,
+            "approved": log.approved_at is not None,
+            "ledger_index": log.ledger_index,
+        },
+    )

@@ -285,8 +285,11 @@ class Holding(models.Model):
 
 
 class Adoption(models.Model):
-    """认种/认领: units of a project taken with energy. Its certificate number is its ledger
-    index; the ledger entry holds the adopter only as a commitment."""
+    """认种/认领: units of a project taken with energy, and its certificate.
+
+    The row is also the certificate's outbox: it commits with ``ledger_index`` empty (待上链)
+    and the certifier (``forest.certify``) appends the entries of pending rows in batches,
+    then fills it in. The ledger entry holds the adopter only as a commitment."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="adoptions")
     user = models.ForeignKey(
@@ -295,7 +298,7 @@ class Adoption(models.Model):
     units = models.PositiveIntegerField(_("数量"))
     energy_g = models.BigIntegerField(_("消耗能量（克）"))
     key = models.CharField(_("幂等键"), max_length=64)
-    ledger_index = models.BigIntegerField(_("账本序号"), unique=True)
+    ledger_index = models.BigIntegerField(_("账本序号"), null=True, blank=True, unique=True)
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(_("时间"))
 
@@ -307,14 +310,25 @@ class Adoption(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="adoption_unique_user_key"),
             models.CheckConstraint(condition=Q(units__gt=0), name="adoption_units_positive"),
         ]
+        indexes = [
+            # The certifier's queue: only the few rows still waiting for their ledger entry.
+            models.Index(
+                fields=["id"], condition=Q(ledger_index__isnull=True), name="adoption_pending"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
 
     @property
     def number(self) -> str:
-        """证书编号."""
-        return f"LS{self.ledger_index:010d}"
+        """证书编号: given at adoption (the ledger index comes a moment later)."""
+        return f"LS{self.pk:010d}"
+
+    @property
+    def pending(self) -> bool:
+        """Committed, but its ledger entry is not appended yet (待上链)."""
+        return self.ledger_index is None
 
     @property
     def subject(self) -> str:

@@ -27,6 +27,7 @@ from .models import (
     EnergyAccount,
     EnergyBall,
     EnergyEntry,
+    Friendship,
     Project,
     ProjectKind,
     ProjectStatus,
@@ -162,6 +163,36 @@ def forest_of(user: Any, *, now: dt.datetime | None = None) -> Forest:
     return forest
 
 
+@dataclass
+class Friend:
+    """A friend and the ripe energy of theirs ``user`` may take a share of now."""
+
+    user: Any
+    balls: list[EnergyBall] = field(default_factory=list)
+
+
+def friends_of(user: Any, *, now: dt.datetime | None = None) -> list[Friend]:
+    """The logged-in user's own friends (no one lists another's), each with their balls that
+    are ripe, not expired, not emptied and not yet taken from (a friend takes once per ball).
+    Two queries whatever the number of friends."""
+    from tuopin.accounts.models import User
+
+    now = now or timezone.now()
+    ids = Friendship.objects.filter(friend=user).values("user")
+    people = list(User.objects.filter(pk__in=ids, is_active=True).order_by("username")[:200])
+    found = {u.pk: Friend(u) for u in people}
+    balls = EnergyBall.objects.filter(
+        owner__in=list(found),
+        remaining_g__gt=0,
+        taken_g=0,
+        ripe_at__lte=now,
+        expires_at__gt=now,
+    ).order_by("owner", "expires_at", "id")
+    for ball in balls[:1000]:
+        found[ball.owner_id].balls.append(ball)
+    return list(found.values())
+
+
 def journal_sums(user: Any) -> tuple[int, int]:
     """(pending, balance) as the sum of the user's journal: what the account must equal."""
     s = EnergyEntry.objects.filter(user=user).aggregate(
@@ -185,10 +216,13 @@ def certificate(token: str) -> Adoption:
 
 
 def certificate_matches_ledger(adoption: Adoption, *, origin: str) -> bool:
-    """Whether the ledger entry at the certificate's number says this adoption: the project,
-    the units, and a commitment to the adopter that the stored opening opens."""
+    """Whether the ledger entry at the certificate's index says this adoption: the
+    certificate's number, the project, the units, and a commitment to the adopter that the
+    stored opening opens. False while the certificate is pending."""
     import json
 
+    if adoption.ledger_index is None:
+        return False
     entry = Entry.objects.filter(index=adoption.ledger_index).first()
     if entry is None:
         return False
@@ -201,11 +235,36 @@ def certificate_matches_ledger(adoption: Adoption, *, origin: str) -> bool:
     expected = commitment(origin, bytes(opening.opening), "adopter", str(adoption.user_id))
     return bool(
         body.get("decision") == "forest_adoption"
+        and body.get("certificate") == adoption.number
         and body.get("project") == adoption.project.slug
         and body.get("units") == adoption.units
         and body.get("commitments", {}).get("adopter") == expected
         and opening.value == str(adoption.user_id)
     )
+
+
+@dataclass(frozen=True)
+class InclusionProof:
+    """The certificate's entry is in the signed tree of ``size`` entries: ``hashes`` (hex)
+    from its leaf up to the checkpoint's root ``root``."""
+
+    index: int
+    size: int
+    root: str
+    hashes: list[str]
+
+
+def certificate_proof(adoption: Adoption) -> InclusionProof | None:
+    """The inclusion proof of the certificate's entry in the latest signed checkpoint; None
+    while it is pending or not yet in a checkpoint (the signer signs within seconds)."""
+    from tuopin.ledger import selectors as ledger
+
+    index = adoption.ledger_index
+    latest = ledger.latest_checkpoint()
+    if index is None or latest is None or latest.size <= index:
+        return None
+    hashes = [h.hex() for h in ledger.inclusion_proof(index, latest.size)]
+    return InclusionProof(index, latest.size, bytes(latest.root).hex(), hashes)
 
 
 def work_orders_for(user: Any) -> QuerySet[WorkOrder]:

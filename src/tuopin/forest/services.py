@@ -1,8 +1,10 @@
 """Writes of the forest app, one import for other entry points. The rules live in topic
 modules: ``energy`` (actions, collecting, taking, expiry), ``adoption`` (projects as
-inventory, adopting without oversell), ``work`` (jobs, wages, survival checks)."""
+inventory, adopting without oversell), ``certify`` (certificates on the ledger in batches),
+``work`` (jobs, wages, survival checks)."""
 
 from .adoption import Adopted, adopt, close_project, create_project, open_project
+from .certify import certify_all, certify_pending
 from .energy import (
     Reported,
     befriend,
@@ -21,6 +23,8 @@ __all__ = [
     "adopt",
     "approve_work",
     "befriend",
+    "certify_all",
+    "certify_pending",
     "close_project",
     "collect",
     "collect_all",

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views, work_views
+from . import friends_views, views, work_views
 
 app_name = "forest"
 urlpatterns = [
     path("", views.mine, name="mine"),
     path("collect/", views.collect, name="collect"),
+    path("friends/", friends_views.friends, name="friends"),
+    path("friends/add/", friends_views.befriend, name="befriend"),
+    path("friends/take/", friends_views.take, name="take"),
     path("projects/", views.projects, name="projects"),
     path("projects/<slug:project_slug>/", views.project, name="project"),
     path("projects/<slug:project_slug>/adopt/", views.adopt, name="adopt"),

@@ -102,7 +102,8 @@ def project(request: HttpRequest, project_slug: str) -> HttpResponse:
 def certificate(request: HttpRequest, certificate_token: str) -> HttpResponse:
     a = selectors.certificate(certificate_token)
     ok = selectors.certificate_matches_ledger(a, origin=settings.LEDGER_ORIGIN)
-    return render(request, "forest/certificate.html", {"a": a, "matches": ok})
+    proof = selectors.certificate_proof(a) if ok else None
+    return render(request, "forest/certificate.html", {"a": a, "matches": ok, "proof": proof})
 
 
 class ProjectForm(forms.ModelForm):

@@ -102,9 +102,18 @@ def append_entry(
     return entry
 
 
-def append_entries(*, kind: str, payloads: list[dict[str, Any]]) -> range:
-    """Append many entries (no commitments) under one lock, written set-based. Returns their
-    index range. For batch records such as premium totals and imports of past records.
+def append_entries(
+    *,
+    kind: str,
+    payloads: list[dict[str, Any]],
+    commits: list[dict[str, tuple[str, str]]] | None = None,
+) -> range:
+    """Append many entries under one lock, written set-based. Returns their index range. For
+    batch records such as premium totals and imports of past records, and for records certified
+    after their change committed (a forest adoption's certificate).
+
+    ``commits``, when given, has one mapping per payload, as ``append_entry``'s ``commit``:
+    each entry then holds commitments under those labels and the openings are stored apart.
 
     On PostgreSQL the rows stream into one COPY a chunk at a time, so the server stores a
     chunk while this process encodes and hashes the next (two cores, not one after the
@@ -115,6 +124,26 @@ def append_entries(*, kind: str, payloads: list[dict[str, Any]]) -> range:
     for payload in payloads:
         if not _FORBIDDEN.isdisjoint(payload):
             raise BadEntry(_("条目内容不能使用保留字段"))
+    openings: list[list[Opening]] = []
+    if commits is not None:
+        if len(commits) != len(payloads):
+            raise BadEntry(_("承诺与条目数量不一致"))
+        origin = settings.LEDGER_ORIGIN
+        payloads = list(payloads)
+        for i, commit in enumerate(commits):
+            mine = [
+                Opening(label=label, subject=subject, value=value, opening=secrets.token_bytes(16))
+                for label, (subject, value) in commit.items()
+            ]
+            openings.append(mine)
+            if mine:
+                payloads[i] = {
+                    **payloads[i],
+                    "commitments": {
+                        o.label: receipt.commitment(origin, bytes(o.opening), o.label, o.value)
+                        for o in mine
+                    },
+                }
     at = timezone.now()
     added = {
         "v": SCHEMA_VERSION,
@@ -146,6 +175,11 @@ def append_entries(*, kind: str, payloads: list[dict[str, Any]]) -> range:
                 rows.append((i, kind, db_at, data, leaf_hash(data)))
             insert_rows(Entry._meta.db_table, _ENTRY_COLUMNS, rows)
         LogHead.objects.filter(pk=1).update(next_index=first + len(payloads))
+        if openings:
+            for i, mine in enumerate(openings, first):
+                for o in mine:
+                    o.entry_index = i
+            Opening.objects.bulk_create(o for mine in openings for o in mine)
     return range(first, first + len(payloads))
 
 

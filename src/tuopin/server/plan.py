@@ -17,6 +17,7 @@ from .supervisor import Child
 DEFAULT_THREADS = 4
 DEFAULT_SIGN_EVERY = 10.0
 DEFAULT_SUMMARY_EVERY = 600.0  # the dashboards' summary (reports.summaries)
+DEFAULT_CERTIFY_EVERY = 0.5  # forest certificates pending ledger inclusion (ADR 0013)
 
 
 def _tuopin(*args: str) -> list[str]:
@@ -79,6 +80,10 @@ def children(
     if signer:
         every = sign_every or float(os.environ.get("TUOPIN_SIGN_EVERY", DEFAULT_SIGN_EVERY))
         found.append(Child("signer", _tuopin("ledger", "sign", "--every", str(every)), env))
+    if worker:
+        # Adoptions commit with their certificate pending; this appends them in batches.
+        every = float(os.environ.get("TUOPIN_CERTIFY_EVERY", DEFAULT_CERTIFY_EVERY))
+        found.append(Child("certifier", _tuopin("forest", "certify", "--every", str(every)), env))
     if worker:
         every = float(os.environ.get("TUOPIN_SUMMARY_EVERY", DEFAULT_SUMMARY_EVERY))
         # After the web has started (a refresh reads every app's tables for 25 months).

@@ -193,6 +193,9 @@ PAGES: dict[str, frozenset[str]] = {
     "casework:household_support": CASE_READERS,
     "forest:mine": LOGGED_IN,
     "forest:collect": LOGGED_IN,  # POST
+    "forest:friends": LOGGED_IN,  # one's own friends only
+    "forest:befriend": LOGGED_IN,  # POST without a name: back to the page with the message
+    "forest:take": LOGGED_IN,  # POST without a ball: back to the page with the message
     "forest:projects": EVERYONE,
     "forest:project": EVERYONE,
     "forest:adopt": LOGGED_IN,  # POST without a key: back to the forest with the message
@@ -285,6 +288,8 @@ PAGE_METHODS = {
     "casework:forward": "POST",
     "casework:disbursement": "POST",
     "forest:collect": "POST",
+    "forest:befriend": "POST",
+    "forest:take": "POST",
     "forest:adopt": "POST",
     "forest:open": "POST",
     "forest:approve": "POST",
@@ -400,6 +405,12 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/v1/forest/certificates/{certificate_token}"): EVERYONE,
     ("GET", "/api/v1/forest/figures"): FOREST_FIGURES,
     ("POST", "/api/v1/forest/work/{log_id}/approval"): PARTNER,
+    # the project's partner, the county's officers, the operator (forest.view_workorder)
+    ("GET", "/api/v1/forest/projects/{project_slug}/work-orders"): FOREST_VIEWERS,
+    ("POST", "/api/v1/forest/projects/{project_slug}/work-orders"): frozenset(
+        {roles.COUNTY_OFFICER, roles.OPERATOR}
+    ),
+    ("POST", "/api/v1/forest/work-orders/{order_id}/logs"): PARTNER,
     ("GET", "/api/v1/commerce/products"): EVERYONE,
     ("POST", "/api/v1/commerce/orders"): BUYERS,
     ("GET", "/api/v1/commerce/orders/{order_number}"): ORDER_WORKERS,
@@ -554,6 +565,12 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         },
         ("POST", "/api/v1/forest/projects/{project_slug}/adoptions"): {
             "body": {"units": 1, "key": "matrix-adopt"}
+        },
+        ("POST", "/api/v1/forest/projects/{project_slug}/work-orders"): {
+            "body": {"person_id": o.person_id, "kind": "plant", "basis": "piece", "rate_fen": 50}
+        },
+        ("POST", "/api/v1/forest/work-orders/{order_id}/logs"): {
+            "body": {"on": (timezone.localdate() - dt.timedelta(days=1)).isoformat(), "quantity": 1}
         },
         ("POST", "/api/v1/commerce/orders"): {
             "body": {"lines": [{"listing": o.listing_id, "quantity": 1}], "ship_to": "矩阵"}

@@ -13,11 +13,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tuopin.accounts.models import User
-from tuopin.forest import adoption, selectors
+from tuopin.forest import adoption, certify, selectors
 from tuopin.forest.errors import CapReached, KeyReused, NotEnoughEnergy, NotOpen, SoldOut
 from tuopin.forest.models import Adoption, EnergyAccount, Project, Shard
 from tuopin.ledger import receipt
 from tuopin.ledger import services as ledger
+from tuopin.ledger.models import Entry, LogHead
 
 from .conftest import make_project
 
@@ -104,13 +105,52 @@ def test_before_the_opening_time_it_is_refused(
     assert adoption.adopt(by=green, project_slug="guanba", units=1, key="a1", now=opens).created
 
 
+def test_an_adoption_commits_with_its_certificate_pending(
+    area: Project, green: User, give_energy: Callable[..., int]
+) -> None:
+    give_energy(green, 80)
+    head = LogHead.objects.get(pk=1).next_index
+    made = adoption.adopt(by=green, project_slug="guanba", units=1, key="a1").adoption
+    assert made.pending and made.number == f"LS{made.pk:010d}"
+    assert LogHead.objects.get(pk=1).next_index == head  # the log head was not touched
+    assert not selectors.certificate_matches_ledger(made, origin=settings.LEDGER_ORIGIN)
+
+
+def test_the_certifier_appends_pending_certificates_in_one_batch(
+    area: Project, green: User, give_energy: Callable[..., int]
+) -> None:
+    give_energy(green, 240)
+    for key in ("a1", "a2", "a3"):
+        adoption.adopt(by=green, project_slug="guanba", units=1, key=key)
+    assert certify.certify_pending() == 3
+    made = list(Adoption.objects.order_by("id"))
+    first = made[0].ledger_index
+    assert [a.ledger_index for a in made] == [first, first + 1, first + 2]
+    for a in made:
+        assert selectors.certificate_matches_ledger(a, origin=settings.LEDGER_ORIGIN)
+    assert certify.certify_pending() == 0  # nothing is certified twice
+    assert Entry.objects.filter(kind="decision").count() == 3
+
+
+def test_the_certifier_takes_batches_oldest_first(
+    area: Project, green: User, give_energy: Callable[..., int]
+) -> None:
+    give_energy(green, 240)
+    for key in ("a1", "a2", "a3"):
+        adoption.adopt(by=green, project_slug="guanba", units=1, key=key)
+    assert certify.certify_pending(limit=2) == 2
+    assert list(Adoption.objects.order_by("id").values_list("ledger_index", flat=True))[2] is None
+    assert certify.certify_all() == 1
+
+
 def test_the_certificate_is_confirmed_by_the_ledger(
     area: Project, green: User, give_energy: Callable[..., int]
 ) -> None:
     give_energy(green, 80)
     made = adoption.adopt(by=green, project_slug="guanba", units=1, key="a1").adoption
+    certify.certify_all()
     found = selectors.certificate(str(made.token))
-    assert found.number == f"LS{made.ledger_index:010d}"
+    assert found.number == made.number and found.ledger_index is not None
     assert selectors.certificate_matches_ledger(found, origin=settings.LEDGER_ORIGIN)
 
 
@@ -119,6 +159,8 @@ def test_a_certificate_of_another_adopter_does_not_match(
 ) -> None:
     give_energy(green, 80)
     made = adoption.adopt(by=green, project_slug="guanba", units=1, key="a1").adoption
+    certify.certify_all()
+    made.refresh_from_db()
     made.user_id = donor.pk  # as a forged certificate would claim
     assert not selectors.certificate_matches_ledger(made, origin=settings.LEDGER_ORIGIN)
 
@@ -130,6 +172,8 @@ def test_the_certificate_receipt_verifies_offline(
     signer = ledger.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
     give_energy(green, 80)
     made = adoption.adopt(by=green, project_slug="guanba", units=1, key="a1").adoption
+    certify.certify_all()
+    made.refresh_from_db()
     ledger.integrate(signer=signer)
     text = ledger.receipt_for(made.ledger_index, subject=made.subject)
     _checkpoint, data = receipt.verify(text, signer.verifier)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -44,7 +45,29 @@ def test_adopting_from_the_page_leads_to_the_certificate(
     adoption = Adoption.objects.get()
     assert response.url == f"/forest/certificates/{adoption.token}/"
     html = Client().get(response.url).content.decode()
-    assert adoption.number in html and "已与公开账本核对" in html
+    assert adoption.number in html and "待上链" in html and "已与公开账本核对" not in html
+
+
+def test_the_certificate_page_shows_the_inclusion_proof_once_signed(
+    area: Project,
+    green: User,
+    give_energy: Callable[..., int],
+    settings: Any,
+    tmp_path: Any,
+) -> None:
+    from tuopin.forest import adoption, certify
+    from tuopin.ledger import services as ledger
+
+    settings.LEDGER_KEY_FILE = tmp_path / "ledger.key"
+    signer = ledger.generate_key(path=settings.LEDGER_KEY_FILE, name=settings.LEDGER_ORIGIN)
+    give_energy(green, 80)
+    made = adoption.adopt(by=green, project_slug="guanba", units=1, key="a1").adoption
+    certify.certify_all()
+    url = f"/forest/certificates/{made.token}/"
+    assert "等待下一个签名检查点" in Client().get(url).content.decode()
+    ledger.integrate(signer=signer)
+    html = Client().get(url).content.decode()
+    assert "已与公开账本核对" in html and "包含证明" in html and "待上链" not in html
 
 
 def test_without_energy_the_page_says_so_and_takes_nothing(area: Project, green: User) -> None:
@@ -120,3 +143,70 @@ def test_more_alive_than_planted_is_refused(area: Project, partner: User) -> Non
             alive=11,
             photo=photo(5),
         )
+
+
+def test_a_friend_is_added_by_name_and_listed_both_ways(green: User, donor: User) -> None:
+    client = Client()
+    client.force_login(green)
+    response = client.post("/forest/friends/add/", {"username": donor.username}, follow=True)
+    assert donor.username in response.content.decode()
+    other = Client()
+    other.force_login(donor)
+    assert "green" in other.get("/forest/friends/").content.decode()
+
+
+def test_adding_an_unknown_name_says_so_and_adds_nobody(green: User) -> None:
+    from tuopin.forest.models import Friendship
+
+    client = Client()
+    client.force_login(green)
+    response = client.post("/forest/friends/add/", {"username": "nobody"}, follow=True)
+    assert "没有这个用户" in response.content.decode()
+    assert not Friendship.objects.exists()
+
+
+def test_a_friend_takes_a_share_from_the_page(
+    green: User, donor: User, partner: User, action_types: None
+) -> None:
+    from tuopin.forest import energy
+
+    energy.befriend(by=green, friend=donor)
+    report_ripe(partner, donor)
+    client = Client()
+    client.force_login(green)
+    ball = EnergyBall.objects.get(owner=donor)
+    assert "80 g" in client.get("/forest/friends/").content.decode()
+    response = client.post("/forest/friends/take/", {"ball": ball.pk}, follow=True)
+    assert "收取了好友的 16 克能量" in response.content.decode()
+    assert selectors.journal_sums(green) == (0, 16)
+    assert "80 g" not in response.content.decode()  # taken once per ball
+
+
+def test_a_stranger_cannot_take_from_the_page(
+    green: User, donor: User, partner: User, action_types: None
+) -> None:
+    report_ripe(partner, donor)
+    client = Client()
+    client.force_login(green)
+    ball = EnergyBall.objects.get(owner=donor)
+    response = client.post("/forest/friends/take/", {"ball": ball.pk}, follow=True)
+    assert "能量不存在" in response.content.decode()
+    assert EnergyBall.objects.get(pk=ball.pk).remaining_g == 80
+
+
+def test_when_the_programme_forbids_taking_the_page_offers_nothing(
+    green: User, donor: User, partner: User, action_types: None, settings: Any
+) -> None:
+    from tuopin.forest import energy
+
+    settings.FOREST_FRIEND_SHARE_PERCENT = 0
+    energy.befriend(by=green, friend=donor)
+    report_ripe(partner, donor)
+    client = Client()
+    client.force_login(green)
+    html = client.get("/forest/friends/").content.decode()
+    assert "本项目不允许收取好友的能量" in html and 'name="ball"' not in html
+    ball = EnergyBall.objects.get(owner=donor)
+    response = client.post("/forest/friends/take/", {"ball": ball.pk}, follow=True)
+    assert "本项目不允许收取好友的能量" in response.content.decode()
+    assert EnergyBall.objects.get(pk=ball.pk).remaining_g == 80

@@ -116,3 +116,22 @@ def test_one_user_racing_never_spends_energy_they_lack(
     assert out.count("ok") == 3
     assert set(out) == {"ok", "not_enough_energy"}
     assert EnergyAccount.objects.get(pk=green.pk).balance_g == 0
+
+
+def test_certifiers_running_at_once_certify_each_adoption_once(
+    operator: User, give_energy: Callable[..., int]
+) -> None:
+    from tuopin.forest import certify
+    from tuopin.ledger.models import Entry
+
+    project = make_project(operator, units_total=100)
+    people = users(10)
+    for u in people:
+        give_energy(u, 80)
+        adoption.adopt(by=u, project_slug=project.slug, units=1, key="x")
+    out = run_together([(lambda: certify.certify_pending(limit=3)) for _ in range(4)])
+    assert set(out) == {"ok"}
+    certify.certify_all()
+    indexes = list(Adoption.objects.values_list("ledger_index", flat=True))
+    assert None not in indexes and len(set(indexes)) == 10
+    assert Entry.objects.filter(kind="decision").count() == 10

@@ -13,7 +13,7 @@ from django.utils import timezone
 from tuopin.accounts import roles
 from tuopin.accounts import services as accounts
 from tuopin.accounts.models import User
-from tuopin.forest import selectors, work
+from tuopin.forest import certify, selectors, work
 from tuopin.forest.errors import BadWork, ProjectNotFound, WorkNotFound
 from tuopin.forest.models import Project
 from tuopin.ledger.models import Entry
@@ -120,5 +120,56 @@ def test_adopting_over_http_answers_201_then_200_and_409_when_sold_out(
     assert again.status_code == 200
     sold = client.post(url, {"units": 1, "key": "h2"}, content_type="application/json")
     assert sold.status_code == 409 and sold.json()["code"] == "sold_out"
-    cert = Client().get(f"/api/v1/forest/certificates/{first.json()['url'].split('/')[-2]}")
-    assert cert.json()["matches_ledger"] is True
+    url = f"/api/v1/forest/certificates/{first.json()['url'].split('/')[-2]}"
+    assert first.json()["pending"] and Client().get(url).json()["matches_ledger"] is False
+    certify.certify_all()
+    cert = Client().get(url).json()
+    assert cert["matches_ledger"] is True and not cert["pending"]
+
+
+def _api(user: User) -> Client:
+    return Client(HTTP_AUTHORIZATION=f"Bearer {accounts.issue_token(username=user.username)}")
+
+
+def test_the_api_hires_records_and_the_partner_approves(
+    area: Project, county_officer: User, partner: User
+) -> None:
+    person = Person.objects.get(name="唐俊")
+    hired = _api(county_officer).post(
+        "/api/v1/forest/projects/guanba/work-orders",
+        {"person_id": person.pk, "kind": "plant", "basis": "piece", "rate_fen": 150},
+        content_type="application/json",
+    )
+    assert hired.status_code == 201 and hired.json()["rate_fen"] == 150
+    url = f"/api/v1/forest/work-orders/{hired.json()['id']}/logs"
+    body = {"on": timezone.localdate().isoformat(), "quantity": 40}
+    logged = _api(partner).post(url, body, content_type="application/json")
+    assert logged.status_code == 201 and logged.json()["wage_fen"] == 6000
+    assert not logged.json()["approved"]
+    approved = _api(partner).post(f"/api/v1/forest/work/{logged.json()['id']}/approval")
+    assert approved.status_code == 200 and approved.json()["ledger_index"] is not None
+
+
+def test_the_api_shows_a_partner_only_their_projects_work(
+    area: Project, county_officer: User, partner: User
+) -> None:
+    order = hire(county_officer)
+    other = accounts.create_user(username="other_partner", role=roles.PARTNER)
+    url = "/api/v1/forest/projects/guanba/work-orders"
+    assert [o["id"] for o in _api(partner).get(url).json()] == [order.pk]
+    assert _api(other).get(url).status_code == 404
+    logs = f"/api/v1/forest/work-orders/{order.pk}/logs"
+    body = {"on": timezone.localdate().isoformat(), "quantity": 1}
+    refused = _api(other).post(logs, body, content_type="application/json")
+    assert refused.status_code == 404 and not order.logs.exists()
+
+
+def test_the_api_refuses_a_bad_hire_with_its_reason(area: Project, county_officer: User) -> None:
+    person = Person.objects.get(name="唐俊")
+    refused = _api(county_officer).post(
+        "/api/v1/forest/projects/guanba/work-orders",
+        {"person_id": person.pk, "kind": "plant", "basis": "piece", "rate_fen": -5},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "bad_rate"
+    assert not area.work_orders.exists()

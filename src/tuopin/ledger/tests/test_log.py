@@ -299,6 +299,22 @@ def test_batch_appends_are_gapless_and_byte_identical_in_form(signer: note.Signe
     assert services.audit().problems == []
 
 
+def test_batch_appends_with_commitments_give_verifiable_receipts(signer: note.Signer) -> None:
+    from tuopin.ledger import receipt
+
+    batch = services.append_entries(
+        kind="decision",
+        payloads=[{"decision": "x", "n": i} for i in range(3)],
+        commits=[{"holder": (f"s:{i}", str(i))} for i in range(3)],
+    )
+    services.integrate(signer=signer)
+    text = services.receipt_for(batch[1], subject="s:1")
+    _checkpoint, data = receipt.verify(text, signer.verifier)
+    assert json.loads(data)["n"] == 1
+    assert receipt.Receipt.parse(text).openings["holder"]["value"] == "1"
+    assert services.audit().problems == []
+
+
 def test_the_explorer_shows_amounts_in_yuan_and_finds_an_entry(
     client: Client, signer: note.Signer
 ) -> None:

@@ -123,3 +123,15 @@ def test_a_child_dies_with_a_supervisor_killed_outright(tmp_path: Path) -> None:
             break
         time.sleep(0.05)
     assert not _running(child)
+
+
+def test_serve_runs_the_forest_certifier_beside_the_worker() -> None:
+    from tuopin.server import plan
+
+    def names(worker: bool) -> list[str]:
+        found = plan.children(
+            addr="127.0.0.1:0", workers=1, threads=1, sign_every=1, worker=worker, signer=True
+        )
+        return [c.name for c in found]
+
+    assert "certifier" in names(True) and "certifier" not in names(False)
