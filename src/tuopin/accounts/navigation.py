@@ -66,6 +66,7 @@ NAV: list[NavItem] = [
     # commerce.selectors.suppliers_for / orders_for / payouts_for; commerce.statistics
     NavItem("commerce:suppliers", _("供应商"), ("commerce.view_supplier",)),
     NavItem("commerce:orders", _("订单处理"), ("commerce.view_order",)),
+    NavItem("commerce:payouts", _("结算"), ("commerce.view_payout",)),
     NavItem("commerce:statistics", _("销售统计"), ("commerce.view_sales_statistics",)),
     NavItem("commerce:import", _("导入销售"), ("commerce.add_salesstatement",)),
     NavItem("selection:programmes", _("评选")),

@@ -114,7 +114,12 @@ _SALES = ["commerce.view_sales_statistics"]
 _BUY = ["commerce.add_order"]
 # County officers register and verify their county's suppliers; operators run the channel.
 _SUPPLIERS = ["commerce.view_supplier", "commerce.add_supplier", "commerce.change_supplier"]
-_CATALOGUE = ["commerce.add_product", "commerce.add_listing", "commerce.change_stockrecord"]
+_CATALOGUE = [
+    "commerce.add_product",
+    "commerce.change_product",
+    "commerce.add_listing",
+    "commerce.change_stockrecord",
+]
 _ORDER_WORK = ["commerce.view_order", "commerce.advance_order", "commerce.view_payout"]
 # Selection (issue 16): the operator configures programmes, assigns reviewers, runs cohorts
 # and hiring; reviewers score what they are assigned; the committee confirms and publishes.
@@ -184,6 +189,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     + _FOREST_FIGURES
     + _SUPPLIERS
     + ["commerce.verify_supplier"]
+    + ["commerce.view_payout", "commerce.add_payout"]  # their county's suppliers
     + _SALES
     + _FARMING_COUNTY
     + _DECIDE_CHANGES

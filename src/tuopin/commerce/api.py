@@ -11,8 +11,8 @@ from ninja import Field, Router, Schema, Status
 
 from tuopin.accounts.selectors import acting_user
 
-from . import orders, selectors, services, statistics
-from .models import Order
+from . import catalogue, orders, selectors, services, statistics
+from .models import Order, Product
 
 router = Router(tags=["commerce"])
 
@@ -251,3 +251,120 @@ def monthly_sales(
         county_prefix=county or None,
     )
     return [r._asdict() for r in rows]
+
+
+# --- a supplier's catalogue (the same services as its pages) ---------------------------------
+
+
+class CatalogueProductIn(Schema):
+    sku: str = Field(max_length=32, description="how outlets' statements name it; fixed")
+    name: str = Field(max_length=100)
+    category: str = Field(description="fruit, grain, tea, meat, vegetable, dried, honey, …")
+    unit: str = Field("件", max_length=10)
+    weight_g: int = Field(0, ge=0, le=1_000_000)
+    story: str = Field("", max_length=5000)
+    grade_standard: str = Field("", max_length=200)
+
+
+class CatalogueProductPatch(Schema):
+    name: str | None = Field(None, max_length=100)
+    category: str | None = None
+    unit: str | None = Field(None, max_length=10)
+    weight_g: int | None = Field(None, ge=0, le=1_000_000)
+    story: str | None = Field(None, max_length=5000)
+    grade_standard: str | None = Field(None, max_length=200)
+
+
+class CatalogueProductOut(Schema):
+    id: int
+    sku: str
+    name: str
+    category: str
+    county: str
+    supplier: int
+    unit: str
+    weight_g: int
+    story: str
+    grade_standard: str
+    photos: list[str]
+
+
+def _product(p: Product) -> dict[str, object]:
+    return {
+        "id": p.pk,
+        "sku": p.sku,
+        "name": p.name,
+        "category": p.category,
+        "county": p.county_code,
+        "supplier": p.supplier_id,
+        "unit": p.unit,
+        "weight_g": p.weight_g,
+        "story": p.story,
+        "grade_standard": p.grade_standard,
+        "photos": [ph.sha256 for ph in selectors.product_photos(p)],
+    }
+
+
+@router.post(
+    "/suppliers/{supplier_id}/products",
+    response={201: CatalogueProductOut},
+    summary="A supplier adds a product (county of origin: the supplier's county)",
+)
+def create_product(request: HttpRequest, supplier_id: int, body: CatalogueProductIn) -> Status:  # type: ignore[type-arg]
+    s = selectors.get_supplier_for(request.user, supplier_id)
+    p = services.create_product(supplier=s, **body.dict(), by=acting_user(request))
+    return Status(201, _product(p))
+
+
+@router.patch(
+    "/products/{product_id}",
+    response=CatalogueProductOut,
+    summary="Change a product (fields left out stay as they are; the SKU and county never change)",
+)
+def update_product(
+    request: HttpRequest, product_id: int, body: CatalogueProductPatch
+) -> dict[str, object]:
+    p = selectors.get_product_for(request.user, product_id)
+    fields = ("name", "category", "unit", "weight_g", "story", "grade_standard")
+    given = body.dict(exclude_unset=True)
+    values = {f: given[f] if given.get(f) is not None else getattr(p, f) for f in fields}
+    p = catalogue.update_product(product=p, **values, by=acting_user(request))
+    return _product(p)
+
+
+class StockAdjustmentIn(Schema):
+    warehouse: str = Field("", max_length=100, description="its name; empty: the main one")
+    delta: int = Field(description="units in (positive) or out (negative), never zero")
+    reason: str = Field(max_length=200)
+
+
+class StockRecordOut(Schema):
+    warehouse: str
+    on_hand: int
+    allocated: int
+    available: int
+
+
+@router.post(
+    "/products/{product_id}/stock-adjustments",
+    response={201: StockRecordOut},
+    summary="Adjust a product's stock in a warehouse with a reason (never below what orders hold)",
+)
+def adjust_stock(request: HttpRequest, product_id: int, body: StockAdjustmentIn) -> Status:  # type: ignore[type-arg]
+    p = selectors.get_product_for(request.user, product_id)
+    r = services.adjust_stock(
+        product=p,
+        warehouse_name=body.warehouse,
+        delta=body.delta,
+        reason=body.reason,
+        by=acting_user(request),
+    )
+    return Status(
+        201,
+        {
+            "warehouse": r.warehouse.name,
+            "on_hand": r.on_hand,
+            "allocated": r.allocated,
+            "available": r.available,
+        },
+    )

@@ -22,7 +22,8 @@ from tuopin.core.money import format_yuan, parse_yuan
 from tuopin.core.tabular import Limits
 from tuopin.core.uploads import store_upload, uploaded_file
 
-from . import export, salesimport, selectors, services, statistics
+from . import export, orders, salesimport, selectors, services, statistics
+from .forms import PayoutForm
 from .models import OrderStatus
 
 
@@ -87,9 +88,36 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def payouts(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "commerce/payouts.html", {"rows": selectors.payouts_for(request.user)[:200]}
-    )
+    """Payouts: a supplier's account sees its own; an operator or county officer sees their
+    suppliers' and settles a supplier for a closed period (``orders.create_payout``)."""
+    user = acting_user(request)
+    rows = selectors.payouts_for(user)  # 403 without the permission
+    wanted = request.GET.get("supplier", "")
+    if wanted.isdigit():
+        rows = rows.filter(supplier_id=int(wanted))
+    form = None
+    if permissions.has(user, "commerce.add_payout"):
+        choices = [(s.pk, s.name) for s in selectors.suppliers_for(user)]
+        form = PayoutForm(request.POST or None, suppliers=choices)
+        if request.method == "POST" and form.is_valid():
+            d = form.cleaned_data
+            s = selectors.get_supplier_for(user, d["supplier"])
+            try:
+                payout = orders.create_payout(supplier=s, start=d["start"], end=d["end"], by=user)
+            except DomainError as exc:
+                if exc.status in (403, 404):
+                    raise
+                form.add_error(None, exc.message)
+            else:
+                messages.success(
+                    request,
+                    _("已结算 %(s)s：应付 %(n)s 元，记入账本第 %(i)s 条")
+                    % {"s": s.name, "n": format_yuan(payout.net_fen), "i": payout.ledger_index},
+                )
+                return redirect("commerce:payouts")
+    elif request.method == "POST":
+        permissions.require(user, "commerce.add_payout")
+    return render(request, "commerce/payouts.html", {"rows": rows[:200], "form": form})
 
 
 def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None, int]:

@@ -226,6 +226,57 @@ class StockRecord(models.Model):
         return self.on_hand - self.allocated
 
 
+class StockAdjustment(models.Model):
+    """One change of a stock record's units on hand (入库、损耗、盘点), with its reason
+    (append-only: the stock's history)."""
+
+    stock = models.ForeignKey(StockRecord, on_delete=models.CASCADE, related_name="adjustments")
+    delta = models.IntegerField(_("变动数量"))
+    on_hand_after = models.PositiveIntegerField(_("变动后库存"))
+    reason = models.CharField(_("原因"), max_length=200)
+    at = models.DateTimeField(_("时间"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("库存调整")
+        verbose_name_plural = _("库存调整")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.stock_id}: {self.delta:+d}"
+
+
+class ProductPhoto(models.Model):
+    """A photo of a product, re-encoded (upright, no EXIF) and stored by the SHA-256 of the
+    stored bytes under ``MEDIA_ROOT/catalogue/``; shown on the product page and the
+    storefront's cards (the first one, ``Product.photo_sha256``)."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="photos")
+    sha256 = models.CharField(_("内容哈希"), max_length=64)
+    width = models.PositiveIntegerField(_("宽"))
+    height = models.PositiveIntegerField(_("高"))
+    size_bytes = models.PositiveIntegerField(_("大小（字节）"))
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    added_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("商品图片")
+        verbose_name_plural = _("商品图片")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "sha256"], name="product_photo_once"),
+        ]
+        indexes = [models.Index(fields=["sha256"], name="product_photo_sha256")]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}:{self.sha256[:12]}"
+
+
 class OrderStatus(models.TextChoices):
     PLACED = "placed", _("已下单")
     PAID = "paid", _("已付款")

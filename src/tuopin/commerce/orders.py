@@ -28,6 +28,7 @@ from .errors import (
     NotListed,
     OrderNotFound,
     OutOfStock,
+    SupplierNotFound,
 )
 from .models import (
     STOREFRONT_OUTLET,
@@ -284,15 +285,22 @@ def create_payout(*, supplier: Supplier, start: dt.date, end: dt.date, by: User)
     """Settle a supplier for a period: payments minus refunds, one ledger entry. Periods of one
     supplier never overlap, so nothing is paid twice."""
     permissions.require(by, "commerce.add_payout")
+    if not may_manage(by, supplier):
+        raise SupplierNotFound(_("供应商不存在或不在您的管辖范围内"))
     if end < start:
         raise BadPayout(_("结算期的截止日早于起始日"), code="bad_period")
     if end >= timezone.localdate():
         raise BadPayout(_("结算期须已结束（截止日早于今天）"), code="period_open")
     Supplier.objects.select_for_update().get(pk=supplier.pk)
-    if Payout.objects.filter(
+    paid = Payout.objects.filter(
         supplier=supplier, period_start__lte=end, period_end__gte=start
-    ).exists():
-        raise BadPayout(_("与已有结算期重叠"), code="overlapping_period")
+    ).first()
+    if paid is not None:
+        raise BadPayout(
+            _("%(s)s 的 %(a)s 至 %(b)s 已经结算过，不能重复结算")
+            % {"s": supplier.name, "a": paid.period_start, "b": paid.period_end},
+            code="overlapping_period",
+        )
     gross, refunds = period_totals(supplier, start, end)
     net = gross - refunds
     entry = ledger.append_entry(

@@ -31,12 +31,16 @@ from .models import (
     STOREFRONT_OUTLET,
     Listing,
     Order,
+    Outlet,
     Payout,
     Product,
+    ProductPhoto,
     SalesLine,
+    StockAdjustment,
     StockRecord,
     Supplier,
     SupplierMember,
+    Warehouse,
 )
 
 if TYPE_CHECKING:
@@ -139,6 +143,48 @@ def get_product_for(user: User | AnonymousUser, product_id: int) -> Product:
     if found is None:
         raise ProductNotFound(_("商品不存在"))
     return found
+
+
+def product_photo_for(user: User | AnonymousUser, sha256: str) -> ProductPhoto:
+    """A product photo: anyone's when its product is on the storefront, otherwise only for
+    those who may see the product's supplier."""
+    qs = ProductPhoto.objects.filter(sha256=sha256)
+    found = qs.filter(product__listings__in=storefront_listings().values("pk")).first()
+    if found is None and permissions.has(user, "commerce.view_supplier"):
+        found = qs.filter(product__supplier__in=suppliers_for(user).values("pk")).first()
+    if found is None:
+        raise ProductNotFound(_("图片不存在"))
+    return found
+
+
+def product_photos(product: Product) -> list[ProductPhoto]:
+    """The photos of a product already fetched through an access function (or on sale)."""
+    return list(ProductPhoto.objects.filter(product=product))
+
+
+def product_detail(product: Product) -> dict[str, Any]:
+    """For a product already fetched through :func:`get_product_for`: its photos, its
+    listings by outlet (every outlet, listed or not), its stock per warehouse and the latest
+    stock adjustments."""
+    listings = {li.outlet_id: li for li in Listing.objects.filter(product=product)}
+    stock = list(
+        StockRecord.objects.filter(product=product)
+        .select_related("warehouse")
+        .order_by("warehouse__name")
+    )
+    return {
+        "photos": list(ProductPhoto.objects.filter(product=product)),
+        "outlets": [(o, listings.get(o.pk)) for o in Outlet.objects.order_by("code")],
+        "stock": stock,
+        "warehouses": list(
+            Warehouse.objects.filter(supplier_id=product.supplier_id).values_list("name", flat=True)
+        ),
+        "adjustments": list(
+            StockAdjustment.objects.filter(stock__product=product)
+            .select_related("stock__warehouse", "by")
+            .order_by("-at", "-id")[:20]
+        ),
+    }
 
 
 def orders_for(user: User | AnonymousUser) -> QuerySet[Order]:

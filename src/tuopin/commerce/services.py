@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,13 +17,20 @@ from tuopin.areas import selectors as areas
 from tuopin.core.errors import NotFound, ValidationFailed
 from tuopin.core.money import MAX_FEN
 
-from .errors import BadPrice, CommerceError, SupplierNotFound, SupplierNotVerified
+from .errors import (
+    BadPrice,
+    CommerceError,
+    ProductNotFound,
+    SupplierNotFound,
+    SupplierNotVerified,
+)
 from .models import (
     Category,
     Listing,
     Outlet,
     OutletKind,
     Product,
+    StockAdjustment,
     StockRecord,
     Supplier,
     SupplierKind,
@@ -48,6 +56,13 @@ def may_manage(user: User, supplier: Supplier) -> bool:
 def _require_manage(user: User, supplier: Supplier) -> None:
     if not may_manage(user, supplier):
         raise SupplierNotFound(_("供应商不存在或不在您的管辖范围内"))
+
+
+def require_product(user: User, product: Product) -> None:
+    """Another supplier's product (or one outside the officer's area) looks exactly like a
+    product that does not exist."""
+    if not may_manage(user, product.supplier):
+        raise ProductNotFound(_("商品不存在"))
 
 
 def _county(code: str) -> str:
@@ -198,7 +213,7 @@ def publish_listing(
     any of its products is published."""
     permissions.require(by, "commerce.add_listing")
     supplier = product.supplier
-    _require_manage(by, supplier)
+    require_product(by, product)
     if (
         published
         and not Supplier.objects.filter(pk=supplier.pk, verified_at__isnull=False).exists()
@@ -220,21 +235,91 @@ def publish_listing(
     return listing
 
 
+MAX_UNITS = 100_000_000  # units of one product in one warehouse
+
+
+def _warehouse(supplier: Supplier, name: str) -> Warehouse:
+    name = name.strip()[:100] or _("主仓")
+    warehouse, _c = Warehouse.objects.get_or_create(supplier=supplier, name=name)
+    return warehouse
+
+
+def _below_allocated(record: StockRecord) -> CommerceError:
+    record.refresh_from_db()
+    return CommerceError(
+        _("库存不能少于未完成订单占用的数量（%(a)s），现有库存 %(h)s")
+        % {"a": record.allocated, "h": record.on_hand},
+        code="stock_below_allocated",
+    )
+
+
 @transaction.atomic
-def set_stock(*, product: Product, warehouse_name: str, on_hand: int, by: User) -> StockRecord:
-    """Set the units on hand of a product in one of its supplier's warehouses (a stock count).
-    Refused below the units open orders hold; the check is in the UPDATE itself."""
+def set_stock(
+    *, product: Product, warehouse_name: str, on_hand: int, reason: str = "", by: User
+) -> StockRecord:
+    """Set the units on hand of a product in one of its supplier's warehouses (a stock count,
+    盘点), recorded as a :class:`StockAdjustment`. Refused below the units open orders hold;
+    the check is in the UPDATE itself (orders allocate without a lock)."""
     permissions.require(by, "commerce.change_stockrecord")
-    _require_manage(by, product.supplier)
-    if on_hand < 0:
-        raise ValidationFailed(_("库存不能为负"), code="bad_stock")
-    name = warehouse_name.strip() or _("主仓")
-    warehouse, _c = Warehouse.objects.get_or_create(supplier=product.supplier, name=name)
+    require_product(by, product)
+    if not isinstance(on_hand, int) or not 0 <= on_hand <= MAX_UNITS:
+        raise ValidationFailed(
+            _("库存应在 0 到 %(max)s 之间") % {"max": MAX_UNITS}, code="bad_stock"
+        )
+    warehouse = _warehouse(product.supplier, warehouse_name)
     record, _c = StockRecord.objects.get_or_create(product=product, warehouse=warehouse)
+    before = StockRecord.objects.select_for_update().get(pk=record.pk).on_hand
     updated = StockRecord.objects.filter(pk=record.pk, allocated__lte=on_hand).update(
         on_hand=on_hand
     )
     if not updated:
-        raise CommerceError(_("库存不能少于未完成订单占用的数量"), code="stock_below_allocated")
+        raise _below_allocated(record)
     record.refresh_from_db()
+    StockAdjustment.objects.create(
+        stock=record,
+        delta=on_hand - before,
+        on_hand_after=on_hand,
+        reason=(reason.strip() or _("盘点"))[:200],
+        at=timezone.now(),
+        by=by,
+    )
+    return record
+
+
+@transaction.atomic
+def adjust_stock(
+    *, product: Product, warehouse_name: str, delta: int, reason: str, by: User
+) -> StockRecord:
+    """Add units to a warehouse's stock (入库) or take them out (损耗、出库) with a reason.
+    Never below what open orders hold: one conditional UPDATE
+    (``on_hand + delta >= allocated``), so a concurrent order cannot slip in between."""
+    permissions.require(by, "commerce.change_stockrecord")
+    require_product(by, product)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed(_("请填写调整原因"), code="reason_required")
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
+        raise ValidationFailed(_("调整数量不能为零"), code="bad_quantity")
+    if abs(delta) > MAX_UNITS:
+        raise ValidationFailed(
+            _("一次最多调整 %(max)s 件") % {"max": MAX_UNITS}, code="bad_quantity"
+        )
+    warehouse = _warehouse(product.supplier, warehouse_name)
+    record, _c = StockRecord.objects.get_or_create(product=product, warehouse=warehouse)
+    updated = StockRecord.objects.filter(
+        pk=record.pk,
+        on_hand__gte=F("allocated") - delta,
+        on_hand__lte=MAX_UNITS - delta,
+    ).update(on_hand=F("on_hand") + delta)
+    if not updated:
+        raise _below_allocated(record)
+    record.refresh_from_db()
+    StockAdjustment.objects.create(
+        stock=record,
+        delta=delta,
+        on_hand_after=record.on_hand,
+        reason=reason[:200],
+        at=timezone.now(),
+        by=by,
+    )
     return record

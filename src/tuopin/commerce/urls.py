@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import back_views, views
+from . import back_views, catalogue_views, views
 
 app_name = "commerce"
 
@@ -15,6 +15,13 @@ urlpatterns = [
     path("suppliers/", back_views.suppliers, name="suppliers"),
     path("suppliers/<int:supplier_id>/", back_views.supplier, name="supplier"),
     path("suppliers/<int:supplier_id>/verify/", back_views.verify, name="verify"),
+    path(
+        "suppliers/<int:supplier_id>/products/new/",
+        catalogue_views.product_new,
+        name="product_new",
+    ),
+    path("products/<int:product_id>/", catalogue_views.manage_product, name="manage_product"),
+    path("shop/photos/<str:sha256>.jpg", catalogue_views.photo, name="photo"),
     path("orders/", back_views.order_list, name="orders"),
     path("payouts/", back_views.payouts, name="payouts"),
     path("statistics/", back_views.sales_statistics, name="statistics"),

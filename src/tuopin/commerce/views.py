@@ -74,6 +74,7 @@ def product(request: HttpRequest, listing_id: int) -> HttpResponse:
             "members": selectors.member_households(p.supplier),
             "sold": selectors.product_sales_total(p),
             "available": selectors.available_units(p),
+            "photos": selectors.product_photos(p),
         },
     )
 

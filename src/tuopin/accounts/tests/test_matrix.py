@@ -15,6 +15,7 @@ a savepoint that is rolled back, so a write allowed for one role leaves nothing 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -88,6 +89,7 @@ BUYERS = frozenset({roles.DONOR, roles.HELPER, roles.CONSUMER})
 SUPPLIER_VIEWERS = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.SUPPLIER})
 ORDER_WORKERS = frozenset({roles.OPERATOR, roles.SUPPLIER})
 SALES = frozenset({roles.COUNTY_OFFICER, roles.OPERATOR, roles.OBSERVER})
+CATALOGUE = frozenset({roles.OPERATOR, roles.SUPPLIER})  # products, listings, stock
 # Order farming: the county officer decides for the county, the operator reads everywhere,
 # the cooperative's account (roles.SUPPLIER, a user of the fixture's cooperative) works its
 # own contracts and lots; a household's record is read like the registry.
@@ -221,7 +223,10 @@ PAGES: dict[str, frozenset[str]] = {
     "commerce:supplier": SUPPLIER_VIEWERS,
     "commerce:verify": frozenset({roles.COUNTY_OFFICER}),  # POST
     "commerce:orders": ORDER_WORKERS,
-    "commerce:payouts": ORDER_WORKERS,
+    "commerce:payouts": ORDER_WORKERS | {roles.COUNTY_OFFICER},  # theirs; officers settle
+    "commerce:product_new": CATALOGUE,
+    "commerce:manage_product": SUPPLIER_VIEWERS,  # officers read it, the catalogue edits it
+    "commerce:photo": EVERYONE,  # the fixture's product is on the storefront
     "commerce:statistics": SALES,
     "commerce:statistics_export": SALES,
     "commerce:import": OPERATOR,
@@ -418,6 +423,9 @@ API: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): ORDER_WORKERS,  # ship
     ("POST", "/api/v1/commerce/suppliers/{supplier_id}/verify"): frozenset({roles.COUNTY_OFFICER}),
     ("GET", "/api/v1/commerce/statistics"): SALES,
+    ("POST", "/api/v1/commerce/suppliers/{supplier_id}/products"): CATALOGUE,
+    ("PATCH", "/api/v1/commerce/products/{product_id}"): CATALOGUE,
+    ("POST", "/api/v1/commerce/products/{product_id}/stock-adjustments"): CATALOGUE,
     ("GET", "/api/v1/commerce/sales/monthly"): SALES,
     ("GET", "/api/v1/farming/counties/{county_code}/candidates"): FARM_COUNTY,
     ("POST", "/api/v1/farming/counties/{county_code}/flagship"): frozenset({roles.COUNTY_OFFICER}),
@@ -581,6 +589,13 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
         ("POST", "/api/v1/commerce/orders/{order_number}/transitions"): {
             "body": {"to": "shipped"},
             "path": {"order_number": o.paid_number},
+        },
+        ("POST", "/api/v1/commerce/suppliers/{supplier_id}/products"): {
+            "body": {"sku": "M-2", "name": "矩阵蜂蜜", "category": "honey"}
+        },
+        ("PATCH", "/api/v1/commerce/products/{product_id}"): {"body": {"unit": "箱"}},
+        ("POST", "/api/v1/commerce/products/{product_id}/stock-adjustments"): {
+            "body": {"delta": 5, "reason": "矩阵入库"}
         },
         ("POST", "/api/v1/registry/requests"): {
             "body": {
@@ -772,6 +787,8 @@ class Objects:
     supplier_id: int  # that cooperative, in the county; the supplier user works for it
     order_number: str  # a placed order of another buyer
     paid_number: str  # a paid order of another buyer
+    product_id: int  # the listing's product
+    photo_sha256: str  # its photo
     farming: dict[str, Any]
     request_id: int  # a change request of village A waiting at the township, with a photo
     returned_request_id: int  # one returned to the cadre
@@ -828,6 +845,8 @@ class Objects:
             "listing_id": self.listing_id,
             "supplier_id": self.supplier_id,
             "order_number": self.order_number,
+            "product_id": self.product_id,
+            "sha256": self.photo_sha256,
             "programme_slug": self.programme_slug,
             "application_id": self.application_id,
             "assignment_id": self.assignment_id,
@@ -969,7 +988,7 @@ def objects(households: None, settings: Any, tmp_path: Path, write_csv) -> Objec
 def _commerce() -> dict[str, Any]:
     """A verified cooperative of the county with a product of 10 units on the storefront, a
     placed and a paid order of another buyer."""
-    from tuopin.commerce import orders
+    from tuopin.commerce import catalogue, orders
     from tuopin.commerce import services as commerce
     from tuopin.commerce.models import STOREFRONT_OUTLET
 
@@ -993,11 +1012,14 @@ def _commerce() -> dict[str, Any]:
     placed = orders.place_order(wanted=[orders.Wanted(listing.pk, 1)], ship_to="", by=buyer)
     paid = orders.place_order(wanted=[orders.Wanted(listing.pk, 1)], ship_to="", by=buyer)
     orders.pay_order(order=paid, method="test", token="ok", by=buyer)
+    picture = catalogue.add_product_photo(product=product, data=claim_picture(7), by=operator)
     return {
         "listing_id": listing.pk,
         "supplier_id": coop.pk,
         "order_number": placed.number,
         "paid_number": paid.number,
+        "product_id": product.pk,
+        "photo_sha256": picture.sha256,
     }
 
 
@@ -1475,9 +1497,17 @@ def _send(client: Client, method: str, url: str, spec: dict[str, Any], token: st
                 for name, data in spec["multipart"].items()
             }
             response = client.post(url, files, **headers)
-        else:
+        elif method == "POST":
             response = client.post(
                 url, spec.get("body", {}), content_type="application/json", **headers
+            )
+        else:
+            response = client.generic(
+                method,
+                url,
+                json.dumps(spec.get("body", {})),
+                content_type="application/json",
+                **headers,
             )
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)  # the export checks as it is read

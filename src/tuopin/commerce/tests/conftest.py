@@ -67,3 +67,34 @@ def listing(product, storefront, supplier_user) -> Listing:  # type: ignore[no-u
 @pytest.fixture
 def buyer(area_tree):  # type: ignore[no-untyped-def]
     return accounts.create_user(username="buyer", role=roles.CONSUMER, password="pw-buyer")
+
+
+def jpeg(width: int = 400, height: int = 200, *, orientation: int = 1, gps: bool = False) -> bytes:
+    """A photo as a phone takes it: something on it, an EXIF orientation, maybe a position."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (width, height), (240, 200, 40))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle((0, 0, width // 4, height // 2), fill=(20, 90, 30))
+    draw.ellipse((width // 2, height // 4, width - 10, height - 10), fill=(200, 40, 20))
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "N", 2: (31.0, 2.0, 3.0), 3: "E", 4: (110.0, 20.0, 1.0)}
+    out = io.BytesIO()
+    img.save(out, "JPEG", quality=90, exif=exif)
+    return out.getvalue()
+
+
+@pytest.fixture
+def others_product(other_supplier, operator) -> Product:  # type: ignore[no-untyped-def]
+    """A product of another (unverified) supplier, in another county."""
+    return services.create_product(
+        supplier=other_supplier,
+        sku="AD-POTATO",
+        name="安定马铃薯",
+        category="vegetable",
+        by=operator,
+    )
