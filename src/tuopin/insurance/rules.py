@@ -156,10 +156,12 @@ def members_digest(programme: Programme, period_start: dt.date, person_ids: list
     commitment value."""
     digest = hashlib.sha256()
     # The numbers differ only in the person: format that part alone, a chunk at a time
-    # (policy_number per row took 1.4 s of a million-person run; this, 0.1 s).
+    # (policy_number per row took 1.4 s of a million-person run), with one %-format of the
+    # whole chunk (an f-string per person was half of this function's time: issue 19).
     head = policy_number(programme.slug, period_start, 0).removesuffix(f"{0:08d}")
+    line = head.replace("%", "%%") + "%08d\n"
     ordered = sorted(person_ids)
     for start in range(0, len(ordered), 10_000):
-        chunk = ordered[start : start + 10_000]
-        digest.update("".join([f"{head}{person_id:08d}\n" for person_id in chunk]).encode())
+        chunk = tuple(ordered[start : start + 10_000])
+        digest.update((line * len(chunk) % chunk).encode())
     return digest.hexdigest()

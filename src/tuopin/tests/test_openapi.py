@@ -46,3 +46,14 @@ def test_each_documented_component_has_its_classs_fields() -> None:
         assert set(components[name].get("properties", {})) == set(cls.model_fields), name
         checked += 1
     assert checked >= 20  # the check really looked at the API's schemas
+
+
+def test_the_village_cover_is_documented_as_paged() -> None:
+    schema = api.get_openapi_schema()
+    operation = schema["paths"]["/api/v1/insurance/villages/{code}/cover"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert set(params) == {"q", "uncovered", "limit", "offset"}
+    assert (params["limit"]["default"], params["limit"]["maximum"]) == (100, 500)
+    assert (params["limit"]["minimum"], params["offset"]["minimum"]) == (1, 0)
+    page = schema["components"]["schemas"]["VillageCoverOut"]["properties"]
+    assert {"count", "limit", "offset", "next", "people"} <= set(page)

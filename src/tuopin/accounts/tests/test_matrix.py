@@ -474,6 +474,8 @@ def _bodies(o: Objects) -> dict[tuple[str, str], dict[str, Any]]:
     """Query strings and bodies that are valid, so that only the permission can refuse."""
     return {
         ("GET", "/api/v1/people"): {"query": {"name": "唐"}},
+        # A later page of the village (paged since issue 19): the same scope on every page.
+        ("GET", "/api/v1/insurance/villages/{code}/cover"): {"query": {"limit": 1, "offset": 1}},
         ("POST", "/api/v1/people/search"): {"body": {"id_number": o.id_number}},
         ("POST", "/api/v1/households/{household_no}/status"): {
             "body": {"to_status": "lifted", "year": PERIOD.year - 1, "reason": "矩阵"}
