@@ -1,4 +1,5 @@
-"""The cooperative's page (its contracts, members' parts, lots to weigh, grade and pay) and a
+"""The cooperative's page (its contracts, members' parts to sign, lots to weigh, grade and
+pay) and a
 household's phone page (its contracts, lots, payments; appeal a grade)."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import DomainError, ValidationFailed
 from tuopin.registry.selectors import get_household_for
 
-from . import procurement, selectors
+from . import procurement, selectors, services
 from .household import income_of
 from .models import LotStatus
 
@@ -36,6 +37,17 @@ def _grams(text: str) -> int:
         return int((Decimal(text.strip()) * 1000).to_integral_value())
     except (InvalidOperation, ValueError):
         raise ValidationFailed(_("重量无效：%(t)s") % {"t": text}, code="bad_weight") from None
+
+
+def _hundredths(text: str, *, code: str, message: str) -> int:
+    """A decimal as typed with up to two places (亩, 元) → hundredths (0.01 亩, fen)."""
+    try:
+        value = Decimal(text.strip() or "0") * 100
+        if value != value.to_integral_value() or abs(value) > 10**12:
+            raise ValueError
+        return int(value)
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(message % {"t": text}, code=code) from None
 
 
 @login_required
@@ -62,9 +74,52 @@ def cooperative(request: HttpRequest, supplier_id: int) -> HttpResponse:
             "contracts": contracts,
             "parts": parts,
             "lots": lots,
+            "members": (
+                selectors.members_of(request.user, s.pk)
+                if request.user.has_perm(services.SIGN)
+                else []
+            ),
             "today": timezone.localdate(),
         },
     )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest, supplier_id: int) -> HttpResponse:
+    """The cooperative page's form: sign a member household's part of one of its contracts
+    (quantity, area within the household's land, an advance), through the service."""
+    permissions.require(request.user, services.SIGN, _("没有签订农户订单的权限"))
+    s = selectors.get_cooperative_for(request.user, supplier_id)
+    user = acting_user(request)
+    try:
+        contract_id = int(request.POST.get("contract") or 0)
+        if not selectors.contracts_for(user).filter(pk=contract_id, supplier=s).exists():
+            raise ValidationFailed(_("请选择本合作社的订单合同"), code="no_contract")
+        hc = services.sign_household_contract(
+            by=user,
+            contract_id=contract_id,
+            household_no=request.POST.get("household_no", ""),
+            quantity_kg=int(request.POST.get("quantity_kg") or 0),
+            area_centi_mu=_hundredths(
+                request.POST.get("area_mu", ""), code="bad_area",
+                message=_("面积无效（亩，最多两位小数）：%(t)s"),
+            ),
+            advance_fen=_hundredths(
+                request.POST.get("advance_yuan", ""), code="bad_advance",
+                message=_("预付款无效（元，最多两位小数）：%(t)s"),
+            ),
+        )  # fmt: skip
+        messages.success(
+            request,
+            _("已为 %(no)s 签订 %(kg)s 公斤、%(mu)s 亩")
+            % {"no": hc.household.household_no, "kg": hc.quantity_kg, "mu": hc.area_mu},
+        )
+    except ValueError:
+        messages.error(request, _("输入无效，请检查"))
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("farming:cooperative", s.pk)
 
 
 @login_required

@@ -3,15 +3,17 @@ and the scope (the county or village code, or the cooperative's own accounts).""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions, scoping
 from tuopin.areas import codes as area_codes
 from tuopin.areas import selectors as areas
-from tuopin.commerce.models import Product, Supplier, SupplierKind
+from tuopin.commerce.models import Product, Supplier, SupplierKind, SupplierMember
 
 from .errors import FarmingNotFound
 from .models import (
@@ -20,6 +22,7 @@ from .models import (
     Flagship,
     ForecastRun,
     HouseholdContract,
+    HouseholdLand,
     Payment,
     PlantingPlan,
 )
@@ -136,6 +139,30 @@ def get_cooperative_for(user: Any, supplier_id: int) -> Supplier:
     if s is None:
         raise FarmingNotFound(_("合作社不存在"))
     return s
+
+
+@dataclass(frozen=True)
+class Member:
+    household_no: str
+    land_centi_mu: int  # 0 when no land is recorded
+
+    @property
+    def land_mu(self) -> Decimal:
+        return Decimal(self.land_centi_mu).scaleb(-2)
+
+
+def members_of(user: Any, supplier_id: int) -> list[Member]:
+    """A cooperative's member households with their land (one query), for whoever may see
+    the cooperative and sign for its members."""
+    s = get_cooperative_for(user, supplier_id)
+    land = HouseholdLand.objects.filter(household_id=OuterRef("household_id"))
+    rows = (
+        SupplierMember.objects.filter(supplier=s)
+        .annotate(land=Subquery(land.values("land_centi_mu")[:1]))
+        .order_by("household__household_no")
+        .values_list("household__household_no", "land")
+    )
+    return [Member(no, land or 0) for no, land in rows]
 
 
 def contracts_for(user: Any) -> QuerySet[Contract]:

@@ -249,6 +249,7 @@ PAGES: dict[str, frozenset[str]] = {
     "farming:plan": FARM_COUNTY,
     "farming:cooperative": COOPERATIVE,
     "farming:lot": COOPERATIVE,  # POST without an action: back to the page
+    "farming:sign": SUPPLIER,  # POST: sign_household_contract; an empty form back to the page
     "farming:household": REGISTRY_READERS,
     "farming:appeal": CADRE,  # POST: appeal_delivery after the household's scope
     # Registry upkeep (issue 18): the cadre of village A files and records the review's
@@ -305,6 +306,7 @@ PAGE_METHODS = {
     "commerce:order_action": "POST",
     "commerce:verify": "POST",
     "farming:lot": "POST",
+    "farming:sign": "POST",
     "farming:appeal": "POST",
     **dict.fromkeys(
         [

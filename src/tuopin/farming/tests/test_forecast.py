@@ -111,3 +111,14 @@ def test_mase_is_scaled_by_the_in_sample_seasonal_naive_error() -> None:
     y = [float(m) for m in list(range(1, 13)) * 4]
     bt, _errs = fc.backtest(y, fc.SEASONAL_NAIVE)
     assert bt is not None and bt.naive_mase == 0.0 and bt.mase == 0.0
+
+
+def test_a_regular_series_with_a_month_at_zero_is_fitted_with_an_additive_error() -> None:
+    y = monthly_kg(RICE, 48, seed=2)
+    y[20] = 0  # no multiplicative error with a zero; still regular (one month in 48)
+    f = fc.forecast(y, 12)
+    assert f.method == fc.AUTO_ETS
+    assert f.backtest is not None
+    assert len(f.mean) == 12 and all(
+        lo <= m <= hi for lo, m, hi in zip(f.lo, f.mean, f.hi, strict=True)
+    )
