@@ -51,6 +51,9 @@ _HOUSEHOLD = [
     "status_year",
     "head_name",
     "member_count",
+    "closed_on",
+    "closed_reason",
+    "closed_into",
 ]
 _PERSON = [
     "name",
@@ -95,7 +98,7 @@ class HouseholdAdmin(ViewOnly, admin.ModelAdmin):
         "poverty_cause",
         "status",
     ]
-    list_filter = ["status", "household_type", "poverty_cause"]
+    list_filter = ["status", "household_type", "poverty_cause", "closed_reason"]
     search_fields = ["=household_no", "head_name"]
     fields = tuple(_HOUSEHOLD)
     readonly_fields = _HOUSEHOLD
@@ -104,7 +107,7 @@ class HouseholdAdmin(ViewOnly, admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Household]:
-        return selectors.households_for(request.user)
+        return selectors.households_for(request.user, closed=None)
 
 
 @admin.register(Person)

@@ -50,6 +50,9 @@ class HouseholdOut(Schema):
     status_year: int | None
     head_name: str
     member_count: int
+    closed_on: dt.date | None = Field(description="销户: the date the household was closed")
+    closed_reason: str = Field(description="merged (into closed_into) or no_members; else empty")
+    closed_into: str = Field(description="The household number it was merged into, if merged")
 
 
 class StatusChangeOut(Schema):
@@ -78,6 +81,9 @@ class HouseholdFilters(Schema):
     status: str | None = None
     cause: str | None = None
     household_type: str | None = None
+    closed: bool | None = Field(
+        False, description="false: households in the register (default); true: closed only"
+    )
     page: int = 1
 
 
@@ -92,6 +98,9 @@ def _household(h: Household) -> dict[str, object]:
         "status_year": h.status_year,
         "head_name": h.head_name,
         "member_count": h.member_count,
+        "closed_on": h.closed_on,
+        "closed_reason": h.closed_reason,
+        "closed_into": h.closed_into,
         "address": h.address,
     }
 
@@ -120,6 +129,7 @@ def list_households(request: HttpRequest, filters: Query[HouseholdFilters]) -> d
         status=filters.status,
         cause=filters.cause,
         household_type=filters.household_type,
+        closed=filters.closed,
     )
     paginator = Paginator(qs.order_by("household_no"), PAGE_SIZE)
     page = paginator.get_page(filters.page)

@@ -32,6 +32,13 @@ class PovertyStatus(models.TextChoices):
     RETURNED = "returned", _("返贫")
 
 
+class ClosedReason(models.TextChoices):
+    """Why a household was closed (销户): its rows stay, with their history."""
+
+    MERGED = "merged", _("并入他户")
+    NO_MEMBERS = "no_members", _("无在册成员")
+
+
 class MemberStatus(models.TextChoices):
     PRESENT = "present", _("在册")
     DIED = "died", _("死亡")

@@ -23,7 +23,8 @@ from .models import Household, Person, StatusChange
 
 def _households(prefix: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
     return grouped(
-        Household.objects.filter(before("created_at", end)),
+        # registered before the end and not closed (销户) by then
+        Household.objects.filter(before("created_at", end)).exclude(closed_on__lt=end),
         code_field="village__code",
         prefix=prefix,
         width=width,
@@ -32,7 +33,8 @@ def _households(prefix: str, width: int, start: dt.date, end: dt.date) -> dict[s
 
 def _people(prefix: str, width: int, start: dt.date, end: dt.date) -> dict[str, int]:
     return grouped(
-        Person.objects.filter(before("created_at", end)),
+        # registered before the end and still in the register then (not died, moved or merged)
+        Person.objects.filter(before("created_at", end)).exclude(left_on__lt=end),
         code_field="village_code",
         prefix=prefix,
         width=width,

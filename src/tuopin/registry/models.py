@@ -12,6 +12,7 @@ from tuopin.core import idcard, masking
 from tuopin.core.jobs import TracedJob
 
 from .choices import (
+    ClosedReason,
     Education,
     Health,
     HouseholdType,
@@ -49,6 +50,20 @@ class Household(models.Model):
     )
     status_year = models.PositiveSmallIntegerField(_("状态年度"), null=True, blank=True)
     head_name = models.CharField(_("户主姓名"), max_length=50, blank=True)
+    # A closed household (销户: merged into another, or no member left) keeps its rows and
+    # history and stays readable, but is left out of lists, counts, reviews and new requests.
+    closed_on = models.DateField(_("销户日期"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("销户原因"),
+        max_length=16,
+        choices=ClosedReason.choices,
+        blank=True,
+        default="",
+        db_default="",  # the importer writes rows with raw COPY
+    )
+    closed_into = models.CharField(
+        _("并入户编号"), max_length=32, blank=True, default="", db_default=""
+    )
     member_count = models.PositiveSmallIntegerField(_("人数"), default=0)
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -78,6 +93,10 @@ class Household(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:household", args=[self.household_no])
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class Person(models.Model):

@@ -60,13 +60,17 @@ def households_for(
     cause: str | None = None,
     household_type: str | None = None,
     q: str | None = None,
+    closed: bool | None = False,
 ) -> QuerySet[Household]:
     """Households the user may see, filtered; ``area`` matches the area and all below it.
+    Closed households (销户) are left out unless ``closed`` is True (only them) or None (all).
 
     Needs ``registry.view_household``.
     """
     permissions.require(user, VIEW_HOUSEHOLD, _("没有查看贫困户的权限"))
     qs = _in_area(_scoped_households(user), area)
+    if closed is not None:
+        qs = qs.filter(closed_on__isnull=not closed)
     if status:
         qs = qs.filter(status=status)
     if cause:
@@ -123,7 +127,7 @@ def area_choices_for(user: AnyUser) -> list[AreaChoice]:
 
 def get_household_for(user: AnyUser, household_no: str) -> Household:
     """Fetch-and-authorize: the household if it exists and lies in scope, else not found."""
-    household = households_for(user).filter(household_no=household_no).first()
+    household = households_for(user, closed=None).filter(household_no=household_no).first()
     if household is None:
         raise HouseholdNotFound(_("贫困户不存在：%(no)s") % {"no": household_no})
     return household

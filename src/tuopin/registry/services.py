@@ -18,11 +18,12 @@ from tuopin.accounts import services as account_services
 from tuopin.core import idcard, masking
 from tuopin.core.tabular import Limits, neutralise_row
 
-from . import selectors
-from .choices import STATUS_TRANSITIONS, MemberStatus, PovertyStatus
+from . import closing, selectors
+from .choices import STATUS_TRANSITIONS, ClosedReason, MemberStatus, PovertyStatus
 from .errors import BadStatusChange, HouseholdNotFound, PersonNotFound
 from .importing import ImportReport, RegistryImport
 from .models import Household, Person, StatusChange
+from .upkeep.models import HistoryEvent, Source
 
 if TYPE_CHECKING:
     from tuopin.accounts.models import User
@@ -120,7 +121,8 @@ def change_member_status(
     ``by`` needs ``registry.change_person`` and the household in scope.
     """
     permissions.require(by, "registry.change_person", _("没有变更成员状态的权限"))
-    if status not in MemberStatus.values:
+    if status not in MemberStatus.values or status == MemberStatus.MERGED:
+        # a duplicate is merged through the duplicates screen's change request, not here
         raise BadStatusChange(
             _("未知的成员状态：%(s)s") % {"s": status[:40]}, code="bad_member_status"
         )
@@ -130,9 +132,38 @@ def change_member_status(
         raise PersonNotFound(_("此人不存在"))
     if on > timezone.localdate():
         raise BadStatusChange(_("日期不能晚于今天"), code="date_in_future")
+    if person.status == MemberStatus.MERGED:
+        raise BadStatusChange(_("此人已合并"), code="already_merged")
+    comes_back = status == MemberStatus.PRESENT and person.status != MemberStatus.PRESENT
+    if locked.is_closed and not (comes_back and locked.closed_reason == ClosedReason.NO_MEMBERS):
+        raise BadStatusChange(_("此户已销户，不能再变更"), code="household_closed")
+    before = person.status
     person.status = status
     person.left_on = None if status == MemberStatus.PRESENT else on
     person.save(update_fields=["status", "left_on", "updated_at"])
+    at = timezone.now()
+    events = [("remove_member", {"status": [before, status], "on": on.isoformat()}, person)]
+    if comes_back:
+        events[0] = ("add_member", {"status": [before, status]}, person)
+        if reopened := closing.reopen_if_closed(locked, at=at):
+            events.append(("reopened", reopened, None))
+    elif closed := closing.close_if_empty(locked, on=on, reason=ClosedReason.NO_MEMBERS, at=at):
+        events.append(("closed", closed, None))
+    HistoryEvent.objects.bulk_create(
+        HistoryEvent(
+            household_no=locked.household_no,
+            village_code=locked.village_id,
+            person=who,
+            person_name=who.name if who else "",
+            what=what,
+            changes=changes,
+            source=Source.STATUS,
+            by=by,
+            at=at,
+        )
+        for what, changes, who in events
+    )
+    household.refresh_from_db()
     return person
 
 

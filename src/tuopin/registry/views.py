@@ -94,7 +94,8 @@ def area_browser(request: HttpRequest, code: str | None = None) -> HttpResponse:
 @permission_required("registry.view_household", raise_exception=True)
 def household_list(request: HttpRequest) -> HttpResponse:
     f = {k: request.GET.get(k) or None for k in ("area", "status", "cause", "household_type", "q")}
-    qs = selectors.households_for(request.user, **f).order_by("household_no")
+    closed = request.GET.get("closed") == "1"
+    qs = selectors.households_for(request.user, **f, closed=closed).order_by("household_no")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -105,6 +106,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "f": f,
+            "closed": closed,
             "areas": areas,
             "area_unlisted": _unlisted_area(f["area"], areas),
             "query": query.urlencode(),

@@ -1,7 +1,7 @@
 """Checks across the rows of a batch of complete households: villages that exist and are in
 the officer's scope, one village per household, ID numbers unique in the file and in the
-database, one head, households outside the officer's scope. A household with any error is
-rejected whole."""
+database, one head, households outside the officer's scope, households closed (销户). A
+household with any error is rejected whole."""
 
 from __future__ import annotations
 
@@ -184,7 +184,17 @@ class BatchChecker:
                         RowError(row.line, "id_number", "duplicate_id", _("证件号码已登记在其他户"))
                     )
                 local_ids.add(row.id_number)
-            if current is not None:
+            if current is not None and current.closed_on is not None:
+                errors.append(
+                    RowError(
+                        hh.lines[0],
+                        "household_no",
+                        "household_closed",
+                        _("户 %(no)s 已销户（%(on)s），不能再导入")
+                        % {"no": key, "on": current.closed_on.isoformat()},
+                    )
+                )
+            elif current is not None:
                 errors.extend(self._transition_errors(current, hh))
             file_ids = {r.id_number for r in hh.rows}
             heads = [r for r in hh.rows if r.relation == Relation.HEAD]

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from ..choices import MemberStatus, Relation
+from .. import closing
+from ..choices import ClosedReason, MemberStatus, Relation
 from ..idcard_facts import birth_and_sex
 from ..idhash import id_hash
 from ..importing import refresh_household_summaries
@@ -66,6 +67,9 @@ class Applier:
                 setattr(former, k, v)
             former.status, former.left_on = MemberStatus.PRESENT, None
             former.save()
+            reopened = closing.reopen_if_closed(h, at=self.at)  # the last member came back
+            if reopened:
+                self.event(h, "reopened", reopened)
             self.event(
                 h,
                 Kind.ADD_MEMBER,
@@ -97,6 +101,12 @@ class Applier:
             {"status": ["present", p["status"]], "cause": p["cause"], "on": p["on"]},
             person,
         )
+        self._close_if_empty(h, person.left_on, ClosedReason.NO_MEMBERS)
+
+    def _close_if_empty(self, h: Household, on: Any, reason: str, into: str = "") -> None:
+        changes = closing.close_if_empty(h, on=on, reason=reason, into=into, at=self.at)
+        if changes:
+            self.event(h, "closed", changes)
 
     def _set_head(self, h: Household, old: Person, new: Person) -> None:
         old.relation = Relation.OTHER
@@ -173,6 +183,14 @@ class Applier:
         members.update(household=h, village_code=h.village_id, updated_at=self.at)
         self.event(h, Kind.MERGE_HOUSEHOLDS, {"from": other.household_no, "members": names})
         self.event(other, Kind.MERGE_HOUSEHOLDS, {"into": h.household_no, "members": names})
+        closed = closing.close(
+            other,
+            on=timezone.localdate(),
+            reason=ClosedReason.MERGED,
+            into=h.household_no,
+            at=self.at,
+        )
+        self.event(other, "closed", closed)
 
     def _change_household(self, p: dict[str, Any]) -> None:
         h = self.household
@@ -198,6 +216,10 @@ class Applier:
         self.event(
             keep.household, Kind.MERGE_PEOPLE, {"merged_from": self.household.household_no}, keep
         )
+        if keep.household_id != self.household.pk:  # a duplicate registration, left empty
+            self._close_if_empty(
+                self.household, drop.left_on, ClosedReason.MERGED, keep.household.household_no
+            )
 
 
 def _masked(value: str) -> str:

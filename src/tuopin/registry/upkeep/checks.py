@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.areas import selectors as area_selectors
 
-from ..choices import HouseholdType, MemberStatus, PovertyCause, Relation
+from ..choices import ClosedReason, HouseholdType, MemberStatus, PovertyCause, Relation
 from ..errors import BadRequest
 from ..importing.columns import COLUMNS, choice
 from ..importing.rows import CleanRow, RowValidator
@@ -86,6 +86,12 @@ def check(kind: str, household: Household, payload: dict[str, Any]) -> dict[str,
     checker = CHECKS.get(kind)  # type: ignore[call-overload]
     if checker is None:
         raise BadRequest(_("未知的变更类别：%(k)s") % {"k": str(kind)[:40]}, code="bad_kind")
+    if household.closed_on is not None and not (
+        kind == Kind.ADD_MEMBER
+        and payload.get("cause") == "return"
+        and household.closed_reason == ClosedReason.NO_MEMBERS
+    ):  # only a returning member reopens a household closed for having none
+        raise BadRequest(_("此户已销户，不能再变更"), code="household_closed")
     return checker(household, payload)
 
 
@@ -93,8 +99,9 @@ def _add_member(household: Household, p: dict[str, Any]) -> dict[str, Any]:
     if p.get("cause") not in ADD_CAUSES:
         raise BadRequest(_("请选择增员原因（出生、婚入、回流）"), code="bad_cause")
     row = validate_person(household, {f: p.get(f, "") for f in PERSON_FACTS})
-    if row.relation == Relation.HEAD and _head_of(household) is not None:
-        raise BadRequest(_("该户已有户主"), code="many_heads")
+    head = _head_of(household)
+    if row.relation == Relation.HEAD and head is not None and head.id_hash != row.id_hash:
+        raise BadRequest(_("该户已有户主"), code="many_heads")  # (a returning head is theirs)
     former = Person.objects.filter(id_hash=row.id_hash).first()
     if former is not None and not (
         p["cause"] == "return"
@@ -212,6 +219,10 @@ def _merge_households(household: Household, p: dict[str, Any]) -> dict[str, Any]
         raise BadRequest(
             _("贫困户不存在：%(no)s") % {"no": number[:32]}, code="household_not_found"
         )
+    if other.closed_on is not None:
+        raise BadRequest(
+            _("户 %(no)s 已销户") % {"no": other.household_no}, code="household_closed"
+        )
     if other.village_id != household.village_id:
         raise BadRequest(_("只能合并同村的户，请先迁户"), code="village_mismatch")
     return {"other_household_no": other.household_no}
@@ -238,8 +249,12 @@ def _merge_people(household: Household, p: dict[str, Any]) -> dict[str, Any]:
     keep = Person.objects.filter(pk=_int(p.get("keep_id"))).first()
     if keep is None or keep.pk == drop.pk:
         raise BadRequest(_("此人不存在"), code="person_not_found")
-    if drop.status == MemberStatus.MERGED:
+    if MemberStatus.MERGED in (drop.status, keep.status):
         raise BadRequest(_("此人已合并"), code="already_merged")
+    if keep.household.closed_on is not None:
+        raise BadRequest(
+            _("户 %(no)s 已销户") % {"no": keep.household.household_no}, code="household_closed"
+        )
     verified = IdVerification.objects.filter(person_id__in=[keep.pk, drop.pk]).count()
     if verified == 2 and keep.id_number != drop.id_number:
         raise BadRequest(_("两人的证件号码都已核验且不同，不能合并"), code="different_verified_ids")

@@ -147,7 +147,13 @@ class HistoryEvent(models.Model):
     what = models.CharField(
         _("事项"),
         max_length=20,
-        choices=Kind.choices + [("status", _("贫困状态")), ("import", _("建档"))],
+        choices=Kind.choices
+        + [
+            ("status", _("贫困状态")),
+            ("import", _("建档")),
+            ("closed", _("销户")),
+            ("reopened", _("恢复户籍")),
+        ],
     )
     changes = models.JSONField(_("变更前后"), default=dict)
     reason = models.CharField(_("原因"), max_length=500, blank=True)

@@ -40,8 +40,9 @@ def _sql(sql: str, params: list[Any]) -> int:
 def open_review(
     *, county: str, year: int, line_fen: int, notice_days: int = 7, by: Any
 ) -> ReviewRound:
-    """Open ``year``'s review for a county: an item for every household, a village review
-    for every village with households. Two INSERT … SELECT statements, whatever the size."""
+    """Open ``year``'s review for a county: an item for every household in the register (not
+    closed), a village review for every village with households. Two INSERT … SELECT
+    statements, whatever the size."""
     permissions.require(by, OPEN, _("没有开启动态调整的权限"))
     if codes.level_of(county) != codes.COUNTY or not scoping.covers(by, county):
         raise NotYourTurn(_("只能为本县开启动态调整"), code="not_your_county")
@@ -69,7 +70,7 @@ def open_review(
         " SELECT %s, h.id, h.village_code, h.status, COALESCE(m.n, 0), '', ''"
         f" FROM {hh} h LEFT JOIN (SELECT household_id, COUNT(*) AS n FROM {p}"
         "  WHERE village_code LIKE %s AND status = 'present' GROUP BY household_id) m"
-        " ON m.household_id = h.id WHERE h.village_code LIKE %s",
+        " ON m.household_id = h.id WHERE h.village_code LIKE %s AND h.closed_on IS NULL",
         [rnd.pk, prefix, prefix],
     )
     _sql(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tuopin.accounts import approvals, permissions, scoping
 
+from ..choices import ClosedReason
 from ..errors import RequestNotFound
 from ..models import Household, Person
 from .models import ChangeRequest, Evidence, HistoryEvent, Source
@@ -53,7 +54,10 @@ FIELD_LABELS = {
     "keep_id": gettext_lazy("保留"),
     "drop_id": gettext_lazy("合并掉"),
     "fields": gettext_lazy("更正个人信息"),
+    "closed": gettext_lazy("销户日期"),
+    "closed_reason": gettext_lazy("销户原因"),
 }
+VALUE_LABELS: dict[str, dict[str, Any]] = {"closed_reason": dict(ClosedReason.choices)}
 HISTORY = "registry.view_household"
 
 
@@ -124,7 +128,7 @@ class TimelineEntry:
             elif isinstance(value, list):
                 out.append(f"{label}: {'、'.join(str(v) for v in value)}")
             else:
-                out.append(f"{label}: {value}")
+                out.append(f"{label}: {VALUE_LABELS.get(key, {}).get(value, value)}")
         return out
 
 
