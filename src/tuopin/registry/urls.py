@@ -45,6 +45,11 @@ urlpatterns = [
     path("review/items/<int:item_id>/facts", review_views.facts, name="review_facts"),
     path("review/items/<int:item_id>/objections", review_views.objection, name="review_objection"),
     path(
+        "review/items/<int:item_id>/evidence/<int:position>/",
+        review_views.item_evidence,
+        name="review_evidence",
+    ),
+    path(
         "review/objections/<int:objection_id>/resolve",
         review_views.resolve,
         name="review_resolve",

@@ -271,6 +271,7 @@ PAGES: dict[str, frozenset[str]] = {
     "registry:review_facts": CADRE,  # POST
     "registry:review_objection": CADRE,  # POST
     "registry:review_resolve": CADRE,  # POST
+    "registry:review_evidence": CASE_READERS,
     "registry:duplicates": DECIDERS,
     "registry:duplicate_compare": DECIDERS,
     "registry:duplicate_different": DECIDERS,  # POST
@@ -1177,7 +1178,9 @@ def _upkeep() -> dict[str, Any]:
     ):
         rnd = review.open_review(county=COUNTY, year=year, line_fen=400_000, by=county)
         for item in ReviewItem.objects.filter(round=rnd, village_code=VILLAGE_A):
-            review.record_facts(item=item, income_fen=1_000_000, checks=good, by=cadre)
+            review.record_facts(
+                item=item, income_fen=1_000_000, checks=good, by=cadre, evidence=[b"matrix"]
+            )
         review.post_notice(rnd=rnd, village=VILLAGE_A, starts_on=start, by=cadre)
         rounds.append(rnd)
     review.file_village(rnd=rounds[2], village=VILLAGE_A, by=cadre)

@@ -325,6 +325,9 @@ class FactsIn(Schema):
     medical: bool
     housing: bool
     water: bool
+    evidence: list[str] = Field(
+        default_factory=list, max_length=9, description="base64 photos or PDFs, added"
+    )
 
 
 class ItemOut(Schema):
@@ -332,6 +335,7 @@ class ItemOut(Schema):
     household_no: str
     proposal: str
     income_per_person_fen: int | None
+    evidence: int = Field(description="How many evidence files the household's facts have")
 
 
 @router.post(
@@ -341,13 +345,18 @@ def review_facts(request: HttpRequest, item_id: int, body: FactsIn) -> dict[str,
     item = review_reads.get_item_for(request.user, item_id)
     checks = {c: getattr(body, c) for c in CHECKS}
     item = review.record_facts(
-        item=item, income_fen=body.income_fen, checks=checks, by=acting_user(request)
+        item=item,
+        income_fen=body.income_fen,
+        checks=checks,
+        by=acting_user(request),
+        evidence=list(_photos(body.evidence)),
     )
     return {
         "id": item.pk,
         "household_no": item.household.household_no,
         "proposal": item.proposal,
         "income_per_person_fen": item.income_per_person_fen,
+        "evidence": item.evidence.count(),
     }
 
 

@@ -330,6 +330,30 @@ class ReviewItem(models.Model):
         return self.income_fen // self.members
 
 
+class ReviewEvidence(models.Model):
+    """A photo or document of a household's review facts (the house, the water, a payslip),
+    stored once by content (``core.uploads``); at most nine per household and round."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="evidence")
+    sha256 = models.CharField(max_length=64)
+    path = models.CharField(max_length=300)
+    name = models.CharField(_("文件名"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("核实材料")
+        verbose_name_plural = _("核实材料")
+        ordering = ["item_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="reviewevidence_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.sha256[:12]
+
+
 class Objection(models.Model):
     """An objection raised during a village's public notice, and how it was settled."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +22,8 @@ from tuopin.areas import codes
 from .. import decisions
 from ..errors import BadReview, Locked, NotYourTurn, ReviewNotFound
 from ..models import Household
-from .models import Objection, ReviewItem, ReviewRound, VillageReview
+from . import evidence as evidence_files
+from .models import Objection, ReviewEvidence, ReviewItem, ReviewRound, VillageReview
 from .proposals import CHECKS, propose
 
 OPEN = "registry.add_reviewround"
@@ -102,10 +104,16 @@ def _editable(vr: VillageReview) -> None:
 
 @transaction.atomic
 def record_facts(
-    *, item: ReviewItem, income_fen: int, checks: dict[str, bool], by: Any
+    *,
+    item: ReviewItem,
+    income_fen: int,
+    checks: dict[str, bool],
+    by: Any,
+    evidence: list[UploadedFile | bytes] | None = None,
 ) -> ReviewItem:
-    """The cadre records a household's income and the six checks; the proposal follows.
-    A change after the notice was posted voids the notice (it must be posted again)."""
+    """The cadre records a household's income and the six checks, with photos or documents
+    as evidence (added to those already attached, at most nine); the proposal follows. A
+    change after the notice was posted voids the notice (it must be posted again)."""
     permissions.require(by, RECORD, _("没有填写动态调整的权限"))
     vr = _village_for(by, item.round, item.village_code, lock=True)
     _editable(vr)
@@ -127,6 +135,20 @@ def record_facts(
     )
     item.checked_by, item.checked_at = by, timezone.now()
     item.save()
+    if evidence:
+        already = item.evidence.count()
+        ReviewEvidence.objects.bulk_create(
+            ReviewEvidence(
+                item=item,
+                sha256=f.sha256,
+                path=f.path,
+                name=f.name,
+                position=already + i,
+                by=by,
+                at=item.checked_at,
+            )
+            for i, f in enumerate(evidence_files.store(evidence, already=already))
+        )
     if vr.notice_from is not None:
         vr.notice_from = vr.notice_to = None
         vr.save(update_fields=["notice_from", "notice_to"])

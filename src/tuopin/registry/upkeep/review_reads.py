@@ -13,7 +13,7 @@ from tuopin.accounts import permissions, scoping
 from tuopin.areas import selectors as area_selectors
 
 from ..errors import ReviewNotFound
-from .models import Objection, ReviewItem, ReviewRound, VillageReview
+from .models import Objection, ReviewEvidence, ReviewItem, ReviewRound, VillageReview
 
 VIEW = "registry.view_reviewround"
 
@@ -56,6 +56,7 @@ def items_of(user: Any, vr: VillageReview) -> QuerySet[ReviewItem]:
             "village_code",
         )
         .select_related("household")
+        .prefetch_related("evidence")
         .annotate(
             open_objections=Count("objections", filter=Q(objections__resolved_at__isnull=True))
         )
@@ -73,6 +74,14 @@ def get_item_for(user: Any, item_id: int) -> ReviewItem:
     if item is None:
         raise ReviewNotFound(_("动态调整不存在"))
     return item
+
+
+def evidence_of(user: Any, item_id: int, position: int) -> ReviewEvidence:
+    """One evidence file of a review item, through the item's access function."""
+    found = get_item_for(user, item_id).evidence.filter(position=position).first()
+    if found is None:
+        raise ReviewNotFound(_("核实材料不存在"))
+    return found
 
 
 def get_objection_for(user: Any, objection_id: int) -> Objection:

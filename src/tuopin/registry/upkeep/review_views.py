@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 from tuopin.accounts import approvals, scoping
 from tuopin.accounts.selectors import acting_user
 from tuopin.core.errors import DomainError
-from tuopin.core.money import parse_yuan
+from tuopin.core.money import parse_yuan, yuan_digits
 
-from . import review, review_reads
+from . import evidence, review, review_reads
+from .models import Objection, ReviewItem
 from .proposals import CHECKS
 
 VIEW = "registry.view_reviewround"
@@ -93,14 +94,8 @@ def village(request: HttpRequest, round_id: int, code: str) -> HttpResponse:
     vr = review_reads.get_village_review_for(request.user, rnd, code)
     items = list(review_reads.items_of(request.user, vr))
     objections: dict[int, list[Any]] = {}
-    from .models import Objection
-
     for o in Objection.objects.filter(item__in=items).order_by("raised_at"):
         objections.setdefault(o.item_id, []).append(o)
-    from tuopin.core.money import yuan_digits
-
-    from .models import ReviewItem
-
     labels = {c: getattr(ReviewItem._meta.get_field(c), "verbose_name", c) for c in CHECKS}
     for i in items:
         i.objection_list = objections.get(i.pk, [])  # type: ignore[attr-defined]
@@ -155,10 +150,22 @@ def facts(request: HttpRequest, item_id: int) -> HttpResponse:
     def act() -> None:
         if income is None:
             raise DomainError(_("请填写家庭年纯收入（元）"))
-        review.record_facts(item=item, income_fen=income, checks=checks, by=acting_user(request))
+        review.record_facts(
+            item=item,
+            income_fen=income,
+            checks=checks,
+            by=acting_user(request),
+            evidence=list(request.FILES.getlist("evidence")),
+        )
 
     _run(request, act, _("已保存"))
     return _back(item.round_id, item.village_code)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def item_evidence(request: HttpRequest, item_id: int, position: int) -> FileResponse:
+    return evidence.response(review_reads.evidence_of(request.user, item_id, position).path)
 
 
 @login_required

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from tuopin.accounts import approvals, permissions, scoping
 from tuopin.accounts.approvals import Action, Status
 from tuopin.areas import codes
-from tuopin.core.uploads import store_upload
 
 from .. import decisions
 from ..errors import BadRequest, Locked, NotYourTurn
 from ..models import Household
 from . import checks
+from . import evidence as evidence_files
 from .apply import Applier
 from .models import DEFAULT_CHAIN, ChangeDecision, ChangeRequest, Evidence, Kind, KindChain
 
@@ -34,8 +34,6 @@ FILE = "registry.add_changerequest"
 REFILE = "registry.change_changerequest"
 DECIDE = "registry.decide_changerequest"
 MERGE = "registry.view_duplicates"  # officers file merges from the duplicates screen
-EVIDENCE_FOLDER = "registry-evidence"  # kept for good: not a transient upload folder
-MAX_EVIDENCE = 9
 
 
 def chain_for(kind: str) -> tuple[int, ...]:
@@ -85,22 +83,13 @@ def _record(
 
 
 def _store(req: ChangeRequest, files: list[UploadedFile | bytes]) -> list[str]:
-    if len(files) > MAX_EVIDENCE:
-        raise BadRequest(_("证明材料最多 %(n)s 个") % {"n": MAX_EVIDENCE}, code="too_many_files")
+    stored = evidence_files.store(files)
     req.evidence.all().delete()
-    rows, hashes = [], []
-    for i, f in enumerate(files):
-        upload = SimpleUploadedFile(f"evidence-{i}.jpg", f) if isinstance(f, bytes) else f
-        path = store_upload(upload, EVIDENCE_FOLDER)
-        sha = path.stem
-        rows.append(
-            Evidence(
-                request=req, sha256=sha, path=str(path), name=(upload.name or "")[:200], position=i
-            )
-        )
-        hashes.append(sha)
-    Evidence.objects.bulk_create(rows)
-    return hashes
+    Evidence.objects.bulk_create(
+        Evidence(request=req, sha256=f.sha256, path=f.path, name=f.name, position=i)
+        for i, f in enumerate(stored)
+    )
+    return [f.sha256 for f in stored]
 
 
 def _may_file(by: Any, kind: str, village: str) -> None:

@@ -4,8 +4,6 @@ evidence; a person's "why (not) eligible"."""
 
 from __future__ import annotations
 
-import mimetypes
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -22,8 +20,8 @@ from tuopin.core.errors import DomainError, NotFound
 
 from .. import eligibility, selectors
 from ..choices import Education, Health, HouseholdType, PovertyCause, Relation, StudentStatus
+from . import evidence, services
 from . import selectors as reads
-from . import services
 from .checks import ADD_CAUSES, REMOVE_CAUSES
 from .models import Kind
 
@@ -213,10 +211,7 @@ def request_refile(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @permission_required("registry.view_changerequest", raise_exception=True)
 def request_evidence(request: HttpRequest, request_id: int, position: int) -> FileResponse:
-    found = reads.evidence_of(request.user, request_id, position)
-    path = Path(found.path)
-    content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return FileResponse(path.open("rb"), content_type=content_type)
+    return evidence.response(reads.evidence_of(request.user, request_id, position).path)
 
 
 @login_required
