@@ -2,7 +2,8 @@
 
 The people in scope (the access layer's query, embedded as a CTE) are expanded into block keys
 (as :func:`tuopin.registry.neardup.block_keys`: the name with the birth date, the phone, or one of
-three segments of the ID number), joined with themselves on the key, and only the pairs that
+three segments of the ID number); one grouping finds the keys shared by two to MAX_BLOCK people,
+only those keys' rows are paired with each other, and only the pairs that
 could pass :func:`tuopin.registry.neardup.compare` leave the database (same birth date, same
 phone, or at most two of the 17 ID digits differ). Python then scores that handful. Blocks of
 more than :data:`tuopin.registry.neardup.MAX_BLOCK` people are skipped, as in the pure search.
@@ -41,10 +42,14 @@ def _query(scope_sql: str, collate: str = "") -> str:
     return (
         f"WITH p(id, hh, name, birth, idn, phone) AS ({scope_sql}),"  # noqa: S608 - our SQL
         f" k(id, hh, k) AS ({_keys_sql(collate)}),"
-        f" big AS (SELECT k FROM k GROUP BY k HAVING COUNT(*) > {neardup.MAX_BLOCK}),"
-        " pairs AS (SELECT DISTINCT a.id AS a, b.id AS b FROM k a JOIN k b"
-        " ON a.k = b.k AND a.id < b.id AND a.hh <> b.hh"
-        " WHERE a.k NOT IN (SELECT k FROM big))"
+        # The blocks worth pairing (two to MAX_BLOCK people) are few: one hash aggregate
+        # over the keys finds them, and only their keys are joined back, never all the keys
+        # with themselves.
+        " shared AS (SELECT k FROM k GROUP BY k"
+        f" HAVING COUNT(*) BETWEEN 2 AND {neardup.MAX_BLOCK}),"
+        " inblock AS (SELECT k.id, k.hh, k.k FROM k JOIN shared s ON s.k = k.k),"
+        " pairs AS (SELECT DISTINCT a.id AS a, b.id AS b FROM inblock a JOIN inblock b"
+        " ON a.k = b.k AND a.id < b.id AND a.hh <> b.hh)"
         " SELECT x.id, x.hh, x.name, x.birth, x.idn, x.phone,"
         " y.id, y.hh, y.name, y.birth, y.idn, y.phone"
         " FROM pairs JOIN p x ON x.id = pairs.a JOIN p y ON y.id = pairs.b"
