@@ -1,8 +1,9 @@
 """Demo registry upkeep in 略阳 (the field reports' county): change requests at each stage of
-the chain (waiting at the township, at the county, applied, returned, rejected), the year's
-review (动态调整) in progress (facts recorded, one village in its public notice with an
-objection, one filed and approved by its township), and two planted near-duplicates for the
-duplicates screen. Everything goes through the real services and the importer. Runs once."""
+the chain (waiting at the township, at the county, applied, returned, rejected; two households
+merged, the second one closed), the year's review (动态调整) in progress (facts recorded, an
+unsafe house photographed, one village in its public notice with an objection, one filed and
+approved by its township), and two planted near-duplicates for the duplicates screen.
+Everything goes through the real services and the importer. Runs once."""
 
 from __future__ import annotations
 
@@ -78,7 +79,19 @@ def _requests(cadre: Any, township: Any, county: Any, households: list[Any]) -> 
     services.decide(
         request=rejected, action="reject", comment="入户核实：主要原因仍为因病", by=township
     )
-    return 5
+    if len(households) < 9:
+        return 5
+    # Two households of one family living together again: applied, the second one closed
+    # (销户) and its members now in the first.
+    merged = file(
+        households[7],
+        "merge_households",
+        {"other_household_no": households[8].household_no},
+        "老人随子女生活，两户合为一户",
+    )
+    services.decide(request=merged, action="approve", by=township)
+    services.decide(request=merged, action="approve", by=county)
+    return 6
 
 
 def _other(current: str, wanted: str, fallback: str = "illness") -> str:
@@ -103,7 +116,14 @@ def _review(cadre: Any, townships: list[Any], county: Any, year: int) -> Any:
         for i, item in enumerate(items):
             checks = {**GOOD, "housing": i % 7 != 3}
             income = (item.members or 1) * (420_000 if i % 3 else 250_000)
-            review.record_facts(item=item, income_fen=income, checks=checks, by=cadre)
+            review.record_facts(
+                item=item,
+                income_fen=income,
+                checks=checks,
+                by=cadre,
+                # the house that fails the safe-housing check, photographed
+                evidence=None if checks["housing"] else [_photo(item.household_id + 100)],
+            )
         start = today - dt.timedelta(days=2 if n == 0 else 10)
         vr = review.post_notice(rnd=rnd, village=village, starts_on=start, by=cadre)
         if n == 0:
@@ -205,7 +225,7 @@ def build_upkeep(seed: int, today: dt.date) -> tuple[int, int]:
     cadre, county = _user("ly_cadre"), _user("ly_county")
     townships = list(User.objects.filter(username__startswith="ly_township").order_by("username"))
     village = cadre.area_scopes.order_by("area_id").values_list("area_id", flat=True).first()
-    households = list(Household.objects.filter(village_id=village).order_by("household_no")[:7])
+    households = list(Household.objects.filter(village_id=village).order_by("household_no")[:9])
     township = next(
         t for t in townships if t.area_scopes.filter(area_id=village[:9] + "000").exists()
     )

@@ -10,7 +10,13 @@ from tuopin.accounts.selectors import get_user
 from tuopin.areas import services as areas
 from tuopin.demo.casework import build_casework
 from tuopin.demo.upkeep import build_upkeep
-from tuopin.registry.models import ChangeRequest, Objection, ReviewRound
+from tuopin.registry.models import (
+    ChangeRequest,
+    Household,
+    Objection,
+    ReviewEvidence,
+    ReviewRound,
+)
 from tuopin.registry.upkeep import duplicates
 
 
@@ -24,7 +30,7 @@ def test_the_lueyang_upkeep_demo_has_every_stage(db: None) -> None:
     )
     today = dt.date(2018, 6, 30)
     build_casework(2018, today)
-    assert build_upkeep(2018, today) == (5, 2)
+    assert build_upkeep(2018, today) == (6, 2)
     requests = ChangeRequest.objects.all()
     assert {(r.status, r.step_index) for r in requests} == {
         ("pending", 0),
@@ -33,6 +39,8 @@ def test_the_lueyang_upkeep_demo_has_every_stage(db: None) -> None:
         ("returned", 0),
         ("rejected", 0),
     }
+    assert Household.objects.filter(closed_reason="merged").count() == 1
+    assert ReviewEvidence.objects.exists()
     rnd = ReviewRound.objects.get()
     stages = {v.status for v in rnd.villages.filter(filed=True)}
     assert stages == {"pending"} and rnd.villages.filter(notice_from__isnull=False).count() == 2

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from tuopin.accounts import approvals, permissions, scoping
 
-from ..choices import ClosedReason
+from ..choices import ClosedReason, MemberStatus, PovertyStatus
 from ..errors import RequestNotFound
 from ..models import Household, Person
 from .models import ChangeRequest, Evidence, HistoryEvent, Source
@@ -57,7 +57,11 @@ FIELD_LABELS = {
     "closed": gettext_lazy("销户日期"),
     "closed_reason": gettext_lazy("销户原因"),
 }
-VALUE_LABELS: dict[str, dict[str, Any]] = {"closed_reason": dict(ClosedReason.choices)}
+VALUE_LABELS: dict[str, dict[str, Any]] = {
+    "closed_reason": dict(ClosedReason.choices),
+    # a household's poverty status or a member's status (their codes do not overlap)
+    "status": dict(PovertyStatus.choices) | dict(MemberStatus.choices),
+}
 HISTORY = "registry.view_household"
 
 
@@ -123,12 +127,16 @@ class TimelineEntry:
         out = []
         for key, value in self.changes.items():
             label = str(FIELD_LABELS.get(key, key))
+            shown = VALUE_LABELS.get(key, {})
             if isinstance(value, list) and len(value) == 2 and not isinstance(value[0], list):
-                out.append(f"{label}: {value[0] or '—'} → {value[1]}")
+                before, after = (shown.get(v, v) if isinstance(v, str) else v for v in value)
+                out.append(f"{label}: {before or '—'} → {after}")
             elif isinstance(value, list):
                 out.append(f"{label}: {'、'.join(str(v) for v in value)}")
             else:
-                out.append(f"{label}: {VALUE_LABELS.get(key, {}).get(value, value)}")
+                out.append(
+                    f"{label}: {shown.get(value, value) if isinstance(value, str) else value}"
+                )
         return out
 
 
