@@ -150,17 +150,7 @@ def change_member_status(
     elif closed := closing.close_if_empty(locked, on=on, reason=ClosedReason.NO_MEMBERS, at=at):
         events.append(("closed", closed, None))
     HistoryEvent.objects.bulk_create(
-        HistoryEvent(
-            household_no=locked.household_no,
-            village_code=locked.village_id,
-            person=who,
-            person_name=who.name if who else "",
-            what=what,
-            changes=changes,
-            source=Source.STATUS,
-            by=by,
-            at=at,
-        )
+        HistoryEvent.of(locked, what, changes, who, source=Source.STATUS, by=by, at=at)
         for what, changes, who in events
     )
     household.refresh_from_db()

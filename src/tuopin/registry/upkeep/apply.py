@@ -33,13 +33,11 @@ class Applier:
         self, household: Household, what: str, changes: dict[str, Any], person: Person | None = None
     ) -> None:
         self.events.append(
-            HistoryEvent(
-                household_no=household.household_no,
-                village_code=household.village_id,
-                person=person,
-                person_name=person.name if person else "",
-                what=what,
-                changes=changes,
+            HistoryEvent.of(
+                household,
+                what,
+                changes,
+                person,
                 reason=self.request.reason,
                 source=Source.REQUEST,
                 request=self.request,

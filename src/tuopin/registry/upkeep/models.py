@@ -4,6 +4,8 @@ pairs of people an officer marked as different."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -178,6 +180,21 @@ class HistoryEvent(models.Model):
         if self.pk is not None:
             raise ValueError("HistoryEvent rows are append-only")
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def of(
+        cls, household: Any, what: str, changes: dict[str, Any], person: Any = None, **rest: Any
+    ) -> HistoryEvent:
+        """An unsaved event of ``household`` (and ``person``); ``rest`` are the other fields."""
+        return cls(
+            household_no=household.household_no,
+            village_code=household.village_id,
+            person=person,
+            person_name=person.name if person else "",
+            what=what,
+            changes=changes,
+            **rest,
+        )
 
 
 class IdVerification(models.Model):
