@@ -202,9 +202,21 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=1000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_forest")
+    ap.add_argument(
+        "--no-wal-wait",
+        action="store_true",
+        help="the bench database with synchronous_commit off: how much of a flash is the "
+        "wait for each commit's WAL flush (not a setting tuopin makes for you)",
+    )
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="tuopin-forest-"))
     env = fresh_database("postgres", args.pg, home)
+    if args.no_wal_wait:
+        import psycopg
+
+        with psycopg.connect(args.pg, autocommit=True) as conn:
+            name = args.pg.rsplit("/", 1)[1]
+            conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     env.update(TUOPIN_FOREST_COLLECT_DELAY_HOURS="0", TUOPIN_MANIFEST_STATIC="false")
     subprocess.run(
         [str(BIN / "tuopin"), "ledger", "keygen"], env=env, check=True, capture_output=True
@@ -222,11 +234,13 @@ def main() -> None:
     )
     print(f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
     port = free_port()
+    server_log = home / "serve.log"
+    print(f"  server log: {server_log}", flush=True)
     server = subprocess.Popen(
         [str(BIN / "tuopin"), "serve", f"127.0.0.1:{port}"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=server_log.open("wb"),
+        stderr=subprocess.STDOUT,
     )
     tokens: list[str] = facts["tokens"]
     results: list[dict[str, object]] = []

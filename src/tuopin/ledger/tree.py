@@ -119,8 +119,12 @@ def _path(source: HashSource, m: int, a: int, b: int) -> list[bytes]:
 
 
 def consistency_proof(source: HashSource, first: int, second: int) -> list[bytes]:
-    if not 0 < first <= second:
+    """The proof that the tree of ``second`` leaves extends the one of ``first``; empty from
+    an empty tree (C2SP: an empty tree is consistent with any tree, as ``merkle`` checks)."""
+    if not 0 <= first <= second:
         raise merkle.ProofError(f"no consistency proof from size {first} to size {second}")
+    if first == 0:
+        return []
     return _subproof(source, first, 0, second, True)
 
 

@@ -116,6 +116,14 @@ def test_each_checkpoint_extends_the_last(signer: note.Signer) -> None:
     assert Checkpoint.objects.count() == 2
 
 
+def test_a_checkpoint_of_the_empty_log_is_extended_later(signer: note.Signer) -> None:
+    empty = services.integrate(signer=signer)  # `tuopin serve`'s signer before any entry
+    append(3)
+    later = services.integrate(signer=signer)
+    assert empty is not None and empty.size == 0
+    assert later is not None and later.size == 3
+
+
 def test_tile_endpoints_speak_c2sp(client: Client, signer: note.Signer) -> None:
     entries = append(260)
     services.integrate(signer=signer)
