@@ -58,6 +58,28 @@ def test_tokens_are_stored_as_digests_and_can_be_revoked(cadre_a) -> None:  # ty
         services.authenticate_token(token)
 
 
+def test_a_token_records_when_it_was_first_used(cadre_a) -> None:  # type: ignore[no-untyped-def]
+    token = services.issue_token(username=cadre_a.username)
+    services.authenticate_token(token)
+    assert ApiToken.objects.get(user=cadre_a).last_used_at is not None
+
+
+def test_a_token_records_its_use_to_the_minute(cadre_a) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    token = services.issue_token(username=cadre_a.username)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    just_now = timezone.now() - dt.timedelta(seconds=5)
+    ApiToken.objects.filter(user=cadre_a).update(last_used_at=just_now)
+    services.authenticate_token(token)
+    assert ApiToken.objects.get(user=cadre_a).last_used_at == just_now  # no write
+    ApiToken.objects.filter(user=cadre_a).update(last_used_at=long_ago)
+    services.authenticate_token(token)
+    assert ApiToken.objects.get(user=cadre_a).last_used_at > just_now
+
+
 def test_cli_creates_users_and_prints_tokens(capsys: pytest.CaptureFixture[str]) -> None:
     call_command(
         "accounts",
