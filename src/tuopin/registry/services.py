@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -142,7 +142,9 @@ def change_member_status(
     person.left_on = None if status == MemberStatus.PRESENT else on
     person.save(update_fields=["status", "left_on", "updated_at"])
     at = timezone.now()
-    events = [("remove_member", {"status": [before, status], "on": on.isoformat()}, person)]
+    events: list[tuple[str, dict[str, Any], Person | None]] = [
+        ("remove_member", {"status": [before, status], "on": on.isoformat()}, person)
+    ]
     if comes_back:
         events[0] = ("add_member", {"status": [before, status]}, person)
         if reopened := closing.reopen_if_closed(locked, at=at):
