@@ -89,6 +89,17 @@ def parse_chain(text: str) -> tuple[int, ...]:
     return levels
 
 
+def chain_label(text: str) -> str:
+    """``"village,township,county"`` → ``"村 → 乡镇 → 县"``: the levels' names, for pages."""
+    from tuopin.areas.models import Level
+
+    try:
+        levels = parse_chain(text)
+    except ChainError:
+        return text
+    return " → ".join(str(Level(level).label) for level in levels)
+
+
 def chain_text(levels: Sequence[int]) -> str:
     by_level = {v: k for k, v in LEVEL_NAMES.items()}
     return ",".join(by_level[lvl] for lvl in levels)

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.accounts.approvals import Action, ChainItem
+from tuopin.accounts.approvals import Action, ChainItem, chain_label
 
 
 class Periodicity(models.TextChoices):
@@ -62,6 +62,11 @@ class ReportType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def chain_label(self) -> str:
+        """The approval chain as the levels' names (村 → 乡镇 → 县)."""
+        return chain_label(self.chain)
 
     @property
     def periodic(self) -> bool:

@@ -101,3 +101,15 @@ def test_cli_creates_users_and_prints_tokens(capsys: pytest.CaptureFixture[str])
     assert services.authenticate_token(token) == user
     with pytest.raises(CommandError):
         call_command("accounts", "token", "nobody")
+
+
+def test_an_approval_chain_reads_as_the_levels_names() -> None:
+    from tuopin.accounts import approvals
+
+    assert approvals.chain_label("village,township,county") == "村 → 乡镇 → 县"
+
+
+def test_a_chain_that_does_not_parse_is_shown_as_written() -> None:
+    from tuopin.accounts import approvals
+
+    assert approvals.chain_label("county,village") == "county,village"
