@@ -284,3 +284,6 @@ AXES_VERBOSE = False
 FOREST_COLLECT_DELAY_HOURS = env_int("TUOPIN_FOREST_COLLECT_DELAY_HOURS", 24)
 FOREST_COLLECT_WINDOW_HOURS = env_int("TUOPIN_FOREST_COLLECT_WINDOW_HOURS", 72)
 FOREST_FRIEND_SHARE_PERCENT = env_int("TUOPIN_FOREST_FRIEND_SHARE_PERCENT", 20)
+# Flash adoptions by API token answered before the full stack and committed in batches
+# (forest.door, ADR 0013); off: every adoption goes through Django and django-ninja.
+FOREST_FLASH_DOOR = env_bool("TUOPIN_FOREST_FLASH_DOOR", default=True)

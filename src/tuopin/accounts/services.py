@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -89,6 +90,23 @@ def authenticate_token(token: str) -> User:
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_GRAIN:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row.user
+
+
+def users_of_tokens(tokens: Iterable[str]) -> dict[str, int]:
+    """:func:`authenticate_token` for many tokens at once (a batch of flash adoptions): the id
+    of the active user behind each valid token; the rest are left out. One read, and one
+    write for the tokens whose "last used" is a minute old or more."""
+    digests = {_digest(t): t for t in tokens}
+    rows = list(
+        ApiToken.objects.filter(
+            digest__in=digests, revoked=False, user__is_active=True
+        ).values_list("pk", "digest", "user_id", "last_used_at")
+    )
+    now = timezone.now()
+    stale = [pk for pk, _d, _u, used in rows if used is None or now - used >= TOKEN_USE_GRAIN]
+    if stale:
+        ApiToken.objects.filter(pk__in=stale).update(last_used_at=now)
+    return {digests[d]: user_id for _pk, d, user_id, _used in rows}
 
 
 def log_unmask(*, user: User, subject: str, context: str) -> None:

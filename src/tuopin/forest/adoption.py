@@ -102,7 +102,7 @@ def open_project(*, by: User, slug: str, opens_at: dt.datetime | None = None) ->
     permissions.require(by, CHANGE, _("没有修改认种认养项目的权限"))
     project = Project.objects.filter(slug=slug).first()
     if project is None:
-        raise ProjectNotFound(_("项目不存在：%(s)s") % {"s": slug})
+        raise not_found(slug)
     project.opens_at = opens_at or timezone.now()
     project.status = ProjectStatus.OPEN
     project.save(update_fields=["opens_at", "status"])
@@ -113,7 +113,7 @@ def close_project(*, by: User, slug: str) -> Project:
     permissions.require(by, CHANGE, _("没有修改认种认养项目的权限"))
     n = Project.objects.filter(slug=slug).update(status=ProjectStatus.CLOSED)
     if not n:
-        raise ProjectNotFound(_("项目不存在：%(s)s") % {"s": slug})
+        raise not_found(slug)
     return Project.objects.get(slug=slug)
 
 
@@ -136,19 +136,18 @@ def adopt(
         raise BadProject(_("数量须为正整数"), code="bad_units")
     project = Project.objects.filter(slug=project_slug).exclude(status=ProjectStatus.DRAFT).first()
     if project is None:
-        raise ProjectNotFound(_("项目不存在：%(s)s") % {"s": project_slug})
-    if project.status != ProjectStatus.OPEN or now < project.opens_at:
-        raise NotOpen(_("项目尚未开放或已结束"), detail={"opens_at": project.opens_at.isoformat()})
-    cap = project.per_person_cap
-    if cap is not None and units > cap:
-        raise CapReached(_("每人最多 %(n)s%(u)s") % {"n": cap, "u": project.unit_label})
+        raise not_found(project_slug)
+    if not is_open(project, now):
+        raise not_open(project)
+    if project.per_person_cap is not None and units > project.per_person_cap:
+        raise cap_reached(project)
     # A lock-free look at the shards: sold out ends here, without a transaction. (Stock only
     # comes back when a transaction fails after its shard UPDATE, its last statement.)
     shards = list(
         Shard.objects.filter(project=project, remaining__gt=0).values_list("pk", "remaining")
     )
     if sum(r for _pk, r in shards) < units:
-        raise SoldOut(_("%(p)s 已被认领完") % {"p": project.name})
+        raise sold_out(project)
     try:
         with transaction.atomic():
             adoption = _adopt(by, project, units, key, now, shards)
@@ -161,12 +160,49 @@ def adopt(
 
 
 def _replayed(first: Adoption, project_slug: str, units: int) -> Adopted:
-    if first.project.slug != project_slug or first.units != units:
-        raise KeyReused(
-            _("幂等键 %(k)s 已用于另一次认种（项目或数量不同）") % {"k": first.key},
-            detail={"key": first.key},
-        )
+    if not same_request(first, project_slug, units):
+        raise key_reused(first.key)
     return Adopted(first, created=False)
+
+
+def same_request(first: Adoption, project_slug: str, units: int) -> bool:
+    """Whether a request under the key of ``first`` asks for the same adoption again."""
+    return first.project.slug == project_slug and first.units == units
+
+
+def is_open(project: Project, now: dt.datetime) -> bool:
+    return project.status == ProjectStatus.OPEN and now >= project.opens_at
+
+
+# The refusals of adopting, built where they are raised or answered: the batched path
+# (``flash``) builds them in the requester's thread, so each is said in its language.
+
+
+def not_found(slug: str) -> ProjectNotFound:
+    return ProjectNotFound(_("项目不存在：%(s)s") % {"s": slug})
+
+
+def not_open(project: Project) -> NotOpen:
+    return NotOpen(_("项目尚未开放或已结束"), detail={"opens_at": project.opens_at.isoformat()})
+
+
+def cap_reached(project: Project) -> CapReached:
+    cap = project.per_person_cap
+    return CapReached(_("每人最多 %(n)s%(u)s") % {"n": cap, "u": project.unit_label})
+
+
+def not_enough_energy(cost: int) -> NotEnoughEnergy:
+    return NotEnoughEnergy(_("能量不足：需要 %(g)s 克") % {"g": cost}, detail={"needed_g": cost})
+
+
+def sold_out(project: Project) -> SoldOut:
+    return SoldOut(_("%(p)s 已被认领完") % {"p": project.name})
+
+
+def key_reused(key: str) -> KeyReused:
+    return KeyReused(
+        _("幂等键 %(k)s 已用于另一次认种（项目或数量不同）") % {"k": key}, detail={"key": key}
+    )
 
 
 def _adopt(
@@ -184,13 +220,13 @@ def _adopt(
         )
         held = Holding.objects.filter(user=by, project=project, units__lte=cap - units)
         if not held.update(units=F("units") + units):
-            raise CapReached(_("每人最多 %(n)s%(u)s") % {"n": cap, "u": project.unit_label})
+            raise cap_reached(project)
     cost = units * project.energy_per_unit_g
     # No account row: no energy either (the UPDATE matches nothing).
     if not EnergyAccount.objects.filter(pk=by.pk, balance_g__gte=cost).update(
         balance_g=F("balance_g") - cost
     ):
-        raise NotEnoughEnergy(_("能量不足：需要 %(g)s 克") % {"g": cost}, detail={"needed_g": cost})
+        raise not_enough_energy(cost)
     adoption = Adoption.objects.create(
         project=project, user=by, units=units, energy_g=cost, key=key, created_at=now
     )
@@ -219,7 +255,7 @@ def _take(project: Project, units: int, candidates: list[int]) -> None:
         Shard.objects.select_for_update().filter(project=project, remaining__gt=0).order_by("no")
     )
     if sum(r.remaining for r in rows) < units:
-        raise SoldOut(_("%(p)s 已被认领完") % {"p": project.name})
+        raise sold_out(project)
     left = units
     for row in rows:
         part = min(left, row.remaining)
