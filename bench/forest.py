@@ -3,8 +3,10 @@
 A fresh migrated database; N green users, each given energy through the services (a partner
 reports their bus rides, they collect); a protected area of M m² in 16 shards opened now;
 `tuopin serve` on a free port (collection delay 0 h, so reported energy is collectable at
-once). Then C client threads (keep-alive) send N `POST /api/v1/forest/projects/<p>/adoptions`
-for 1 m² each, each as its own user:
+once). Then C keep-alive connections send N `POST /api/v1/forest/projects/<p>/adoptions`
+for 1 m² each, each as its own user, from wrk (`apt install wrk`: a C load generator, so
+that the two cores are the server's; `bench/wrk_requests.lua` sends each request once) or,
+without it, from Python threads (`--client threads`, which take a core of their own):
 
   - baseline: a static file through the same server, in the same run;
   - adoptions: answers per second, p50/p95, and the proof: exactly min(N, M) answered 201,
@@ -17,7 +19,8 @@ for 1 m² each, each as its own user:
 Each scenario also prints the 1-minute load average before and after it and what the
 database's active backends waited for (pg_stat_activity sampled every 20 ms).
 
-    python bench/forest.py [--users N] [--units M] [--clients C] [--pg URL]
+    python bench/forest.py [--users N] [--units M] [--clients C] [--client wrk|threads]
+                           [--pg URL] [--no-wal-wait]
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import argparse
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -94,6 +98,49 @@ print(json.dumps({"adoptions": Adoption.objects.count(),
     "accounts_off_journal": bad, "totals_equal": acc == jr,
     "ledger_entries": Entry.objects.filter(kind="decision").count()}))
 """
+
+
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_requests.lua"
+
+
+def run_wrk(make: object, port: int, clients: int, total: int) -> dict[str, object]:
+    """``total`` requests sent by wrk (C, two threads, ``clients`` keep-alive connections):
+    a load generator that leaves the two cores to the server. Each request once; the rate is
+    from wrk's start to the last thread's last answer."""
+    threads = 2
+    with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as f:
+        for i in range(total):
+            method, path, body, headers = make(i)  # type: ignore[operator]
+            f.write(f"{method}\t{path}\t{headers.get('Authorization', '')}\t{body or ''}\n")
+    argv = ["wrk", "-t", str(threads), "-c", str(max(clients, threads)), "-d", "3600s"]
+    argv += ["--timeout", "120s", "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}"]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([*argv, "--", f.name, str(threads)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    done, elapsed, said = 0, 0.0, {}
+    for line in proc.stdout:
+        if line.strip() == "DONE":
+            done += 1
+            if done == threads:
+                elapsed = time.perf_counter() - t0
+                proc.send_signal(signal.SIGINT)
+        elif line.startswith("WRK "):
+            said = json.loads(line[4:])
+    proc.wait()
+    os.unlink(f.name)
+    codes = said.get("codes", {})
+    answered = sum(codes.values())
+    if said.get("errors"):
+        codes["0"] = said["errors"]
+    return {
+        "client": "wrk",
+        "requests": answered,
+        "seconds": round(elapsed, 2),
+        "rps": round(answered / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": said.get("p50_ms"),
+        "p95_ms": said.get("p95_ms"),
+        "codes": dict(sorted(codes.items())),
+    }
 
 
 def run(make: object, port: int, clients: int, total: int) -> dict[str, object]:
@@ -198,9 +245,16 @@ def pending_certificates(url: str) -> int:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--users", type=int, default=2000)
-    ap.add_argument("--units", type=int, default=1000)
+    ap.add_argument("--users", type=int, default=20000)
+    ap.add_argument("--units", type=int, default=20000)
     ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument(
+        "--client",
+        choices=["wrk", "threads"],
+        default="wrk" if shutil.which("wrk") else "threads",
+        help="the load generator: wrk (apt install wrk; C, light on the shared cores) or "
+        "Python threads with http.client (heavier: a core of their own at ~1,500 req/s)",
+    )
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_forest")
     ap.add_argument(
         "--no-wal-wait",
@@ -272,6 +326,7 @@ def main() -> None:
 
         n = len(tokens)
         run(lambda i: ("GET", static, None, {}), port, 5, 20)  # warm-up
+        load = run_wrk if args.client == "wrk" else run
         scenarios = [
             ("baseline: static file", lambda i: ("GET", static, None, {})),
             ("flash adoption (1 m² each)", adopt),
@@ -281,7 +336,7 @@ def main() -> None:
         for name, make in scenarios:
             load_before = os.getloadavg()
             with WaitSampler(args.pg) as waits:
-                figures = run(make, port, args.clients, n)
+                figures = load(make, port, args.clients, n)
             figures["load_avg_1m"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
             figures["pg_waits"] = waits.top()
             print(
