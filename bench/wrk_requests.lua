@@ -5,7 +5,8 @@
 --
 -- FILE has one request a line: METHOD <tab> PATH <tab> AUTHORIZATION <tab> BODY. Thread k
 -- takes lines k, k+T, k+2T…; once a thread has sent its lines, a connection still ready to
--- send asks for FILLER (a 404, not counted: the file's requests must never answer 404). At the end, one line of JSON: the status codes
+-- send asks for FILLER (a 404, not counted: the file's requests must never answer 404), and
+-- once they are all answered the thread stops. At the end, one line of JSON: the status codes
 -- of the file's requests and the latency percentiles (ms; fillers included, at most C).
 
 local threads = {}
@@ -32,6 +33,8 @@ function init(args)
   end
   sent, answered, codes = 0, 0, {}
   filler = wrk.format("GET", FILLER)
+  -- wrk calls the first thread's request() once before sending anything (to verify it).
+  verified = id ~= 0
   if #reqs == 0 then
     io.write("DONE\n")
     io.flush()
@@ -39,6 +42,10 @@ function init(args)
 end
 
 function request()
+  if not verified then
+    verified = true
+    return filler
+  end
   if sent < #reqs then
     sent = sent + 1
     return reqs[sent]
@@ -54,6 +61,7 @@ function response(status, headers, body)
   if answered == #reqs then
     io.write("DONE\n")
     io.flush()
+    wrk.thread:stop()
   end
 end
 
