@@ -20,7 +20,7 @@ Each scenario also prints the 1-minute load average before and after it and what
 database's active backends waited for (pg_stat_activity sampled every 20 ms).
 
     python bench/forest.py [--users N] [--units M] [--clients C] [--client wrk|threads]
-                           [--pg URL] [--no-wal-wait]
+                           [--serve "--workers W --threads T"] [--pg URL] [--no-wal-wait]
 """
 
 from __future__ import annotations
@@ -257,6 +257,11 @@ def main() -> None:
     )
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_forest")
     ap.add_argument(
+        "--serve",
+        default="",
+        help='more arguments for `tuopin serve`, e.g. "--workers 2 --threads 16"',
+    )
+    ap.add_argument(
         "--no-wal-wait",
         action="store_true",
         help="the bench database with synchronous_commit off: how much of a flash is the "
@@ -291,7 +296,7 @@ def main() -> None:
     server_log = home / "serve.log"
     print(f"  server log: {server_log}", flush=True)
     server = subprocess.Popen(
-        [str(BIN / "tuopin"), "serve", f"127.0.0.1:{port}"],
+        [str(BIN / "tuopin"), "serve", f"127.0.0.1:{port}", *args.serve.split()],
         env=env,
         stdout=server_log.open("wb"),
         stderr=subprocess.STDOUT,

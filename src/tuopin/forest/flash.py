@@ -254,7 +254,7 @@ def _write(
 ) -> None:
     """The batch's writes, one statement each (raw SQL: the ORM's bulk paths cost more
     CPU per row than the database does)."""
-    adoption, entry, account = (m._meta for m in (Adoption, EnergyEntry, EnergyAccount))
+    adoption, entry, account = Adoption._meta, EnergyEntry._meta, EnergyAccount._meta
     token, at = adoption.get_field("token"), adoption.get_field("created_at")
     when = at.get_db_prep_value(made[0].created_at, connection)
     rows = [
