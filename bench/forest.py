@@ -118,16 +118,20 @@ def run_wrk(make: object, port: int, clients: int, total: int) -> dict[str, obje
     proc = subprocess.Popen([*argv, "--", f.name, str(threads)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     done, elapsed, said = 0, 0.0, {}
-    for line in proc.stdout:
-        if line.strip() == "DONE":
-            done += 1
-            if done == threads:
-                elapsed = time.perf_counter() - t0
-                proc.send_signal(signal.SIGINT)
-        elif line.startswith("WRK "):
-            said = json.loads(line[4:])
-    proc.wait()
-    os.unlink(f.name)
+    try:
+        for line in proc.stdout:
+            if line.strip() == "DONE":
+                done += 1
+                if done == threads:
+                    elapsed = time.perf_counter() - t0
+                    proc.send_signal(signal.SIGINT)
+            elif line.startswith("WRK "):
+                said = json.loads(line[4:])
+        proc.wait()
+    finally:
+        if proc.poll() is None:  # this script stopped half-way: no wrk left behind
+            proc.kill()
+        os.unlink(f.name)
     codes = said.get("codes", {})
     answered = sum(codes.values())
     if said.get("errors"):
