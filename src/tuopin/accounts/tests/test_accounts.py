@@ -80,6 +80,28 @@ def test_a_token_records_its_use_to_the_minute(cadre_a) -> None:  # type: ignore
     assert ApiToken.objects.get(user=cadre_a).last_used_at > just_now
 
 
+def test_many_tokens_name_their_active_users_at_once(cadre_a, cadre_b) -> None:  # type: ignore[no-untyped-def]
+    a = services.issue_token(username=cadre_a.username)
+    b = services.issue_token(username=cadre_b.username)
+    ApiToken.objects.filter(user=cadre_b).update(revoked=True)
+    assert services.users_of_tokens([a, b, "nonsense"]) == {a: cadre_a.pk}
+
+
+def test_many_tokens_record_their_use_to_the_minute(cadre_a) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    token = services.issue_token(username=cadre_a.username)
+    just_now = timezone.now() - dt.timedelta(seconds=5)
+    ApiToken.objects.filter(user=cadre_a).update(last_used_at=just_now)
+    services.users_of_tokens([token])
+    assert ApiToken.objects.get(user=cadre_a).last_used_at == just_now  # no write
+    ApiToken.objects.filter(user=cadre_a).update(last_used_at=None)
+    services.users_of_tokens([token])
+    assert ApiToken.objects.get(user=cadre_a).last_used_at > just_now
+
+
 def test_cli_creates_users_and_prints_tokens(capsys: pytest.CaptureFixture[str]) -> None:
     call_command(
         "accounts",
