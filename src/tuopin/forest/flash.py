@@ -183,8 +183,9 @@ def _take_all(project: Project, asks: list[tuple[Ask, int]], now: dt.datetime) -
         }
     balance = _locked_balances(users)
 
-    def decide(left: int) -> list[Outcome]:
-        out: list[Outcome] = []
+    def decide(left: int) -> list[Refused | None]:
+        """Each request in order: ``None`` to adopt, or its refusal."""
+        out: list[Refused | None] = []
         spent: dict[int, int] = {}
         took: dict[int, int] = {}
         for a, user in asks:
@@ -199,18 +200,28 @@ def _take_all(project: Project, asks: list[tuple[Ask, int]], now: dt.datetime) -
                 left -= a.units
                 spent[user] = spent.get(user, 0) + cost
                 took[user] = took.get(user, 0) + a.units
-                made = Adoption(
-                    project=project, user_id=user, units=a.units, energy_g=cost, key=a.key
-                )
-                made.created_at = now
-                out.append(Adopted(made, created=True))
+                out.append(None)
         return out
 
     # What the batch would take with inventory enough; then as few shards as hold that.
-    need = sum(o.adoption.units for o in decide(2**62) if isinstance(o, Adopted))
+    need = sum(a.units for (a, _u), no in zip(asks, decide(2**62), strict=True) if no is None)
     shards = _lock_shards(project, need)
-    out = decide(sum(r for _pk, r in shards))
-    made = [o.adoption for o in out if isinstance(o, Adopted)]
+    out: list[Outcome] = []
+    made: list[Adoption] = []
+    for (a, user), refusal in zip(asks, decide(sum(r for _pk, r in shards)), strict=True):
+        if refusal is not None:
+            out.append(refusal)
+            continue
+        adoption = Adoption(
+            project=project,
+            user_id=user,
+            units=a.units,
+            energy_g=a.units * project.energy_per_unit_g,
+            key=a.key,
+            created_at=now,
+        )
+        made.append(adoption)
+        out.append(Adopted(adoption, created=True))
     if made:
         _write(project, made, balance, held, shards)
     return out
