@@ -261,6 +261,11 @@ def main() -> None:
     )
     ap.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432/tuopin_bench_forest")
     ap.add_argument(
+        "--adoption-only",
+        action="store_true",
+        help="the baseline and the flash only (not the action reports and the collection)",
+    )
+    ap.add_argument(
         "--serve",
         default="",
         help='more arguments for `tuopin serve`, e.g. "--workers 2 --threads 16"',
@@ -342,6 +347,8 @@ def main() -> None:
             ("action reports (partner)", action),
             ("energy collection", collect),
         ]
+        if args.adoption_only:
+            scenarios = scenarios[:2]
         for name, make in scenarios:
             load_before = os.getloadavg()
             with WaitSampler(args.pg) as waits:
