@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import connection
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
@@ -179,6 +180,22 @@ def test_it_leaves_a_nul_to_the_api(app: door.FlashDoor, tokens: list[str]) -> N
     seen = post(app, tokens[0], json.dumps({"units": 1, "key": "a\x00b"}).encode())
     assert seen.status == 400
     assert Adoption.objects.count() == 0
+
+
+def test_it_leaves_a_caller_inside_a_transaction_to_the_api(
+    app: door.FlashDoor, tokens: list[str]
+) -> None:
+    # As Django's test client does, the request keeps the connection open at its end.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        with transaction.atomic():
+            seen = post(app, tokens[0], adopt_body())
+            assert (seen.status, Adoption.objects.count()) == (201, 1)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+    assert app.batcher._thread is None  # the batcher's connection could not see this one's
 
 
 def test_it_leaves_other_paths_alone(app: door.FlashDoor, tokens: list[str]) -> None:
