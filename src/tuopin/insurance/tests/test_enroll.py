@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.db import IntegrityError
+from django.utils import timezone
 
 from tuopin.charity import services as charity
 from tuopin.charity.models import Campaign
@@ -116,6 +117,27 @@ def test_enrollment_is_idempotent_and_pays_each_county_batch_in_the_ledger(peopl
     assert payment.ledger_index == first.ledger_indexes[1]
     numbers = {p.policy_no for p in Policy.objects.select_related("programme")}
     assert len(numbers) == 4 and all(n.startswith("DLZ-20180701-") for n in numbers)
+
+
+def test_a_first_run_batch_that_meets_someone_insured_after_all_enrolls_the_rest(people) -> None:  # type: ignore[no-untyped-def]
+    # A concurrent run insured 满十八 after this run found the period empty: the plain insert
+    # meets the unique constraint and the batch is made again with ON CONFLICT.
+    from tuopin.insurance import rules
+    from tuopin.registry.models import Person
+
+    p = programme()
+    first = Person.objects.get(name="满十八")
+    Policy.objects.create(
+        programme=p,
+        person=first,
+        village_code=first.village_code,
+        period_start=PERIOD,
+        enrolled_at=timezone.now(),
+    )
+    county = first.village_code[:6] + "000000"
+    enrolled, _ = services._batch(p, PERIOD, county, "", rules.rule_sql(p, PERIOD), fresh=True)
+    assert enrolled == 3
+    assert insured() == {"满十八", "六十岁", "妇女", "已脱贫"}
 
 
 def test_the_members_commitment_opens_to_the_batch_policy_numbers(people) -> None:  # type: ignore[no-untyped-def]
