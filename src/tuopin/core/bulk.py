@@ -48,6 +48,56 @@ def _copy_line(row: Sequence[object], stamps: dict[dt.datetime, str]) -> str:
     return "\t".join(out)
 
 
+def _copy_block(rows: Iterable[Sequence[object]], width: int) -> tuple[str, int]:
+    """Rows as one block of COPY text and their number.
+
+    Most values need no escaping, so the block is built unescaped and checked once as a
+    whole: exactly ``width - 1`` tabs and one newline per row, no carriage return, and no
+    backslash but those that NULLs (``\\N``) and bytea values put there. Only a block that
+    fails the check is built again value by value, with escaping.
+    """
+    rows = rows if isinstance(rows, list) else list(rows)
+    if not rows:
+        return "", 0
+    stamps: dict[dt.datetime, str] = {}
+    backslashes = 0
+
+    def text(value: object) -> str:
+        nonlocal backslashes
+        if value.__class__ is int:
+            return str(value)
+        if value is None:
+            backslashes += 1
+            return "\\N"
+        if isinstance(value, dt.datetime):
+            if value not in stamps:
+                stamps[value] = value.isoformat()
+            return stamps[value]
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, bytes | bytearray | memoryview):
+            backslashes += 2
+            return "\\\\x" + bytes(value).hex()
+        return str(value)
+
+    # Column by column: a column is usually all of one type (text needs nothing done).
+    columns = [
+        column if all(v.__class__ is str for v in column) else [text(v) for v in column]
+        for column in zip(*rows, strict=True)
+    ]
+    block = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
+    if (
+        block.count("\t") == len(rows) * (width - 1)
+        and block.count("\n") == len(rows)
+        and "\r" not in block
+        and block.count("\\") == backslashes
+    ):
+        return block, len(rows)
+    return "\n".join([_copy_line(row, stamps) for row in rows]) + "\n", len(rows)
+
+
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Insert ``rows`` into ``table``; returns the number of rows written."""
     quote = connection.ops.quote_name
@@ -55,12 +105,11 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # One text block per call: psycopg's per-row write_row costs more than the server.
-            stamps: dict[dt.datetime, str] = {}
-            lines = [_copy_line(row, stamps) for row in rows]
+            block, count = _copy_block(rows, len(columns))
             with copy_stream(table, columns) as write:
-                if lines:
-                    write("\n".join(lines) + "\n")
-            return len(lines)
+                if count:
+                    write(block)
+            return count
         batch: list[Any] = list(rows)
         marks = ", ".join(["%s"] * len(columns))
         cur.executemany(

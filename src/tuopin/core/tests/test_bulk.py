@@ -1,0 +1,48 @@
+"""The bulk insert writes what it was given, whatever characters the values hold (COPY's text
+format on PostgreSQL, where a tab, a newline or a backslash in a value must be escaped)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tuopin.areas.models import Area
+from tuopin.core.bulk import insert_rows
+
+COLUMNS = ("code", "name", "level", "longitude", "national_poor", "deep_poverty", "provincial_poor")
+
+pytestmark = pytest.mark.django_db
+
+
+def _names(codes: list[str]) -> list[str]:
+    by_code = dict(Area.objects.filter(code__in=codes).values_list("code", "name"))
+    return [by_code[c] for c in codes]
+
+
+def test_it_writes_plain_rows_as_given() -> None:
+    rows = [(f"9900000000{i:02d}", f"村{i}", 5, None, True, False, False) for i in range(3)]
+
+    assert insert_rows(Area._meta.db_table, COLUMNS, rows) == 3
+
+    area = Area.objects.get(code="990000000001")
+    assert (area.name, area.longitude, area.national_poor) == ("村1", None, True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["制表\t符", "换\n行", "回车\r", "反斜杠\\", "\\N", "\\\\x00", "末尾\\"],
+)
+def test_it_keeps_characters_that_copy_would_read_as_syntax(name: str) -> None:
+    rows = [
+        ("990000000001", "平常", 5, Decimal("104.123456"), False, False, False),
+        ("990000000002", name, 5, None, False, False, False),
+    ]
+
+    insert_rows(Area._meta.db_table, COLUMNS, rows)
+
+    assert _names(["990000000001", "990000000002"]) == ["平常", name]
+
+
+def test_it_writes_nothing_for_no_rows() -> None:
+    assert insert_rows(Area._meta.db_table, COLUMNS, []) == 0
