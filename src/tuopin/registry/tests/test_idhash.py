@@ -42,3 +42,18 @@ def test_a_short_new_key_is_refused_and_nothing_changes(households: None, tmp_pa
     with pytest.raises(CommandError):
         call_command("rotate_id_hash_key", new_key_file=_key_file(tmp_path, "short"))
     assert set(Person.objects.values_list("id_hash", flat=True)) == before
+
+
+def test_it_is_the_rfc_2104_hmac_sha256_of_the_number() -> None:
+    # RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?".
+    assert id_hash("what do ya want for nothing?", key="Jefe") == (
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    )
+
+
+def test_it_follows_the_key_it_is_given(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.ID_HASH_KEY = "a" * 48
+    first = id_hash(TANG_JUN)
+    settings.ID_HASH_KEY = "b" * 48
+    assert id_hash(TANG_JUN) != first
+    assert id_hash(TANG_JUN, key="a" * 48) == first
