@@ -10,9 +10,12 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
+from django.db.models import Model
+
+M = TypeVar("M", bound=Model)
 
 
 def db_datetime(value: dt.datetime | None) -> object:
@@ -128,6 +131,7 @@ def copy_stream(table: str, columns: Sequence[str]) -> Iterator[Callable[[str], 
     quote = connection.ops.quote_name
     cols = ", ".join(quote(c) for c in columns)
     with (
+        connection.wrap_database_errors,  # a broken key is Django's IntegrityError, as elsewhere
         connection.cursor() as cur,
         cur.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy,
     ):
@@ -135,23 +139,54 @@ def copy_stream(table: str, columns: Sequence[str]) -> Iterator[Callable[[str], 
 
 
 def select_in(
-    table: str, columns: Sequence[str], key: str, keys: Sequence[object], *, batch: int = 900
+    table: str,
+    columns: Sequence[str],
+    key: str,
+    keys: Sequence[object],
+    *,
+    batch: int = 900,
+    for_update: bool = False,
 ) -> list[tuple[Any, ...]]:
     """``SELECT columns FROM table WHERE key IN keys`` as plain tuples.
 
     For the bulk paths: no model instances and no per-value ORM preparation. PostgreSQL gets
     one ``= ANY(array)`` query; elsewhere the keys go in batches that no SQLite build refuses.
+    ``for_update`` locks the rows where the database locks rows (the caller holds the
+    transaction); SQLite's writer already holds the whole database.
     """
     quote = connection.ops.quote_name
     cols = ", ".join(quote(c) for c in columns)
     head = f"SELECT {cols} FROM {quote(table)} WHERE {quote(key)}"  # noqa: S608 - names are ours
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
     out: list[tuple[Any, ...]] = []
+    if not keys:
+        return out
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(f"{head} = ANY(%s)", [list(keys)])
+            cur.execute(f"{head} = ANY(%s){lock}", [list(keys)])
             return list(cur.fetchall())
         for start in range(0, len(keys), batch):
             part: list[Any] = list(keys[start : start + batch])
-            cur.execute(f"{head} IN ({', '.join(['%s'] * len(part))})", part)
+            cur.execute(f"{head} IN ({', '.join(['%s'] * len(part))}){lock}", part)
             out.extend(cur.fetchall())
+    return out
+
+
+def models_in(
+    model: type[M], key: str, keys: Sequence[object], *, batch: int = 900, for_update: bool = False
+) -> list[M]:
+    """:func:`select_in` as model instances, through ``Manager.raw`` (which converts values as
+    the ORM does) instead of an ``__in`` filter that prepares every key on its own."""
+    quote = connection.ops.quote_name
+    head = f"SELECT * FROM {quote(model._meta.db_table)} WHERE {quote(key)}"  # noqa: S608
+    lock = " FOR UPDATE" if for_update and connection.features.has_select_for_update else ""
+    if not keys:
+        return []
+    if connection.vendor == "postgresql":
+        return list(model._default_manager.raw(f"{head} = ANY(%s){lock}", [list(keys)]))
+    out: list[M] = []
+    for start in range(0, len(keys), batch):
+        part = list(keys[start : start + batch])
+        marks = ", ".join(["%s"] * len(part))
+        out.extend(model._default_manager.raw(f"{head} IN ({marks}){lock}", part))
     return out

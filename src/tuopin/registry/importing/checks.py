@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts import scoping
 from tuopin.areas import selectors as area_selectors
-from tuopin.core.bulk import select_in
+from tuopin.core.bulk import models_in, select_in
 from tuopin.core.imports import RowError
 
 from ..choices import PovertyStatus, Relation, transition_allowed
@@ -64,6 +64,11 @@ class BatchChecker:
         self.by = by
         self.seen_ids: dict[str, str] = {}  # id number → household number (first seen)
         self.villages: dict[str, bool] = {}  # village code → exists and in scope
+        # The registry held no one when the import began: every household and person in the
+        # database is then one this import wrote, and ``seen_ids`` knows them all, so the
+        # batches skip their look-ups. Anyone written meanwhile by someone else trips a
+        # unique key; the batch is then checked again with look-ups (``apply_chunk``).
+        self.fresh = False
 
     def _load_villages(self, wanted: Iterable[str]) -> None:
         missing = {c for c in wanted if c and c not in self.villages}
@@ -107,13 +112,13 @@ class BatchChecker:
         # row check (too long, a NUL) never reaches a query.
         clean = [(k, hh) for k, hh in chunk if not hh.errors]
         self._load_villages(r.village_code for _k, hh in clean for r in hh.rows)
-        numbers = [k for k, _hh in clean]
-        hashes = [r.id_hash for _k, hh in clean for r in hh.rows]
+        numbers = [] if self.fresh else [k for k, _hh in clean]
+        hashes = [] if self.fresh else [r.id_hash for _k, hh in clean for r in hh.rows]
         # Locked (the caller holds the batch's transaction): a status change made meanwhile
         # through change_status waits, instead of being overwritten by what was checked.
         existing_hh = {
             h.household_no: h
-            for h in Household.objects.select_for_update().filter(household_no__in=numbers)
+            for h in models_in(Household, "household_no", numbers, for_update=True)
         }
         # An officer's import may not touch a household outside the officer's scope.
         out_of_scope = {

@@ -27,6 +27,7 @@ from tuopin.core.imports import RowError
 from tuopin.core.tabular import Limits, RowSpool, open_table
 
 from ..errors import BadRegistryFile, ImportFailed
+from ..models import Household, Person
 from .checks import BatchChecker
 from .columns import REQUIRED, column_label, header_labels, map_columns
 from .report import ImportReport
@@ -128,6 +129,7 @@ class RegistryImport:
             self.count_households()
         assert self.counts is not None
         total = self.total
+        self.checker.fresh = not (Household.objects.exists() or Person.objects.exists())
         # Reading and validating is Python work, and so is most of writing: on a big file
         # outside a transaction, a forked child reads and validates while this process writes,
         # so that both cores work. Small files and imports inside a transaction stay in-process.
@@ -265,8 +267,12 @@ class RegistryImport:
 
         Two imports creating the same new household at once: the second's insert fails on
         the unique household number; its batch is checked again, and finds the household.
+        The same retry, with look-ups, catches anyone written by someone else while a first
+        load into an empty registry skips its look-ups (``BatchChecker.fresh``).
         """
         for attempt in (1, 2):
+            if attempt == 2:
+                self.checker.fresh = False  # someone else wrote meanwhile: look everyone up
             try:
                 with transaction.atomic():
                     checked = self.checker.check(chunk)
