@@ -12,6 +12,7 @@ from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+_ZERO_SUM = ord("0") * sum(WEIGHTS)
 
 # Full-width digits and letters that phones and Excel sheets produce.
 _FULLWIDTH = str.maketrans("０１２３４５６７８９ＸｘX", "0123456789XXX")
@@ -45,8 +46,9 @@ def normalise(raw: str) -> str:
 
 
 def check_char(first17: str) -> str:
-    """The MOD 11-2 check character for the first 17 digits."""
-    total = sum(map(mul, map(int, first17), WEIGHTS))
+    """The MOD 11-2 check character for the first 17 digits (ASCII)."""
+    # Weighted sum over the digits' byte values, less what the '0's contribute.
+    total = sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _ZERO_SUM
     return CHECK_CHARS[total % 11]
 
 
@@ -58,6 +60,7 @@ def parse(raw: str, *, today: dt.date | None = None) -> IdNumber:
     value = normalise(raw)
     if (
         len(value) != 18
+        or not value.isascii()  # str.isdigit also takes other scripts' digits
         or not value[:17].isdigit()
         or not (value[17].isdigit() or value[17] == "X")
     ):

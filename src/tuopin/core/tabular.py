@@ -154,9 +154,8 @@ def _check_shape(line: int, cells: list[str], limits: Limits) -> None:
                 code="too_many_columns",
                 detail={"line": line, "limit": limits.max_columns},
             )
-    for cell in cells:
-        if len(cell) > limits.max_cell_chars:
-            raise _cell_too_long(line, limits)
+    if cells and max(map(len, cells)) > limits.max_cell_chars:
+        raise _cell_too_long(line, limits)
 
 
 def _cell_too_long(line: int, limits: Limits) -> TableTooLarge:

@@ -40,6 +40,19 @@ def test_malformed_numbers_are_rejected(raw: str) -> None:
     assert exc.value.code == "id_format"
 
 
+def test_digits_of_other_scripts_are_not_digits_of_an_id_number() -> None:
+    # "١" (Arabic-Indic one) passes str.isdigit and int(); the standard knows ASCII only.
+    with pytest.raises(idcard.IdNumberError) as exc:
+        idcard.parse("١1010519491231002X")
+    assert exc.value.code == "id_format"
+
+
+@pytest.mark.parametrize("first17", ["11010519491231002", "44052418800101001", "99999999999999999"])
+def test_check_character_is_the_iso_7064_mod_11_2_of_the_digits(first17: str) -> None:
+    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(first17))
+    assert idcard.check_char(first17) == "10X98765432"[total % 11]
+
+
 def test_impossible_birth_date_is_rejected_even_with_a_right_check_digit() -> None:
     first17 = "11010519490231002"  # 31 February
     with pytest.raises(idcard.IdNumberError) as exc:

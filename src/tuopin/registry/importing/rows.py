@@ -135,7 +135,7 @@ class RowValidator:
                         % {"col": self.label(col), "n": limit, "v": text[:40] + "…"},
                     )
                 )
-        if any("\x00" in v for v in values):  # PostgreSQL refuses NUL in any text
+        if "\x00" in "".join(values):  # PostgreSQL refuses NUL in any text
             errors.append(RowError(line, "", "bad_character", _("含有无效字符（NUL）")))
         for col in REQUIRED:
             if not values[ix[col]]:
