@@ -38,7 +38,10 @@ if TYPE_CHECKING:
     from tuopin.accounts.models import User
 
 logger = logging.getLogger(__name__)
-CHUNK_HOUSEHOLDS = 4000
+CHUNK_HOUSEHOLDS = 4000  # households per batch and transaction
+# A big file read in a child (the command line): fewer, larger transactions, which cost
+# SQLite and PostgreSQL less per row (bench/README.md, issue 19), at ~50,000 people each.
+BULK_CHUNK_HOUSEHOLDS = 16_000
 PROCESS_THRESHOLD = 20_000  # rows; smaller files are read in the importing process
 
 
@@ -83,6 +86,7 @@ class RegistryImport:
         self.rows_read = 0
         # XLSX is slow to parse: the first pass keeps its rows on disk for the second.
         self.spool: RowSpool | None = None
+        self.chunk = CHUNK_HOUSEHOLDS
 
     # -- passes --------------------------------------------------------------------------
     def count_households(self) -> tuple[dict[str, int], int]:
@@ -136,6 +140,8 @@ class RegistryImport:
         use_child = (
             self.parallel and total >= self.process_threshold and not connection.in_atomic_block
         )
+        if use_child:
+            self.chunk = BULK_CHUNK_HOUSEHOLDS
         try:
             batches = self._batches_from_child() if use_child else self._batches()
             for households, stray_errors, rows_read in batches:
@@ -205,7 +211,7 @@ class RegistryImport:
             if len(hh.lines) == counts.get(key, 0):
                 del counts[key]  # memory stays flat: finished households are forgotten
                 ready.append((key, pending.pop(key)))
-                if len(ready) >= CHUNK_HOUSEHOLDS:
+                if len(ready) >= self.chunk:
                     yield ready, stray, n
                     ready, stray = [], []
         ready.extend(pending.items())  # only if the file changed between the passes
@@ -223,6 +229,7 @@ class RegistryImport:
         connections.close_all()
         child = ctx.Process(target=_produce, args=(self, channel), daemon=True)
         child.start()
+        self.counts = {}  # the child has its copy; this process needs it no longer
         try:
             while True:
                 kind, payload = channel.get()

@@ -17,7 +17,7 @@ from ..choices import HouseholdType, PovertyStatus, Relation
 from ..models import Household, Person, StatusChange
 from . import history
 from .checks import CheckedBatch
-from .columns import HOUSEHOLD_FIELDS, PERSON_OPTIONAL
+from .columns import HOUSEHOLD_FIELDS, OPTIONAL_INDEX, PERSON_OPTIONAL
 from .report import ImportReport
 
 if TYPE_CHECKING:
@@ -52,6 +52,8 @@ PERSON_COLUMNS = (
     "created_at",
     "updated_at",
 )
+# Where PERSON_COLUMNS' optional fields sit in a row's ``optional`` tuple.
+PERSON_OPTIONAL_INDEX = tuple(OPTIONAL_INDEX[f] for f in PERSON_COLUMNS if f in PERSON_OPTIONAL)
 STATUS_COLUMNS = ("household_id", "from_status", "to_status", "year", "reason", "by_id", "at")
 
 
@@ -167,7 +169,6 @@ def write_households(
         household_pk = pk_of[key]
         village = hh.rows[0].village_code
         for row in hh.rows:
-            optional = {f: row.get(f) or "" for f in PERSON_OPTIONAL}
             person = by_id.get(row.id_number)
             if person is None:
                 new_people.append(
@@ -180,10 +181,7 @@ def write_households(
                         row.sex,
                         to_db_date(row.birth_date),
                         row.relation,
-                        optional["education"],
-                        optional["health"],
-                        optional["student_status"],
-                        optional["phone"],
+                        *[row.optional[i] or "" for i in PERSON_OPTIONAL_INDEX],
                         now_db,
                         now_db,
                     )
