@@ -31,8 +31,8 @@ def _copy_line(row: Sequence[object], stamps: dict[dt.datetime, str]) -> str:
     (a batch stamps every row with the same one)."""
     out = []
     for value in row:
-        if value.__class__ is str:
-            text: str = value  # type: ignore[assignment]
+        if isinstance(value, str):  # choices' enum members are str too
+            text = str(value)
             out.append(text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text)
         elif value is None:
             out.append("\\N")

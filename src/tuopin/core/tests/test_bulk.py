@@ -46,3 +46,16 @@ def test_it_keeps_characters_that_copy_would_read_as_syntax(name: str) -> None:
 
 def test_it_writes_nothing_for_no_rows() -> None:
     assert insert_rows(Area._meta.db_table, COLUMNS, []) == 0
+
+
+def test_it_escapes_a_str_subclass_as_it_escapes_text() -> None:
+    class Label(str):
+        pass
+
+    insert_rows(
+        Area._meta.db_table,
+        COLUMNS,
+        [("990000000003", Label("分\t隔"), 5, None, False, False, False)],
+    )
+
+    assert _names(["990000000003"]) == ["分\t隔"]
