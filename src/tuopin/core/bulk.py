@@ -26,79 +26,44 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
-def _copy_line(row: Sequence[object], stamps: dict[dt.datetime, str]) -> str:
-    """A row in PostgreSQL's COPY text format; ``stamps`` caches formatted timestamps
-    (a batch stamps every row with the same one)."""
-    out = []
-    for value in row:
-        if isinstance(value, str):  # choices' enum members are str too
-            text = str(value)
-            out.append(text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text)
-        elif value is None:
-            out.append("\\N")
-        elif isinstance(value, dt.datetime):
-            if value not in stamps:
-                stamps[value] = value.isoformat()
-            out.append(stamps[value])
-        elif isinstance(value, dt.date):
-            out.append(value.isoformat())
-        elif isinstance(value, bool):
-            out.append("t" if value else "f")
-        elif isinstance(value, bytes | bytearray | memoryview):
-            out.append("\\\\x" + bytes(value).hex())  # bytea hex format, backslash escaped
-        else:
-            out.append(str(value))
-    return "\t".join(out)
+def _escaped(text: str) -> str:
+    return text.translate(_COPY_ESCAPES) if _COPY_SPECIAL.search(text) else text
 
 
-def _copy_block(rows: Iterable[Sequence[object]], width: int) -> tuple[str, int]:
-    """Rows as one block of COPY text and their number.
+def _value_text(value: object, stamps: dict[dt.datetime, str]) -> str:
+    """A value in PostgreSQL's COPY text format, escaped; ``stamps`` caches formatted
+    timestamps (a batch stamps every row with the same one)."""
+    if isinstance(value, str):  # choices' enum members are str too
+        return _escaped(str(value))
+    if value is None:
+        return "\\N"
+    if isinstance(value, dt.datetime):
+        if value not in stamps:
+            stamps[value] = value.isoformat()
+        return stamps[value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "\\\\x" + bytes(value).hex()  # bytea hex format, backslash escaped
+    return str(value)
 
-    Most values need no escaping, so the block is built unescaped and checked once as a
-    whole: exactly ``width - 1`` tabs and one newline per row, no carriage return, and no
-    backslash but those that NULLs (``\\N``) and bytea values put there. Only a block that
-    fails the check is built again value by value, with escaping.
-    """
-    rows = rows if isinstance(rows, list) else list(rows)
-    if not rows:
-        return "", 0
+
+def _copy_block(rows: Sequence[Sequence[object]]) -> str:
+    """Rows as one block of COPY text, built column by column: a column of plain text (most
+    are) is searched once, joined, for characters COPY would read as syntax, and escaped value
+    by value only if it has any; other columns go value by value."""
     stamps: dict[dt.datetime, str] = {}
-    backslashes = 0
-
-    def text(value: object) -> str:
-        nonlocal backslashes
-        if value.__class__ is int:
-            return str(value)
-        if value is None:
-            backslashes += 1
-            return "\\N"
-        if isinstance(value, dt.datetime):
-            if value not in stamps:
-                stamps[value] = value.isoformat()
-            return stamps[value]
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, bytes | bytearray | memoryview):
-            backslashes += 2
-            return "\\\\x" + bytes(value).hex()
-        return str(value)
-
-    # Column by column: a column is usually all of one type (text needs nothing done).
-    columns = [
-        column if all(v.__class__ is str for v in column) else [text(v) for v in column]
-        for column in zip(*rows, strict=True)
-    ]
-    block = "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
-    if (
-        block.count("\t") == len(rows) * (width - 1)
-        and block.count("\n") == len(rows)
-        and "\r" not in block
-        and block.count("\\") == backslashes
-    ):
-        return block, len(rows)
-    return "\n".join([_copy_line(row, stamps) for row in rows]) + "\n", len(rows)
+    columns: list[Sequence[str]] = []
+    for column in zip(*rows, strict=True):
+        if all(v.__class__ is str for v in column):
+            plain: Sequence[str] = column  # type: ignore[assignment]
+            special = _COPY_SPECIAL.search("".join(plain))
+            columns.append([_escaped(v) for v in plain] if special else plain)
+        else:
+            columns.append([_value_text(v, stamps) for v in column])
+    return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
@@ -108,11 +73,11 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             # One text block per call: psycopg's per-row write_row costs more than the server.
-            block, count = _copy_block(rows, len(columns))
+            rows = rows if isinstance(rows, list) else list(rows)
             with copy_stream(table, columns) as write:
-                if count:
-                    write(block)
-            return count
+                if rows:
+                    write(_copy_block(rows))
+            return len(rows)
         batch: list[Any] = list(rows)
         marks = ", ".join(["%s"] * len(columns))
         cur.executemany(
