@@ -287,3 +287,5 @@ FOREST_FRIEND_SHARE_PERCENT = env_int("TUOPIN_FOREST_FRIEND_SHARE_PERCENT", 20)
 # Flash adoptions by API token answered before the full stack and committed in batches
 # (forest.door, ADR 0013); off: every adoption goes through Django and django-ninja.
 FOREST_FLASH_DOOR = env_bool("TUOPIN_FOREST_FLASH_DOOR", default=True)
+# `tuopin serve` puts the flash front (forest.front) on the address, gunicorn behind it.
+FOREST_FLASH_FRONT = env_bool("TUOPIN_FOREST_FLASH_FRONT", default=True)

@@ -71,32 +71,52 @@ def _ask(request: HttpRequest, slug: str, body: bytes) -> flash.Ask:
     return flash.Ask(token=token, project_slug=slug, units=units, key=key.strip())
 
 
-def _answer(request: HttpRequest, ask: flash.Ask, batcher: flash.Batcher) -> HttpResponse:
+def _render(request: HttpRequest, outcome: flash.Outcome) -> HttpResponse:
     from tuopin.api import api, domain_error
 
     from .api import ForestCertificateOut, _certificate
 
-    outcome = batcher.adopt(ask)
-    if isinstance(outcome, flash.Unauthenticated | flash.Later):
-        raise _Onward
     if isinstance(outcome, flash.Refused):
         return domain_error(request, outcome.make())
+    assert isinstance(outcome, flash.Adopted)
     data = ForestCertificateOut.model_validate(_certificate(request, outcome.adoption))
     return api.create_response(request, data.model_dump(), status=201 if outcome.created else 200)
 
 
 class FlashDoor:
-    """WSGI middleware in front of Django's application (module docstring)."""
+    """WSGI middleware in front of Django's application (module docstring). Its two halves,
+    :meth:`take` and :meth:`answer`, are also the flash front's (``forest.front``), which
+    waits for the batcher on its event loop instead of in a thread."""
 
     def __init__(self, app: WSGIApp, batcher: flash.Batcher | None = None) -> None:
         self.app = app
         self.batcher = batcher or flash.BATCHER
         # The middleware an API answer passes through, in settings.MIDDLEWARE's order.
+        self.security = SecurityMiddleware(self._view)  # for its process_request alone
         self.chain = SecurityMiddleware(LocaleMiddleware(XFrameOptionsMiddleware(self._view)))
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
+        taken = self.take(environ)
+        if taken is None:
+            return self.app(environ, start_response)
+        request, ask = taken
+        try:
+            outcome = self.batcher.adopt(ask)
+        except Exception as exc:  # the database gone: the API's JSON 500
+            response = self.failed(request, exc)
+        else:
+            response = self.answer(request, outcome)
+        if response is None:
+            return self.app(environ, start_response)
+        status = f"{response.status_code} {response.reason_phrase}"
+        start_response(status, list(response.items()))
+        return [response.content]
+
+    def take(self, environ: dict[str, Any]) -> tuple[HttpRequest, flash.Ask] | None:
+        """The request and its ask, if the door answers it; None leaves it to Django, with
+        ``environ`` as it came (its body readable again)."""
         match = PATH.fullmatch(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""))
         if (
             match is None
@@ -107,35 +127,49 @@ class FlashDoor:
             # hand the work to the batcher's connection, which cannot see that transaction.
             or transaction.get_connection().in_atomic_block
         ):
-            return self.app(environ, start_response)
+            return None
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
         if not 0 < length <= MOST_BYTES:
-            return self.app(environ, start_response)
+            return None
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(body)  # for Django, should it answer after all
         request = WSGIRequest(environ)
         try:
             request.get_host()
+            # Anything the security middleware answers itself (the HTTPS redirect) is Django's.
+            if self.security.process_request(request) is not None:
+                raise _Onward
+            ask = _ask(request, match.group(1), body)
             request._door = (match.group(1), body)  # type: ignore[attr-defined]
-            response = self.chain(request)
-            assert isinstance(response, HttpResponse)  # the chain is synchronous
         except (_Onward, DisallowedHost):
             environ["wsgi.input"] = io.BytesIO(body)
-            return self.app(environ, start_response)
-        except Exception as exc:  # a bug, or the database gone: the API's JSON 500
-            from tuopin.api import server_error
+            return None
+        return request, ask
 
-            response = server_error(request, exc)
-        status = f"{response.status_code} {response.reason_phrase}"
-        start_response(status, list(response.items()))
-        return [response.content]
+    def answer(self, request: HttpRequest, outcome: flash.Outcome) -> HttpResponse | None:
+        """The API's answer for ``outcome`` through the middleware; None: Django's to answer
+        (the token names no active user)."""
+        if isinstance(outcome, flash.Unauthenticated | flash.Later):
+            request.environ["wsgi.input"] = io.BytesIO(request._door[1])  # type: ignore[attr-defined]
+            return None
+        request._outcome = outcome  # type: ignore[attr-defined]
+        try:
+            response = self.chain(request)
+            assert isinstance(response, HttpResponse)  # the chain is synchronous
+        except Exception as exc:  # a bug: the API's JSON 500
+            return self.failed(request, exc)
+        return response
+
+    def failed(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        from tuopin.api import server_error
+
+        return server_error(request, exc)
 
     def _view(self, request: HttpRequest) -> HttpResponse:
-        slug, body = request._door  # type: ignore[attr-defined]
-        return _answer(request, _ask(request, slug, body), self.batcher)
+        return _render(request, request._outcome)  # type: ignore[attr-defined]
 
 
 def flash_door(app: WSGIApp) -> WSGIApp:

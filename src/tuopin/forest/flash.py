@@ -362,6 +362,7 @@ class _Waiting:
     done: threading.Event = field(default_factory=threading.Event)
     outcome: Outcome | None = None
     error: BaseException | None = None
+    then: Callable[[Outcome | None, BaseException | None], None] | None = None
 
 
 class Batcher:
@@ -384,6 +385,14 @@ class Batcher:
             raise waiting.error
         assert waiting.outcome is not None
         return waiting.outcome
+
+    def submit(
+        self, ask: Ask, then: Callable[[Outcome | None, BaseException | None], None]
+    ) -> None:
+        """Hand ``ask`` over without waiting: ``then(outcome, error)`` is called from the
+        batcher's thread once it is decided (the flash front's event loop)."""
+        self._ensure_running()
+        self._queue.put(_Waiting(ask, then=then))
 
     def _ensure_running(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -434,6 +443,8 @@ class Batcher:
             else:
                 waiting.outcome = outcome
             waiting.done.set()
+            if waiting.then is not None:
+                waiting.then(waiting.outcome, waiting.error)
 
 
 def _decide(batch: list[_Waiting]) -> list[Outcome | BaseException]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 from django.utils.translation import gettext as _
@@ -33,6 +34,13 @@ def web_workers(requested: int | None = None) -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now (gunicorn's, behind the flash front)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
 def children(
     *,
     addr: str,
@@ -41,6 +49,7 @@ def children(
     sign_every: float | None,
     worker: bool,
     signer: bool,
+    front: bool = False,
 ) -> list[Child]:
     # The children run the production settings: queued background work, hashed static names.
     # Unless told otherwise, background work is queued for the worker started beside the web.
@@ -48,6 +57,15 @@ def children(
     env = {"DJANGO_SETTINGS_MODULE": "tuopin.settings"}
     if queued:
         env["TUOPIN_TASKS"] = "database"
+    trusted = os.environ.get("TUOPIN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+    behind: list[str] = []
+    if front:
+        # The flash front takes the address and relays the rest to gunicorn on the loopback
+        # with a PROXY line (the client's address), from 127.0.0.1 only for clients that
+        # TUOPIN_FORWARDED_ALLOW_IPS trusts (forest.front): gunicorn trusts that one source.
+        gunicorn_addr = f"127.0.0.1:{free_port()}"
+        behind = ["--proxy-protocol", "v1", "--proxy-allow-from", "127.0.0.1,127.0.0.2"]
+        trusted = "127.0.0.1"
     web = Child(
         "web",
         [
@@ -56,7 +74,7 @@ def children(
             "gunicorn",
             "tuopin.wsgi:application",
             "--bind",
-            addr,
+            gunicorn_addr if front else addr,
             "--workers",
             str(web_workers(workers)),
             "--worker-class",
@@ -70,11 +88,16 @@ def children(
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",
-            os.environ.get("TUOPIN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            trusted,
+            *behind,
         ],
         env,
     )
     found = [web]
+    if front:
+        found.append(
+            Child("front", _tuopin("forest", "front", addr, "--upstream", gunicorn_addr), env)
+        )
     if worker and queued:
         found.append(Child("worker", _tuopin("db_worker", "--no-reload", "--interval", "1"), env))
     if signer:

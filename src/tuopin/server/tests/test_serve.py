@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -60,9 +61,10 @@ def install(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _tuopin(home, "ledger", "keygen")
     _tuopin(home, "ledger", "append", "--kind", "note", "--payload", json.dumps({"n": 1}))
     _tuopin(home, "accounts", "create", "platform", "--role", "operator", "--password", "pw-op-1")
-    subprocess.run(  # noqa: S603
-        [sys.executable, "-c", OPEN_CAMPAIGN], env=_env(home), check=True, capture_output=True
-    )
+    for script in (OPEN_CAMPAIGN, OPEN_FOREST):
+        subprocess.run(  # noqa: S603
+            [sys.executable, "-c", script], env=_env(home), check=True, capture_output=True
+        )
     return home
 
 
@@ -72,6 +74,32 @@ django.setup()
 from tuopin.charity.models import Campaign
 Campaign.objects.create(slug="c", title="c", programme_name="c", goal_fen=10**9,
     starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2099, 1, 1), status="open")
+"""
+
+OPEN_FOREST = """
+import datetime as dt, django
+django.setup()
+from django.utils import timezone
+from tuopin.accounts import roles, services as accounts
+from tuopin.accounts.models import User
+from tuopin.areas import services as areas
+from tuopin.areas.models import Area
+from tuopin.forest import services as forest
+from tuopin.forest.models import Project
+areas.create_areas(rows=[("510000000000", "四川省", None, None),
+    ("510700000000", "绵阳市", None, None), ("510727000000", "平武县", 104.53, 32.41)])
+op = accounts.create_user(username="forester", role=roles.OPERATOR)
+partner = accounts.create_user(username="partner", role=roles.PARTNER)
+forest.seed_action_types()
+forest.create_project(by=op, project=Project(slug="guanba", kind="area", name="关坝",
+    county=Area.objects.get(code="510727000000"), energy_per_unit_g=80, units_total=2,
+    opens_at=timezone.now(), shards=2))
+forest.open_project(by=op, slug="guanba")
+for i in range(3):
+    u = User.objects.create_user(username=f"g{i}")
+    forest.report_action(by=partner, key=f"s{i}", username=u.username, action_type="bus",
+        units=1, at=timezone.now() - dt.timedelta(hours=30))
+    forest.collect_all(by=u)
 """
 
 
@@ -152,12 +180,39 @@ def test_concurrent_donation_notifications_are_all_recorded(
     assert answers == [201] * 40
 
 
+def test_the_flash_front_answers_adoptions_and_relays_the_rest(
+    install: Path, served: tuple[str, subprocess.Popen[str]]
+) -> None:
+    base, _proc = served
+
+    def adopt(username: str) -> tuple[int, str | None]:
+        token = _tuopin(install, "accounts", "token", username).stdout.strip()
+        request = urllib.request.Request(  # noqa: S310 - loopback only
+            base + "/api/v1/forest/projects/guanba/adoptions",
+            data=json.dumps({"units": 1, "key": "flash"}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as resp:  # noqa: S310
+                return int(resp.status), resp.headers.get("Server")
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Server")
+
+    answers = [adopt(f"g{i}") for i in range(3)]
+    # Answered by the front (gunicorn names itself in "Server"; the front does not) ...
+    assert answers == [(201, None), (201, None), (409, None)]
+    # ... and everything else by gunicorn behind it.
+    with urllib.request.urlopen(base + "/campaigns/", timeout=10) as resp:  # noqa: S310
+        assert resp.headers.get("Server") == "gunicorn"
+
+
 def test_it_stops_cleanly_on_sigterm(served: tuple[str, subprocess.Popen[str]]) -> None:
     base, proc = served
     proc.send_signal(signal.SIGTERM)
     out, _err = proc.communicate(timeout=60)
     assert proc.returncode == 0, out
     assert "stopped web" in out and "stopped signer" in out and "stopped worker" in out
+    assert "stopped front" in out
     with pytest.raises(OSError):
         _get(base + "/campaigns/")
 

@@ -4,11 +4,12 @@ shell."""
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import threading
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from ... import certify, services
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "绿色能量：expire 让过期未收取的能量失效（系统任务，可定时运行）；"
         "seed 创建标准低碳行为类型；certify 把待上链的认种证书批量写入公开账本"
-        "（--every S 持续运行，tuopin serve 会启动它）。--json 输出一个对象。"
+        "（--every S 持续运行，tuopin serve 会启动它）；front 在 gunicorn 前接收抢种请求并批量提交"
+        "（tuopin serve 会启动它）。--json 输出一个对象。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -38,7 +40,19 @@ class Command(BaseCommand):
                     help="Keep running, looking for pending certificates every S seconds",
                 )
 
+        p = sub.add_parser("front", help="The flash front before gunicorn (ADR 0013)")
+        p.add_argument("addr", help="Address to listen on (host:port)")
+        p.add_argument("--upstream", required=True, help="gunicorn's address (host:port)")
+        p.add_argument(
+            "--no-proxy-protocol",
+            action="store_true",
+            help="Relay without a PROXY protocol line (gunicorn then sees the front's address)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "front":
+            self.front(options)
+            return
         if options["action"] == "certify" and options["every"]:
             self.certify_loop(options["every"])
             return
@@ -73,3 +87,23 @@ class Command(BaseCommand):
                 close_old_connections()
             if n < certify.BATCH:
                 stop.wait(every)
+
+    def front(self, options: dict[str, Any]) -> None:
+        """What ``tuopin serve`` runs in front of gunicorn (``forest.front``)."""
+        import os
+
+        from ... import front
+
+        def host_port(text: str) -> tuple[str, int]:
+            host, _sep, port = text.rpartition(":")
+            if not host or not port.isdigit():
+                raise CommandError(f"not host:port: {text!r}")
+            return host.strip("[]"), int(port)
+
+        logging.getLogger("tuopin.forest").setLevel(logging.INFO)
+        served = front.Front(
+            host_port(options["upstream"]),
+            trusted=os.environ.get("TUOPIN_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            proxy_protocol=not options["no_proxy_protocol"],
+        )
+        front.run(host_port(options["addr"]), served)

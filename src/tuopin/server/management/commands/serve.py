@@ -44,6 +44,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the worker")
         parser.add_argument("--no-signer", action="store_true", help="Do not start the signer")
         parser.add_argument(
+            "--no-front",
+            action="store_true",
+            help="gunicorn on ADDR itself, without the flash front (TUOPIN_FOREST_FLASH_FRONT)",
+        )
+        parser.add_argument(
             "--dry-run", action="store_true", help="Print the processes it would start, then stop"
         )
 
@@ -65,6 +70,7 @@ class Command(BaseCommand):
             sign_every=opts["sign_every"],
             worker=not opts["no_worker"],
             signer=want_signer,
+            front=settings.FOREST_FLASH_FRONT and not opts["no_front"],
         )
         if opts["dry_run"]:
             for child in children:
