@@ -159,9 +159,7 @@ def tokens(operator: User, give_energy: Callable[..., int]) -> list[str]:
     return out
 
 
-def test_it_answers_a_flash_adoption_as_the_api_does(
-    running: Running, tokens: list[str]
-) -> None:
+def test_it_answers_a_flash_adoption_as_the_api_does(running: Running, tokens: list[str]) -> None:
     api = Client().post(
         URL,
         json.dumps({"units": 1, "key": "k1"}),
@@ -230,7 +228,16 @@ def test_it_relays_everything_after_the_first_request_it_does_not_take(
         adoption("TOKEN").replace(b"/adoptions", b"/adoptions?x=1", 1),
         adoption("TOKEN").replace(b'"units": 1', b'"units": "1"'),
     ],
-    ids=["unknown token", "cookie", "chunked", "underscore", "two hosts", "http/1.0", "query", "coerced"],
+    ids=[
+        "unknown token",
+        "cookie",
+        "chunked",
+        "underscore",
+        "two hosts",
+        "http/1.0",
+        "query",
+        "coerced",
+    ],
 )
 def test_it_leaves_what_it_does_not_fully_understand_to_the_web_server(
     running: Running, tokens: list[str], request_bytes: bytes
