@@ -102,6 +102,7 @@ class FlashDoor:
         if taken is None:
             return self.app(environ, start_response)
         request, ask = taken
+        response: HttpResponse | None
         try:
             outcome = self.batcher.adopt(ask)
         except Exception as exc:  # the database gone: the API's JSON 500
