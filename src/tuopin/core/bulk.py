@@ -66,6 +66,30 @@ def _copy_block(rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(map("\t".join, zip(*columns, strict=True))) + "\n"
 
 
+def marks(n: int) -> str:
+    """``n`` placeholders, comma-separated."""
+    return ", ".join(["%s"] * n)
+
+
+def row_marks(n: int, width: int) -> str:
+    """``n`` parenthesised rows of ``width`` placeholders: a ``VALUES`` list."""
+    one = f"({marks(width)})"
+    return ", ".join([one] * n)
+
+
+def update_column(cur: Any, table: str, key: str, column: str, values: dict[Any, Any]) -> None:
+    """``UPDATE table SET column = values[key]`` for every key of ``values``, in one statement
+    joined to a ``VALUES`` list (SQLite 3.33+ and PostgreSQL both take ``UPDATE … FROM``).
+    Names are the caller's own, never user input."""
+    if not values:
+        return
+    cur.execute(
+        f"WITH v(k, x) AS (VALUES {row_marks(len(values), 2)}) "  # noqa: S608 - params
+        f"UPDATE {table} SET {column} = v.x FROM v WHERE {table}.{key} = v.k",
+        [v for kv in values.items() for v in kv],
+    )
+
+
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Insert ``rows`` into ``table``; returns the number of rows written."""
     quote = connection.ops.quote_name

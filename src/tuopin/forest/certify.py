@@ -9,9 +9,10 @@ then held once per batch instead of once per adoption, outside the adopters' tra
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from tuopin.core.bulk import update_column
 from tuopin.ledger import services as ledger
 
 from .models import Adoption
@@ -55,9 +56,14 @@ def certify_pending(*, limit: int = BATCH) -> int:
             payloads=[payload(a) for a in rows],
             commits=[{"adopter": (a.subject, str(a.user_id))} for a in rows],
         )
-        for a, index in zip(rows, indexes, strict=True):
-            a.ledger_index = index
-        Adoption.objects.bulk_update(rows, ["ledger_index"], batch_size=500)
+        with connection.cursor() as cur:  # one statement, not the ORM's CASE per row
+            update_column(
+                cur,
+                Adoption._meta.db_table,
+                "id",
+                "ledger_index",
+                {a.pk: index for a, index in zip(rows, indexes, strict=True)},
+            )
     return len(rows)
 
 

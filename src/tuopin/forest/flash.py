@@ -25,12 +25,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
 
 from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from tuopin.accounts import services as accounts
+from tuopin.core.bulk import marks, row_marks, update_column
 from tuopin.core.errors import DomainError
 
 from . import adoption as rules
@@ -121,8 +121,8 @@ def _firsts(users: set[int], keys: set[str]) -> dict[tuple[int, str], Adoption]:
     table = Adoption._meta.db_table
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT id, user_id, key FROM {table} WHERE user_id IN ({_marks(len(users))}) "  # noqa: S608 - params
-            f"AND key IN ({_marks(len(keys))})",
+            f"SELECT id, user_id, key FROM {table} WHERE user_id IN ({marks(len(users))}) "  # noqa: S608 - params
+            f"AND key IN ({marks(len(keys))})",
             [*users, *keys],
         )
         found = {pk: (user, key) for pk, user, key in cur.fetchall()}
@@ -233,7 +233,7 @@ def _locked_balances(users: list[int]) -> dict[int, int]:
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT user_id, balance_g FROM {table} WHERE user_id IN ({_marks(len(users))}) "  # noqa: S608 - params
+            f"SELECT user_id, balance_g FROM {table} WHERE user_id IN ({marks(len(users))}) "  # noqa: S608 - params
             f"ORDER BY user_id{lock}",
             users,
         )
@@ -299,7 +299,7 @@ def _write(
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {adoption.db_table} (project_id, user_id, units, energy_g, key, token, "  # noqa: S608 - params
-            f"created_at) VALUES {_rows(len(rows), 7)} RETURNING id, user_id, key",
+            f"created_at) VALUES {row_marks(len(rows), 7)} RETURNING id, user_id, key",
             [v for r in rows for v in r],
         )
         ids = {(user, key): pk for pk, user, key in cur.fetchall()}
@@ -307,13 +307,13 @@ def _write(
             a.pk = ids[(a.user_id, a.key)]
         cur.execute(
             f"INSERT INTO {entry.db_table} (user_id, kind, pending_g, balance_g, adoption_id, at) "  # noqa: S608 - params
-            f"VALUES {_rows(len(made), 6)}",
+            f"VALUES {row_marks(len(made), 6)}",
             [v for a in made for v in (a.user_id, EntryKind.SPENT, 0, -a.energy_g, a.pk, when)],
         )
         spent: dict[int, int] = {}
         for a in made:
             spent[a.user_id] = spent.get(a.user_id, 0) + a.energy_g
-        _set(
+        update_column(
             cur,
             account.db_table,
             "user_id",
@@ -325,35 +325,14 @@ def _write(
             for a in made:
                 took[a.user_id] = took.get(a.user_id, 0) + a.units
             units = {held[u].pk: held[u].units + n for u, n in took.items()}
-            _set(cur, Holding._meta.db_table, "id", "units", units)
+            update_column(cur, Holding._meta.db_table, "id", "units", units)
         taking, left = sum(a.units for a in made), {}
         for pk, remaining in shards:
             part = min(taking, remaining)
             if part:
                 left[pk] = remaining - part
                 taking -= part
-        _set(cur, Shard._meta.db_table, "id", "remaining", left)
-
-
-def _marks(n: int) -> str:
-    return ", ".join(["%s"] * n)
-
-
-def _rows(n: int, width: int) -> str:
-    one = f"({_marks(width)})"
-    return ", ".join([one] * n)
-
-
-def _set(cur: Any, table: str, key: str, column: str, values: dict[int, int]) -> None:
-    """``UPDATE table SET column = values[key]`` for every key of ``values``, one statement."""
-    if not values:
-        return
-    cur.execute(
-        f"WITH v(k, x) AS (VALUES {_rows(len(values), 2)}) UPDATE {table} "  # noqa: S608 - params
-        f"SET {column} = (SELECT x FROM v WHERE v.k = {table}.{key}) "
-        f"WHERE {key} IN (SELECT k FROM v)",
-        [v for kv in values.items() for v in kv],
-    )
+        update_column(cur, Shard._meta.db_table, "id", "remaining", left)
 
 
 @dataclass
