@@ -34,6 +34,13 @@ def web_workers(requested: int | None = None) -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
+def flash_fronts() -> int:
+    configured = os.environ.get("TUOPIN_FLASH_FRONTS", "").strip()
+    if configured.isdigit():
+        return max(1, int(configured))
+    return os.cpu_count() or 1
+
+
 def free_port() -> int:
     """A loopback port nothing listens on now (gunicorn's, behind the flash front)."""
     with socket.socket() as s:
@@ -95,9 +102,11 @@ def children(
     )
     found = [web]
     if front:
-        found.append(
-            Child("front", _tuopin("forest", "front", addr, "--upstream", gunicorn_addr), env)
-        )
+        # One per core, on one port (SO_REUSEPORT: the kernel shares out the connections):
+        # each front is one Python process, its event loop and its batcher under one GIL.
+        argv = _tuopin("forest", "front", addr, "--upstream", gunicorn_addr)
+        for n in range(1, flash_fronts() + 1):
+            found.append(Child("front" if n == 1 else f"front-{n}", argv, env))
     if worker and queued:
         found.append(Child("worker", _tuopin("db_worker", "--no-reload", "--interval", "1"), env))
     if signer:
