@@ -144,6 +144,7 @@ class _Client(asyncio.Protocol):
         self.peer = transport.get_extra_info("peername") or ("", 0)
         self.sock = transport.get_extra_info("sockname") or ("", 0)
         self.loop = asyncio.get_running_loop()
+        self.trusted = self.front.trusts(str(self.peer[0]))
         self._wait_idle()
 
     def data_received(self, data: bytes) -> None:
@@ -204,7 +205,7 @@ class _Client(asyncio.Protocol):
                 self._onward()
             return
         head = bytes(self.buf[:end])
-        environ = _environ(head, self.peer, self.sock, self.front.trusts(str(self.peer[0])))
+        environ = _environ(head, self.peer, self.sock, self.trusted)
         if environ is None or "HTTP_HOST" not in environ:
             self._onward()
             return
@@ -268,8 +269,7 @@ class _Client(asyncio.Protocol):
         self.loop.create_task(self._open_upstream())
 
     async def _open_upstream(self) -> None:
-        trusted = self.front.trusts(str(self.peer[0]))
-        source = (TRUSTED_FROM if trusted else UNTRUSTED_FROM, 0)
+        source = (TRUSTED_FROM if self.trusted else UNTRUSTED_FROM, 0)
         deadline = self.loop.time() + UPSTREAM_WAIT
         while True:
             try:

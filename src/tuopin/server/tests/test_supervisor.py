@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from tuopin.server.supervisor import Child, Supervisor
 
 
@@ -135,3 +137,37 @@ def test_serve_runs_the_forest_certifier_beside_the_worker() -> None:
         return [c.name for c in found]
 
     assert "certifier" in names(True) and "certifier" not in names(False)
+
+
+def test_serve_puts_the_flash_fronts_on_the_address_and_gunicorn_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tuopin.server import plan
+
+    monkeypatch.setenv("TUOPIN_FLASH_FRONTS", "3")
+    found = plan.children(
+        addr="0.0.0.0:8000",
+        workers=1,
+        threads=1,
+        sign_every=1,
+        worker=False,
+        signer=False,
+        front=True,
+    )
+    fronts = [c for c in found if c.name.startswith("front")]
+    assert [c.name for c in fronts] == ["front", "front-2", "front-3"]
+    web = next(c for c in found if c.name == "web").argv
+    upstream = web[web.index("--bind") + 1]
+    assert upstream.startswith("127.0.0.1:") and "--proxy-protocol" in web
+    assert fronts[0].argv[-3:] == ["0.0.0.0:8000", "--upstream", upstream]
+
+
+def test_serve_without_the_front_binds_gunicorn_to_the_address() -> None:
+    from tuopin.server import plan
+
+    found = plan.children(
+        addr="0.0.0.0:8000", workers=1, threads=1, sign_every=1, worker=False, signer=False
+    )
+    web = next(c for c in found if c.name == "web").argv
+    assert web[web.index("--bind") + 1] == "0.0.0.0:8000" and "--proxy-protocol" not in web
+    assert not any(c.name.startswith("front") for c in found)
