@@ -83,3 +83,16 @@ def make_project(by: Any, **kw: Any) -> Project:
 @pytest.fixture
 def area(operator: Any, partner: Any) -> Project:
     return make_project(operator, partner=partner)
+
+
+@pytest.fixture
+def tokens(operator: Any, give_energy: Callable[..., int]) -> list[str]:
+    """API tokens of ann and bo, 160 g each, and guanba open with 3 m²: flash adoptions."""
+    from tuopin.accounts.models import User
+
+    make_project(operator, units_total=3)
+    out = []
+    for name in ("ann", "bo"):
+        give_energy(User.objects.create_user(username=name), 160)
+        out.append(accounts.issue_token(username=name))
+    return out

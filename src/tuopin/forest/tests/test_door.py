@@ -84,16 +84,6 @@ def app() -> Iterator[door.FlashDoor]:
     batcher.stop()
 
 
-@pytest.fixture
-def tokens(operator: User, give_energy: Callable[..., int]) -> list[str]:
-    make_project(operator, units_total=3)
-    out = []
-    for name in ("ann", "bo"):
-        give_energy(User.objects.create_user(username=name), 160)
-        out.append(accounts.issue_token(username=name))
-    return out
-
-
 def adopt_body(key: str = "k1", units: int = 1) -> bytes:
     return json.dumps({"units": units, "key": key}).encode()
 

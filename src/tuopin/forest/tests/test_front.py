@@ -149,16 +149,6 @@ def running(settings: Any) -> Iterator[Running]:
     r.stop()
 
 
-@pytest.fixture
-def tokens(operator: User, give_energy: Callable[..., int]) -> list[str]:
-    make_project(operator, units_total=3)
-    out = []
-    for name in ("ann", "bo"):
-        give_energy(User.objects.create_user(username=name), 160)
-        out.append(accounts.issue_token(username=name))
-    return out
-
-
 def test_it_answers_a_flash_adoption_as_the_api_does(running: Running, tokens: list[str]) -> None:
     api = Client().post(
         URL,
