@@ -137,6 +137,7 @@ class _Client(asyncio.Protocol):
         self.eof = False
         self.closed = False
         self.idle: asyncio.TimerHandle | None = None
+        self.opening: asyncio.Task[None] | None = None  # held: the loop keeps only weak refs
 
     # -- the connection ------------------------------------------------------------------
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -266,7 +267,7 @@ class _Client(asyncio.Protocol):
         if self.idle is not None:
             self.idle.cancel()
         self.transport.resume_reading()
-        self.loop.create_task(self._open_upstream())
+        self.opening = self.loop.create_task(self._open_upstream())
 
     async def _open_upstream(self) -> None:
         source = (TRUSTED_FROM if self.trusted else UNTRUSTED_FROM, 0)
