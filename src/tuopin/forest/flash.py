@@ -347,11 +347,10 @@ class _Waiting:
 class Batcher:
     """Group commit for one process (module docstring)."""
 
-    def __init__(self, most: int = MOST, threads: int = 1) -> None:
+    def __init__(self, most: int = MOST) -> None:
         self.most = most
-        self.threads = threads
         self._queue: queue.SimpleQueue[_Waiting | None] = queue.SimpleQueue()
-        self._running: list[threading.Thread] = []
+        self._thread: threading.Thread | None = None
         self._start = threading.Lock()
 
     def adopt(self, ask: Ask, timeout: float = 120.0) -> Outcome:
@@ -375,23 +374,18 @@ class Batcher:
         self._queue.put(_Waiting(ask, then=then))
 
     def _ensure_running(self) -> None:
-        if self._running and all(t.is_alive() for t in self._running):
+        if self._thread is not None and self._thread.is_alive():
             return
         with self._start:
-            self._running = [t for t in self._running if t.is_alive()]
-            while len(self._running) < self.threads:
-                t = threading.Thread(target=self._run, name="flash", daemon=True)
-                t.start()
-                self._running.append(t)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="flash", daemon=True)
+                self._thread.start()
 
     def stop(self) -> None:
-        """End the threads once what is queued before has been answered (tests, shutdown)."""
-        alive = [t for t in self._running if t.is_alive()]
-        for _t in alive:
+        """End the thread once what is queued before has been answered (tests, shutdown)."""
+        if self._thread is not None and self._thread.is_alive():
             self._queue.put(None)
-        for t in alive:
-            t.join()
-        self._running = []
+            self._thread.join()
 
     def _run(self) -> None:
         stopping = False
