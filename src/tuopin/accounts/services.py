@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.areas import selectors as area_selectors
+from tuopin.core.bulk import any_of, casts
 
 from . import roles
 from .errors import BadToken, UnknownRole
@@ -101,22 +102,23 @@ def users_of_tokens(tokens: Iterable[str]) -> dict[str, int]:
     if not digests:
         return {}
     token, user = ApiToken._meta.db_table, User._meta.db_table
-    marks = ", ".join(["%s"] * len(digests))
+    where, params = any_of("t.digest", digests, *casts(ApiToken, ["digest"]))
     now = timezone.now()
     with connection.cursor() as cur:
         cur.execute(
             f"SELECT t.id, t.digest, t.user_id FROM {token} t JOIN {user} u ON u.id = t.user_id "  # noqa: S608 - params
-            f"WHERE t.digest IN ({marks}) AND t.revoked = %s AND u.is_active = %s",
-            [*digests, False, True],
+            f"WHERE {where} AND t.revoked = %s AND u.is_active = %s",
+            [*params, False, True],
         )
         rows = cur.fetchall()
         if rows:
+            ids, more = any_of("id", [pk for pk, _d, _u in rows], *casts(ApiToken, ["id"]))
             cur.execute(
-                f"UPDATE {token} SET last_used_at = %s WHERE id IN ({', '.join(['%s'] * len(rows))}) "  # noqa: S608 - params
+                f"UPDATE {token} SET last_used_at = %s WHERE {ids} "  # noqa: S608 - params
                 "AND (last_used_at IS NULL OR last_used_at <= %s)",
                 [
                     connection.ops.adapt_datetimefield_value(now),
-                    *(pk for pk, _d, _u in rows),
+                    *more,
                     connection.ops.adapt_datetimefield_value(now - TOKEN_USE_GRAIN),
                 ],
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -77,16 +77,46 @@ def row_marks(n: int, width: int) -> str:
     return ", ".join([one] * n)
 
 
-def update_column(cur: Any, table: str, key: str, column: str, values: dict[Any, Any]) -> None:
-    """``UPDATE table SET column = values[key]`` for every key of ``values``, in one statement
-    joined to a ``VALUES`` list (SQLite 3.33+ and PostgreSQL both take ``UPDATE … FROM``).
-    Names are the caller's own, never user input."""
+def casts(model: type[Model], columns: Sequence[str]) -> list[str]:
+    """The database types of ``model``'s ``columns`` (field names or attnames, e.g.
+    ``project_id``): the casts of :func:`any_of` and :func:`rows_of`'s arrays."""
+    return [model._meta.get_field(c).db_type(connection) or "text" for c in columns]
+
+
+def any_of(column: str, values: Collection[object], cast: str) -> tuple[str, list[Any]]:
+    """``column IN values`` as SQL and its parameters. PostgreSQL gets one array of
+    ``cast`` values: the statement's text is then the same whatever the count, which
+    psycopg parses once (a list of placeholders it parses again for every batch)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s::{cast}[])", [list(values)]
+    return f"{column} IN ({marks(len(values))})", list(values)
+
+
+def rows_of(rows: Sequence[Sequence[object]], types: Sequence[str]) -> tuple[str, list[Any]]:
+    """A row source for ``INSERT INTO t (…) <source>`` or a ``WITH``: on PostgreSQL
+    ``SELECT * FROM unnest(…)`` over one array a column (typed by ``types``, see
+    :func:`casts`), elsewhere a ``VALUES`` list of placeholders (SQLite parses it in C)."""
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{t}[]" for t in types)
+        columns = [list(c) for c in zip(*rows, strict=True)] or [[] for _t in types]
+        return f"SELECT * FROM unnest({arrays})", columns  # noqa: S608 - types are ours
+    return f"VALUES {row_marks(len(rows), len(types))}", [v for r in rows for v in r]
+
+
+def update_column(
+    cur: Any, model: type[Model], key: str, column: str, values: dict[Any, Any]
+) -> None:
+    """``UPDATE model's table SET column = values[key]`` for every key of ``values``, in
+    one statement joined to the rows of :func:`rows_of` (SQLite 3.33+ and PostgreSQL both
+    take ``UPDATE … FROM``). Names are the caller's own, never user input."""
     if not values:
         return
+    table = model._meta.db_table
+    source, params = rows_of(list(values.items()), casts(model, [key, column]))
     cur.execute(
-        f"WITH v(k, x) AS (VALUES {row_marks(len(values), 2)}) "  # noqa: S608 - params
+        f"WITH v(k, x) AS ({source}) "  # noqa: S608 - params
         f"UPDATE {table} SET {column} = v.x FROM v WHERE {table}.{key} = v.k",
-        [v for kv in values.items() for v in kv],
+        params,
     )
 
 

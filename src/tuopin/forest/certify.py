@@ -59,7 +59,7 @@ def certify_pending(*, limit: int = BATCH) -> int:
         with connection.cursor() as cur:  # one statement, not the ORM's CASE per row
             update_column(
                 cur,
-                Adoption._meta.db_table,
+                Adoption,
                 "id",
                 "ledger_index",
                 {a.pk: index for a, index in zip(rows, indexes, strict=True)},

@@ -6,9 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from tuopin.areas.models import Area
-from tuopin.core.bulk import insert_rows
+from tuopin.core.bulk import any_of, casts, insert_rows, rows_of, update_column
 
 COLUMNS = ("code", "name", "level", "longitude", "national_poor", "deep_poverty", "provincial_poor")
 
@@ -59,3 +60,53 @@ def test_it_escapes_a_str_subclass_as_it_escapes_text() -> None:
     )
 
     assert _names(["990000000003"]) == ["分\t隔"]
+
+
+def _areas(*codes: str) -> None:
+    insert_rows(
+        Area._meta.db_table,
+        COLUMNS,
+        [(c, f"旧{c[-2:]}", 5, None, False, False, False) for c in codes],
+    )
+
+
+def test_it_updates_each_keyed_row_to_its_own_value_and_no_other() -> None:
+    _areas("990000000001", "990000000002", "990000000003")
+
+    with connection.cursor() as cur:
+        update_column(cur, Area, "code", "name", {"990000000001": "甲", "990000000003": "丙"})
+
+    assert _names(["990000000001", "990000000002", "990000000003"]) == ["甲", "旧02", "丙"]
+
+
+def test_it_inserts_the_rows_of_a_row_source_with_their_types() -> None:
+    columns = ["code", "name", "level", "longitude", "national_poor", "deep_poverty"]
+    rows = [
+        ("990000000004", "带\t符", 5, Decimal("104.123456"), True, False),
+        ("990000000005", "空", 5, None, False, True),
+    ]
+    source, params = rows_of(rows, casts(Area, columns))
+
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {Area._meta.db_table} ({', '.join(columns)}, provincial_poor) "  # noqa: S608
+            f"SELECT *, %s FROM ({source}) AS r",
+            [False, *params],
+        )
+
+    got = Area.objects.filter(code__in=["990000000004", "990000000005"]).order_by("code")
+    assert [(a.name, a.longitude, a.national_poor, a.deep_poverty) for a in got] == [
+        ("带\t符", Decimal("104.123456"), True, False),
+        ("空", None, False, True),
+    ]
+
+
+def test_it_selects_exactly_the_rows_any_of_names() -> None:
+    _areas("990000000006", "990000000007", "990000000008")
+    where, params = any_of("code", ["990000000006", "990000000008"], *casts(Area, ["code"]))
+
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT code FROM {Area._meta.db_table} WHERE {where}", params)  # noqa: S608
+        found = sorted(code for (code,) in cur.fetchall())
+
+    assert found == ["990000000006", "990000000008"]
