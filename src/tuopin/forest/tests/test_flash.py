@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.db.models import Sum
 
 from tuopin.accounts import services as accounts
@@ -199,3 +200,28 @@ def test_it_decides_each_project_of_a_batch_on_its_own(
     a, b = green_users(2)
     out = flash.adopt_many([ask(a), ask(b), ask(b, key="k2", slug="other")])
     assert codes(out) == ["ok", "sold_out", "ok"]  # b's energy was not spent on guanba
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner setting")
+@pytest.mark.django_db(transaction=True)
+def test_it_plans_by_key_inside_the_batch_and_only_there(
+    operator: User, green_users: Callable[..., list[str]]
+) -> None:
+    make_project(operator)
+    tokens = green_users(2)
+    during: list[str] = []
+
+    def spy(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if sql.startswith("INSERT INTO forest_energyentry"):
+            context["cursor"].execute("SHOW enable_seqscan")
+            during.append(context["cursor"].fetchone()[0])
+        return result
+
+    with connection.execute_wrapper(spy):
+        assert codes(flash.adopt_many([ask(t) for t in tokens])) == ["ok", "ok"]
+    with connection.cursor() as cur:
+        cur.execute("SHOW enable_seqscan")
+        after = cur.fetchone()[0]
+
+    assert (during, after) == (["off"], "on")
