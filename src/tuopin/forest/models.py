@@ -151,21 +151,38 @@ class EnergyEntry(models.Model):
     +balance), taken (−pending of the owner; +balance of the taker, a second line), spent
     (−balance), expired (−pending)."""
 
+    # The user's look-ups use the (user, at) index; a line has a ball or an adoption, so
+    # each of those is indexed only where it is set (one index write a line, not three).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="energy_entries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="energy_entries",
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=10, choices=EntryKind.choices)
     pending_g = models.BigIntegerField(default=0)
     balance_g = models.BigIntegerField(default=0)
-    ball = models.ForeignKey(EnergyBall, null=True, on_delete=models.PROTECT, related_name="+")
-    adoption = models.ForeignKey("Adoption", null=True, on_delete=models.PROTECT, related_name="+")
+    ball = models.ForeignKey(
+        EnergyBall, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    adoption = models.ForeignKey(
+        "Adoption", null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     at = models.DateTimeField(_("时间"))
 
     class Meta:
         verbose_name = _("能量流水")
         verbose_name_plural = _("能量流水")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["user", "at"])]
+        indexes = [
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["ball"], condition=Q(ball__isnull=False), name="energyentry_ball"),
+            models.Index(
+                fields=["adoption"],
+                condition=Q(adoption__isnull=False),
+                name="energyentry_adoption",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.pending_g:+} {self.balance_g:+}"
@@ -292,8 +309,12 @@ class Adoption(models.Model):
     then fills it in. The ledger entry holds the adopter only as a commitment."""
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="adoptions")
+    # Looked up by the (user, key) constraint's index, which leads with the user.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="forest_adoptions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="forest_adoptions",
+        db_index=False,
     )
     units = models.PositiveIntegerField(_("数量"))
     energy_g = models.BigIntegerField(_("消耗能量（克）"))
