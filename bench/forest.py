@@ -16,8 +16,9 @@ without it, from Python threads (`--client threads`, which take a core of their 
   - actions: `POST /api/v1/forest/actions` from the partner, a new key each (energy events/s);
   - collection: `POST /api/v1/forest/me/collect` by each user (collection events/s).
 
-Each scenario also prints the 1-minute load average before and after it and what the
-database's active backends waited for (pg_stat_activity sampled every 20 ms).
+Each scenario also prints the 1-minute load average before and after it, what the
+database's active backends waited for (pg_stat_activity sampled every 20 ms) and the WAL
+written per request (pg_stat_wal: records, full-page images, bytes).
 
     python bench/forest.py [--users N] [--units M] [--clients C] [--client wrk|threads]
                            [--serve "--workers W --threads T"] [--pg URL] [--no-wal-wait]
@@ -239,6 +240,16 @@ class WaitSampler:
         return {k: round(v / max(1, self.samples), 2) for k, v in ranked}
 
 
+def wal_totals(url: str) -> tuple[int, int, int]:
+    """PostgreSQL's WAL written so far (``pg_stat_wal``): records, full-page images, bytes."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal").fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def pending_certificates(url: str) -> int:
     import psycopg
 
@@ -362,15 +373,23 @@ def main() -> None:
         if args.adoption_only:
             scenarios = scenarios[:2]
         for name, make in scenarios:
-            load_before = os.getloadavg()
+            load_before, wal_before = os.getloadavg(), wal_totals(args.pg)
             with WaitSampler(args.pg) as waits:
                 figures = load(make, port, args.clients, n)
             figures["load_avg_1m"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
             figures["pg_waits"] = waits.top()
+            # The whole cluster's WAL while the scenario ran (the certifier's appends included).
+            wal = [b - a for a, b in zip(wal_before, wal_totals(args.pg), strict=True)]
+            figures["wal_per_request"] = {
+                "records": round(wal[0] / n, 1),
+                "full_page_images": round(wal[1] / n, 2),
+                "bytes": round(wal[2] / n),
+            }
             print(
                 f"{name:28} {figures['rps']:>7} req/s  p50 {figures['p50_ms']:>7} ms  "
                 f"p95 {figures['p95_ms']:>7} ms  {figures['codes']}  "
-                f"load {figures['load_avg_1m']}  pg {figures['pg_waits']}",
+                f"load {figures['load_avg_1m']}  pg {figures['pg_waits']}  "
+                f"wal/request {figures['wal_per_request']}",
                 flush=True,
             )
             if make is adopt:
