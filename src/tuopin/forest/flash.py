@@ -96,7 +96,7 @@ def _plan_by_key() -> None:
     checks' plans are made once per connection; made while ``forest_adoption`` was still
     small (a new install's, or a new season's first flash, its statistics saying "empty"),
     each is a sequential scan, kept until autovacuum next analyses the table, and every
-    check of the flash reads the whole growing table (measured: 535 → 26 µs of commit an
+    check of the flash reads the whole growing table (measured: 535 → 45 µs of commit an
     adoption, bench README). Sequential scans off for the batch's transaction only."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
