@@ -24,9 +24,20 @@ def _keyed(secret: str) -> hmac.HMAC:
 def id_hash(id_number: str, *, key: str | None = None) -> str:
     """HMAC-SHA256 of a normalised ID number under ``key`` (default ``settings.ID_HASH_KEY``),
     as hex."""
-    mac = _keyed(key if key is not None else settings.ID_HASH_KEY).copy()
-    mac.update(id_number.encode())
-    return mac.hexdigest()
+    return hasher(key)(id_number)
+
+
+def hasher(key: str | None = None) -> Callable[[str], str]:
+    """:func:`id_hash` with the key looked up once, for a loop over many numbers (an import:
+    reading Django's settings costs as much as the hash)."""
+    keyed = _keyed(key if key is not None else settings.ID_HASH_KEY)
+
+    def hash_one(id_number: str) -> str:
+        mac = keyed.copy()
+        mac.update(id_number.encode())
+        return mac.hexdigest()
+
+    return hash_one
 
 
 def rehash_all(*, new_key: str, progress: Callable[[int], None] | None = None) -> int:

@@ -3,13 +3,15 @@ format on PostgreSQL, where a tab, a newline or a backslash in a value must be e
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from tuopin.areas.models import Area
-from tuopin.core.bulk import any_of, casts, insert_rows, rows_of, update_column
+from tuopin.core import bulk
+from tuopin.core.bulk import any_of, casts, db_datetime, insert_rows, rows_of, update_column
 
 COLUMNS = ("code", "name", "level", "longitude", "national_poor", "deep_poverty", "provincial_poor")
 
@@ -110,3 +112,49 @@ def test_it_selects_exactly_the_rows_any_of_names() -> None:
         found = sorted(code for (code,) in cur.fetchall())
 
     assert found == ["990000000006", "990000000008"]
+
+
+@pytest.fixture
+def probe_table() -> str:
+    """A scratch table with a column of each kind the import writes (rolled back with the
+    test's transaction)."""
+    stamp = "timestamp with time zone" if connection.vendor == "postgresql" else "datetime"
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE TABLE bulk_probe (n integer NULL, d date NULL, t {stamp} NULL)")
+    return "bulk_probe"
+
+
+def _probe_rows() -> list[tuple[object, ...]]:
+    with connection.cursor() as cur:
+        cur.execute("SELECT n, d, t FROM bulk_probe ORDER BY n")
+        return [(n, str(d), t) for n, d, t in cur.fetchall()]
+
+
+def test_it_writes_columns_of_integers_dates_and_one_time_as_given(probe_table: str) -> None:
+    at = db_datetime(dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.UTC))
+    days = [dt.date(2020, 1, 2), dt.date(1999, 12, 31), dt.date(2026, 2, 28)]
+
+    insert_rows(probe_table, ("n", "d", "t"), [(i, day, at) for i, day in enumerate(days)])
+
+    assert [(n, d) for n, d, _ in _probe_rows()] == [(i, str(day)) for i, day in enumerate(days)]
+    assert {str(t)[:16] for _, _, t in _probe_rows()} == {"2026-03-01 08:30"}  # UTC
+
+
+def test_it_writes_a_column_mixing_integers_and_nulls(probe_table: str) -> None:
+    insert_rows(probe_table, ("n", "d"), [(1, None), (None, dt.date(2020, 1, 1)), (3, None)])
+
+    assert sorted(_probe_rows(), key=lambda r: (r[0] is None, r[0] or 0)) == [
+        (1, "None", None),
+        (3, "None", None),
+        (None, "2020-01-01", None),
+    ]
+
+
+def test_it_sends_every_row_when_they_go_in_several_blocks(
+    probe_table: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk, "COPY_ROWS", 2)
+
+    assert insert_rows(probe_table, ("n",), [(i,) for i in range(5)]) == 5
+
+    assert [n for n, _, _ in _probe_rows()] == [0, 1, 2, 3, 4]

@@ -1,8 +1,8 @@
 """The history an import leaves (``HistoryEvent`` rows with the import as the source), written
-set-based with the batch: one ``INSERT … SELECT`` for the households it registered, one for
-the members it added to households already there, and one bulk insert for the rows it changed
-(their before → after is known only here). Status changes stay ``StatusChange`` rows, which
-the timeline shows already."""
+set-based with the batch: one bulk insert for the households it registered, one ``INSERT …
+SELECT`` for the members it added to households already there, and one bulk insert for the
+rows it changed (their before → after is known only here). Status changes stay
+``StatusChange`` rows, which the timeline shows already."""
 
 from __future__ import annotations
 
@@ -43,23 +43,21 @@ def _chunks(keys: Sequence[object], size: int = 900) -> list[Sequence[object]]:
     return [keys[i : i + size] for i in range(0, len(keys), size)]
 
 
-def registered(household_ids: Sequence[int], *, reason: str, by_id: int | None, at: object) -> None:
-    """One ``import`` event per household the import created, with its member count."""
-    table, hh = HistoryEvent._meta.db_table, Household._meta.db_table
-    members = (
-        "jsonb_build_object('member_count', member_count)"
-        if connection.vendor == "postgresql"
-        else "json_object('member_count', member_count)"
+def registered(
+    households: Sequence[tuple[str, str, str, int]], *, reason: str, by_id: int | None, at: object
+) -> None:
+    """One ``import`` event per household the import created, with its member count, from
+    the rows as written: ``(household_no, village_code, head_name, member_count)``. Written
+    like the households (COPY on PostgreSQL), not read back from them by id."""
+    insert_rows(
+        HistoryEvent._meta.db_table,
+        EVENT_COLUMNS,
+        (
+            (no, village, None, head, "import", f'{{"member_count": {int(count)}}}')
+            + (reason, Source.IMPORT, by_id, at)
+            for no, village, head, count in households
+        ),
     )
-    with connection.cursor() as cur:
-        for keys in _chunks(household_ids):
-            where, params = _in("id", keys)
-            cur.execute(
-                f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)})"  # noqa: S608 - our names
-                f" SELECT household_no, village_code, NULL, head_name, 'import', {members},"
-                f" %s, %s, %s, %s FROM {hh} WHERE {where}",
-                list[Any]([reason, Source.IMPORT, by_id, at, *params]),
-            )
 
 
 def members_added(id_hashes: Sequence[str], *, reason: str, by_id: int | None, at: object) -> None:

@@ -13,7 +13,7 @@ from tuopin.areas import codes as area_codes
 from tuopin.core import idcard
 from tuopin.core.imports import RowError
 
-from ..idhash import id_hash
+from ..idhash import hasher
 from ..models import Household, Person
 from .columns import (
     COLUMNS,
@@ -87,6 +87,7 @@ class RowValidator:
         # Absent columns point one past the last recognised one (see validate).
         self.ix = {name: columns.get(name, self.width) for name in COLUMNS}
         self.optional = [(i, c) for i, c in enumerate(OPTIONAL_FIELDS) if c in columns]
+        self.id_hash = hasher()
 
     def household_no(self, values: list[str]) -> str:
         i = self.ix["household_no"]
@@ -244,7 +245,7 @@ class RowValidator:
             village_code=village,
             name=values[ix["name"]],
             id_number=parsed.value,
-            id_hash=id_hash(parsed.value),
+            id_hash=self.id_hash(parsed.value),
             sex=sex,
             birth_date=parsed.birth_date if birth is None else birth,
             relation=relation,

@@ -13,7 +13,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import multiprocessing.process
 import multiprocessing.queues
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,6 +46,7 @@ CHUNK_HOUSEHOLDS = 4000  # households per batch and transaction
 # SQLite and PostgreSQL less per row (bench/README.md, issue 19), at ~50,000 people each.
 BULK_CHUNK_HOUSEHOLDS = 16_000
 PROCESS_THRESHOLD = 20_000  # rows; smaller files are read in the importing process
+RELAY_POLL = 0.2  # seconds: how often the relay thread looks whether it should stop
 
 
 def _produce(run: RegistryImport, channel: multiprocessing.queues.Queue[tuple[str, Any]]) -> None:
@@ -53,6 +57,32 @@ def _produce(run: RegistryImport, channel: multiprocessing.queues.Queue[tuple[st
         channel.put(("done", None))
     except BaseException as exc:  # handed to the parent, which raises it
         channel.put(("failed", exc))
+
+
+def _relay(
+    channel: multiprocessing.queues.Queue[tuple[str, Any]],
+    ready: queue.Queue[tuple[str, Any]],
+    child: multiprocessing.process.BaseProcess,
+    stop: threading.Event,
+) -> None:
+    """Body of the importing process's relay thread: move what the child sends from the pipe
+    to ``ready`` until ``done`` or ``failed``, or until ``stop`` (the importer gave up)."""
+    item: tuple[str, Any] | None = None
+    while not stop.is_set():
+        if item is None:
+            try:
+                item = channel.get(timeout=RELAY_POLL)
+            except queue.Empty:
+                if not child.is_alive() and channel.empty():
+                    item = ("failed", RuntimeError("the reading process ended without a word"))
+                continue
+        try:
+            ready.put(item, timeout=RELAY_POLL)
+        except queue.Full:
+            continue
+        if item[0] != "batch":
+            return
+        item = None
 
 
 class RegistryImport:
@@ -230,15 +260,23 @@ class RegistryImport:
         child = ctx.Process(target=_produce, args=(self, channel), daemon=True)
         child.start()
         self.counts = {}  # the child has its copy; this process needs it no longer
+        # A thread takes the next batch off the pipe and unpickles it while this one waits for
+        # the database (psycopg lets go of the GIL while it waits): bench/README, issue 19.
+        ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+        relay = threading.Thread(target=_relay, args=(channel, ready, child, stop), daemon=True)
+        relay.start()
         try:
             while True:
-                kind, payload = channel.get()
+                kind, payload = ready.get()
                 if kind == "done":
                     break
                 if kind == "failed":
                     raise payload
                 yield payload
         finally:
+            stop.set()
+            relay.join()
             if child.is_alive():
                 child.terminate()
             child.join()

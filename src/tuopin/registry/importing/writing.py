@@ -235,7 +235,12 @@ def write_households(
     StatusChange.objects.bulk_create(status_changes, batch_size=1000)
     refresh_household_summaries([pk_of[k] for k in touched if k not in new_status])
     why = _("建档立卡导入 %(file)s") % {"file": source} if source else _("建档立卡导入")
-    history.registered([pk_of[k] for k in new_keys], reason=why, by_id=by_id_pk, at=now_db)
+    history.registered(
+        [(r[0], r[1], r[7], r[8]) for r in new_household_rows],
+        reason=why,
+        by_id=by_id_pk,
+        at=now_db,
+    )
     history.members_added(added_to_existing, reason=why, by_id=by_id_pk, at=now_db)
     history.changed(events, reason=why, by_id=by_id_pk, at=now_db)
 

@@ -362,6 +362,27 @@ def test_an_error_while_writing_stops_the_reading_child(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_reading_child_killed_without_a_word_fails_the_import_instead_of_hanging(
+    write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from tuopin.registry.importing import RegistryImport
+    from tuopin.registry.importing import run as importing_run
+
+    def killed(*args: object) -> None:  # what the kernel's OOM killer leaves behind
+        os._exit(9)
+
+    monkeypatch.setattr(importing_run, "_produce", killed)
+    run_ = RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
+    run_.process_threshold = 1
+    with pytest.raises(ImportFailed) as failed:
+        run_.run()
+    assert isinstance(failed.value.__cause__, RuntimeError)
+    assert Household.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_unreadable_row_in_the_child_reaches_the_caller(tmp_path: Path) -> None:
     from tuopin.registry.importing import RegistryImport
 
