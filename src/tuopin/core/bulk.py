@@ -152,6 +152,21 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
         return len(batch)
 
 
+def reserve_ids(model: type[Model], n: int) -> list[int] | None:
+    """PostgreSQL: ``n`` new primary keys for ``model`` taken from its sequence, for rows
+    written with their keys (no read back to learn them); ``None`` elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    if n <= 0:
+        return []
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, model._meta.pk.column, n],
+        )
+        return [pk for (pk,) in cur.fetchall()]
+
+
 @contextmanager
 def copy_stream(table: str, columns: Sequence[str]) -> Iterator[Callable[[str], None]]:
     """PostgreSQL: a ``COPY table (columns) FROM STDIN`` open for the block; yields a function

@@ -158,3 +158,23 @@ def test_it_sends_every_row_when_they_go_in_several_blocks(
     assert insert_rows(probe_table, ("n",), [(i,) for i in range(5)]) == 5
 
     assert [n for n, _, _ in _probe_rows()] == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="sequences are PostgreSQL's")
+def test_it_reserves_keys_that_the_next_insert_does_not_take() -> None:
+    from tuopin.registry.models import Household
+
+    reserved = bulk.reserve_ids(Household, 3)
+
+    assert reserved is not None and len(set(reserved)) == 3
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT nextval(pg_get_serial_sequence('{Household._meta.db_table}', 'id'))")
+        (following,) = cur.fetchone()
+    assert following > max(reserved)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="elsewhere: nothing to reserve")
+def test_it_reserves_nothing_where_there_is_no_sequence() -> None:
+    from tuopin.registry.models import Household
+
+    assert bulk.reserve_ids(Household, 3) is None

@@ -59,30 +59,39 @@ def _produce(run: RegistryImport, channel: multiprocessing.queues.Queue[tuple[st
         channel.put(("failed", exc))
 
 
+def _next_from(
+    channel: multiprocessing.queues.Queue[tuple[str, Any]],
+    child: multiprocessing.process.BaseProcess,
+    stop: threading.Event | None = None,
+) -> tuple[str, Any] | None:
+    """The reading child's next message: ``failed`` if it ended without a word (killed), and
+    ``None`` once ``stop`` is set (the importer gave up)."""
+    while stop is None or not stop.is_set():
+        try:
+            return channel.get(timeout=RELAY_POLL)
+        except queue.Empty:
+            if not child.is_alive() and channel.empty():
+                return ("failed", RuntimeError("the reading process ended without a word"))
+    return None
+
+
 def _relay(
     channel: multiprocessing.queues.Queue[tuple[str, Any]],
     ready: queue.Queue[tuple[str, Any]],
     child: multiprocessing.process.BaseProcess,
     stop: threading.Event,
 ) -> None:
-    """Body of the importing process's relay thread: move what the child sends from the pipe
-    to ``ready`` until ``done`` or ``failed``, or until ``stop`` (the importer gave up)."""
-    item: tuple[str, Any] | None = None
-    while not stop.is_set():
-        if item is None:
+    """Body of the relay thread: move the child's messages from the pipe to ``ready`` (and
+    unpickle them on the way) until ``done`` or ``failed``, or until ``stop``."""
+    while (item := _next_from(channel, child, stop)) is not None:
+        while not stop.is_set():
             try:
-                item = channel.get(timeout=RELAY_POLL)
-            except queue.Empty:
-                if not child.is_alive() and channel.empty():
-                    item = ("failed", RuntimeError("the reading process ended without a word"))
+                ready.put(item, timeout=RELAY_POLL)
+                break
+            except queue.Full:
                 continue
-        try:
-            ready.put(item, timeout=RELAY_POLL)
-        except queue.Full:
-            continue
         if item[0] != "batch":
             return
-        item = None
 
 
 class RegistryImport:
@@ -260,15 +269,20 @@ class RegistryImport:
         child = ctx.Process(target=_produce, args=(self, channel), daemon=True)
         child.start()
         self.counts = {}  # the child has its copy; this process needs it no longer
-        # A thread takes the next batch off the pipe and unpickles it while this one waits for
-        # the database (psycopg lets go of the GIL while it waits): bench/README, issue 19.
+        # PostgreSQL: a thread takes the next batch off the pipe and unpickles it while this
+        # one waits for the server (psycopg lets go of the GIL meanwhile; bench/README, issue
+        # 19). SQLite works inside this process: there the thread only competes for the GIL.
+        relayed = connection.vendor != "sqlite"
         ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=1)
         stop = threading.Event()
         relay = threading.Thread(target=_relay, args=(channel, ready, child, stop), daemon=True)
-        relay.start()
+        if relayed:
+            relay.start()
         try:
             while True:
-                kind, payload = ready.get()
+                message = ready.get() if relayed else _next_from(channel, child)
+                assert message is not None  # only a stopped relay returns None
+                kind, payload = message
                 if kind == "done":
                     break
                 if kind == "failed":
@@ -276,7 +290,8 @@ class RegistryImport:
                 yield payload
         finally:
             stop.set()
-            relay.join()
+            if relayed:
+                relay.join()
             if child.is_alive():
                 child.terminate()
             child.join()

@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from tuopin.core.bulk import db_datetime, insert_rows, select_in
+from tuopin.core.bulk import db_datetime, insert_rows, reserve_ids, select_in
 
 from ..choices import HouseholdType, PovertyStatus, Relation
 from ..models import Household, Person, StatusChange
@@ -137,7 +137,17 @@ def write_households(
             current.updated_at = now
             changed_households.append(current)
             touched.add(key)
-    insert_rows(Household._meta.db_table, HOUSEHOLD_COLUMNS, new_household_rows)
+    # PostgreSQL: the new households' keys come from the sequence and are written with them;
+    # elsewhere they are read back by household number.
+    new_ids = reserve_ids(Household, len(new_household_rows))
+    if new_ids is None:
+        insert_rows(Household._meta.db_table, HOUSEHOLD_COLUMNS, new_household_rows)
+    else:
+        insert_rows(
+            Household._meta.db_table,
+            ("id", *HOUSEHOLD_COLUMNS),
+            [(pk, *row) for pk, row in zip(new_ids, new_household_rows, strict=True)],
+        )
     if changed_households:
         Household.objects.bulk_update(
             changed_households,
@@ -150,9 +160,12 @@ def write_households(
             batch_size=1000,
         )
     pk_of = {h.household_no: h.pk for h in existing_hh.values()}
-    pk_of |= dict(
-        select_in(Household._meta.db_table, ("household_no", "id"), "household_no", new_keys)
-    )
+    if new_ids is not None:
+        pk_of |= dict(zip(new_keys, new_ids, strict=True))
+    else:
+        pk_of |= dict(
+            select_in(Household._meta.db_table, ("household_no", "id"), "household_no", new_keys)
+        )
     reason = _("建档立卡导入")
     status_rows = [
         (pk_of[k], "", status, year, reason, by_id_pk, now_db)
