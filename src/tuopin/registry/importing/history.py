@@ -1,5 +1,5 @@
 """The history an import leaves (``HistoryEvent`` rows with the import as the source), written
-set-based with the batch: one bulk insert for the households it registered, one ``INSERT …
+set-based with the batch: one statement for the households it registered, one ``INSERT …
 SELECT`` for the members it added to households already there, and one bulk insert for the
 rows it changed (their before → after is known only here). Status changes stay
 ``StatusChange`` rows, which the timeline shows already."""
@@ -44,20 +44,40 @@ def _chunks(keys: Sequence[object], size: int = 900) -> list[Sequence[object]]:
 
 
 def registered(
-    households: Sequence[tuple[str, str, str, int]], *, reason: str, by_id: int | None, at: object
+    households: Sequence[tuple[int, str, str, str, int]],
+    *,
+    reason: str,
+    by_id: int | None,
+    at: object,
 ) -> None:
-    """One ``import`` event per household the import created, with its member count, from
-    the rows as written: ``(household_no, village_code, head_name, member_count)``. Written
-    like the households (COPY on PostgreSQL), not read back from them by id."""
-    insert_rows(
-        HistoryEvent._meta.db_table,
-        EVENT_COLUMNS,
-        (
-            (no, village, None, head, "import", f'{{"member_count": {int(count)}}}')
-            + (reason, Source.IMPORT, by_id, at)
-            for no, village, head, count in households
-        ),
-    )
+    """One ``import`` event per household the import created, with its member count:
+    ``(id, household_no, village_code, head_name, member_count)`` as just written.
+
+    PostgreSQL gets the rows by COPY (an array of 16,000 ids costs psycopg more than that);
+    SQLite reads them back by id in one ``INSERT … SELECT`` a chunk, which runs in C in this
+    process where binding ten values a row from Python does not (bench/README, issue 19)."""
+    if connection.vendor == "postgresql":
+        insert_rows(
+            HistoryEvent._meta.db_table,
+            EVENT_COLUMNS,
+            (
+                (no, village, None, head, "import", f'{{"member_count": {int(count)}}}')
+                + (reason, Source.IMPORT, by_id, at)
+                for _pk, no, village, head, count in households
+            ),
+        )
+        return
+    table, hh = HistoryEvent._meta.db_table, Household._meta.db_table
+    with connection.cursor() as cur:
+        for keys in _chunks([pk for pk, *_rest in households]):
+            where, params = _in("id", keys)
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(EVENT_COLUMNS)})"  # noqa: S608 - our names
+                " SELECT household_no, village_code, NULL, head_name, 'import',"
+                " json_object('member_count', member_count), %s, %s, %s, %s"
+                f" FROM {hh} WHERE {where}",
+                list[Any]([reason, Source.IMPORT, by_id, at, *params]),
+            )
 
 
 def members_added(id_hashes: Sequence[str], *, reason: str, by_id: int | None, at: object) -> None:

@@ -249,7 +249,7 @@ def write_households(
     refresh_household_summaries([pk_of[k] for k in touched if k not in new_status])
     why = _("建档立卡导入 %(file)s") % {"file": source} if source else _("建档立卡导入")
     history.registered(
-        [(r[0], r[1], r[7], r[8]) for r in new_household_rows],
+        [(pk_of[r[0]], r[0], r[1], r[7], r[8]) for r in new_household_rows],
         reason=why,
         by_id=by_id_pk,
         at=now_db,
