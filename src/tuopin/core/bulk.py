@@ -160,11 +160,14 @@ def reserve_ids(model: type[Model], n: int) -> list[int] | None:
     if n <= 0:
         return []
     with connection.cursor() as cur:
+        # One text value, not n rows: psycopg makes each row a tuple (8 µs a row here).
         cur.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT string_agg(nextval(pg_get_serial_sequence(%s, %s))::text, ',')"
+            " FROM generate_series(1, %s)",
             [model._meta.db_table, model._meta.pk.column, n],
         )
-        return [pk for (pk,) in cur.fetchall()]
+        (keys,) = cur.fetchone()
+        return list(map(int, keys.split(",")))
 
 
 @contextmanager
