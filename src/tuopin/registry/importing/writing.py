@@ -73,6 +73,7 @@ def write_households(
     to_db_date = connection.ops.adapt_datefield_value
     by_id_pk = by.pk if by is not None else None
     new_keys: list[str] = []
+    registered: list[tuple[str, str, int]] = []  # village, head, members of each new household
     new_household_rows: list[tuple[object, ...]] = []
     new_status: dict[str, tuple[str, int | None]] = {}
     changed_households: list[Household] = []
@@ -89,6 +90,7 @@ def write_households(
             status = status or PovertyStatus.POOR
             year = attrs.get("status_year")
             new_keys.append(key)
+            registered.append((head.village_code, head.name, len(hh.rows)))
             new_status[key] = (str(status), year if isinstance(year, int) else None)
             new_household_rows.append(
                 (
@@ -249,7 +251,7 @@ def write_households(
     refresh_household_summaries([pk_of[k] for k in touched if k not in new_status])
     why = _("建档立卡导入 %(file)s") % {"file": source} if source else _("建档立卡导入")
     history.registered(
-        [(pk_of[r[0]], r[0], r[1], r[7], r[8]) for r in new_household_rows],
+        [(pk_of[k], k, *hh) for k, hh in zip(new_keys, registered, strict=True)],
         reason=why,
         by_id=by_id_pk,
         at=now_db,
