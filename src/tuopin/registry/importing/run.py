@@ -82,8 +82,15 @@ def _relay(
     stop: threading.Event,
 ) -> None:
     """Body of the relay thread: move the child's messages from the pipe to ``ready`` (and
-    unpickle them on the way) until ``done`` or ``failed``, or until ``stop``."""
-    while (item := _next_from(channel, child, stop)) is not None:
+    unpickle them on the way) until ``done`` or ``failed``, or until ``stop``. What goes wrong
+    here (a broken pipe, a message that does not unpickle) reaches the writer as ``failed``."""
+    while True:
+        try:
+            item = _next_from(channel, child, stop)
+        except Exception as exc:
+            item = ("failed", exc)
+        if item is None:
+            return
         while not stop.is_set():
             try:
                 ready.put(item, timeout=RELAY_POLL)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -380,6 +381,35 @@ def test_a_reading_child_killed_without_a_word_fails_the_import_instead_of_hangi
         run_.run()
     assert isinstance(failed.value.__cause__, RuntimeError)
     assert Household.objects.count() == 0
+
+
+def _explode_on_load() -> None:
+    raise ValueError("a torn message")
+
+
+class _Torn:
+    """Pickles, but does not unpickle: what a batch torn on its way would be."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_explode_on_load, ())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_cannot_be_unpickled_fails_the_import_instead_of_hanging(
+    write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tuopin.registry.importing import RegistryImport
+    from tuopin.registry.importing import run as importing_run
+
+    def torn(run_: object, channel: Any) -> None:
+        channel.put(("batch", _Torn()))
+
+    monkeypatch.setattr(importing_run, "_produce", torn)
+    run_ = RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
+    run_.process_threshold = 1
+    with pytest.raises(ImportFailed) as failed:
+        run_.run()
+    assert isinstance(failed.value.__cause__, ValueError)
 
 
 @pytest.mark.django_db(transaction=True)
