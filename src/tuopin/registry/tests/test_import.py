@@ -362,24 +362,34 @@ def test_an_error_while_writing_stops_the_reading_child(
     assert Household.objects.count() == 0  # the batch's transaction rolled back
 
 
+def _import_with_child(
+    write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, child: Callable[..., None]
+) -> ImportFailed:
+    """Import a one-household file through a reading child whose body is ``child``; the
+    failure the import ended with."""
+    from tuopin.registry.importing import RegistryImport
+    from tuopin.registry.importing import run as importing_run
+
+    monkeypatch.setattr(importing_run, "_produce", child)
+    run_ = RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
+    run_.process_threshold = 1
+    with pytest.raises(ImportFailed) as failed:
+        run_.run()
+    return failed.value
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_reading_child_killed_without_a_word_fails_the_import_instead_of_hanging(
     write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import os
 
-    from tuopin.registry.importing import RegistryImport
-    from tuopin.registry.importing import run as importing_run
-
     def killed(*args: object) -> None:  # what the kernel's OOM killer leaves behind
         os._exit(9)
 
-    monkeypatch.setattr(importing_run, "_produce", killed)
-    run_ = RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
-    run_.process_threshold = 1
-    with pytest.raises(ImportFailed) as failed:
-        run_.run()
-    assert isinstance(failed.value.__cause__, RuntimeError)
+    failed = _import_with_child(write_csv, monkeypatch, killed)
+
+    assert isinstance(failed.__cause__, RuntimeError)
     assert Household.objects.count() == 0
 
 
@@ -398,18 +408,12 @@ class _Torn:
 def test_a_batch_that_cannot_be_unpickled_fails_the_import_instead_of_hanging(
     write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tuopin.registry.importing import RegistryImport
-    from tuopin.registry.importing import run as importing_run
-
     def torn(run_: object, channel: Any) -> None:
         channel.put(("batch", _Torn()))
 
-    monkeypatch.setattr(importing_run, "_produce", torn)
-    run_ = RegistryImport(write_csv([person_row("T1", "甲", seq=11)]), parallel=True)
-    run_.process_threshold = 1
-    with pytest.raises(ImportFailed) as failed:
-        run_.run()
-    assert isinstance(failed.value.__cause__, ValueError)
+    failed = _import_with_child(write_csv, monkeypatch, torn)
+
+    assert isinstance(failed.__cause__, ValueError)
 
 
 @pytest.mark.django_db(transaction=True)
