@@ -144,6 +144,10 @@ def write_households(
     new_ids = reserve_ids(Household, len(new_household_rows))
     if new_ids is None:
         insert_rows(Household._meta.db_table, HOUSEHOLD_COLUMNS, new_household_rows)
+        found = dict(
+            select_in(Household._meta.db_table, ("household_no", "id"), "household_no", new_keys)
+        )
+        new_ids = [found[k] for k in new_keys]
     else:
         insert_rows(
             Household._meta.db_table,
@@ -162,12 +166,7 @@ def write_households(
             batch_size=1000,
         )
     pk_of = {h.household_no: h.pk for h in existing_hh.values()}
-    if new_ids is not None:
-        pk_of |= dict(zip(new_keys, new_ids, strict=True))
-    else:
-        pk_of |= dict(
-            select_in(Household._meta.db_table, ("household_no", "id"), "household_no", new_keys)
-        )
+    pk_of |= dict(zip(new_keys, new_ids, strict=True))
     reason = _("建档立卡导入")
     status_rows = [
         (pk_of[k], "", status, year, reason, by_id_pk, now_db)
