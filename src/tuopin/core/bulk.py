@@ -7,6 +7,7 @@ already be in database form (``connection.ops`` adapters, :func:`db_datetime`).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -20,6 +21,28 @@ M = TypeVar("M", bound=Model)
 
 def db_datetime(value: dt.datetime | None) -> object:
     return connection.ops.adapt_datetimefield_value(value)
+
+
+# Objects allocated between two runs of Python's youngest cycle collection, during bulk work
+# (Python's default is 700). A batch of tens of thousands of rows, all alive, would otherwise
+# be scanned again and again: 15-25 % of the registry import's time (bench/README.md, issue 19).
+BULK_GC_THRESHOLD = 100_000
+
+
+@contextmanager
+def bulk_collection() -> Iterator[None]:
+    """Python's cycle collector set for a long bulk run in a process of its own (a command,
+    and any child it forks): what exists now (modules, settings, caches) is set aside and
+    never scanned again, and the youngest generation is collected less often. Cycles are still
+    collected. Never in a web server's process: the setting is the whole process's."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(BULK_GC_THRESHOLD, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 COPY_ROWS = 4000  # rows per block sent to COPY: ~0.5 MB, big enough to amortise a send

@@ -178,3 +178,22 @@ def test_it_reserves_nothing_where_there_is_no_sequence() -> None:
     from tuopin.registry.models import Household
 
     assert bulk.reserve_ids(Household, 3) is None
+
+
+def test_it_sets_the_cycle_collector_aside_for_bulk_work() -> None:
+    import gc
+
+    with bulk.bulk_collection():
+        inside = gc.get_threshold()[0], gc.get_freeze_count()
+
+    assert inside[0] == bulk.BULK_GC_THRESHOLD and inside[1] > 0
+
+
+def test_it_gives_the_cycle_collector_back_as_it_was_even_after_a_failure() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(ValueError), bulk.bulk_collection():
+        raise ValueError("the bulk work failed")
+
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
@@ -72,6 +73,37 @@ class PendingHousehold(NamedTuple):
 
 # Complete households, errors of rows without a household number, rows read so far.
 Batch = tuple[list[tuple[str, "PendingHousehold"]], list[RowError], int]
+# The same as it crosses from the reading child to the writer: plain tuples.
+PlainBatch = tuple[
+    list[tuple[str, list[tuple[Any, ...]], list[RowError], list[int]]], list[RowError], int
+]
+
+
+def to_plain(batch: Batch) -> PlainBatch:
+    """A batch as plain tuples, to pickle. A named tuple pickles and unpickles through a
+    Python-level call each (``__getnewargs__``, ``__new__``): at a million rows that cost
+    ~23 s of CPU, more than validating them (bench/README.md, issue 19)."""
+    households, stray, n = batch
+    return (
+        [(key, list(map(tuple, hh.rows)), hh.errors, hh.lines) for key, hh in households],
+        stray,
+        n,
+    )
+
+
+def from_plain(plain: PlainBatch) -> Batch:
+    """The batch :func:`to_plain` flattened, its named tuples made again by C calls only."""
+    households, stray, n = plain
+    make = tuple.__new__
+    rows = itertools.repeat(CleanRow)
+    return (
+        [
+            (key, make(PendingHousehold, (list(map(make, rows, clean)), errors, lines)))
+            for key, clean, errors, lines in households
+        ],
+        stray,
+        n,
+    )
 
 
 class RowValidator:

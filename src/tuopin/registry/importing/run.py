@@ -10,6 +10,7 @@ as the national export does.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import multiprocessing
@@ -25,6 +26,7 @@ from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.core.bulk import bulk_collection
 from tuopin.core.errors import DomainError
 from tuopin.core.imports import RowError
 from tuopin.core.tabular import Limits, RowSpool, open_table
@@ -34,7 +36,7 @@ from ..models import Household, Person
 from .checks import BatchChecker
 from .columns import REQUIRED, column_label, header_labels, map_columns
 from .report import ImportReport
-from .rows import Batch, PendingHousehold, RowValidator
+from .rows import Batch, PendingHousehold, RowValidator, from_plain, to_plain
 from .writing import write_households
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ def _produce(run: RegistryImport, channel: multiprocessing.queues.Queue[tuple[st
     """Body of the reading child: relay every batch, then ``done`` (or ``failed``)."""
     try:
         for batch in run._batches():
-            channel.put(("batch", batch))
+            channel.put(("batch", to_plain(batch)))
         channel.put(("done", None))
     except BaseException as exc:  # handed to the parent, which raises it
         channel.put(("failed", exc))
@@ -64,11 +66,12 @@ def _next_from(
     child: multiprocessing.process.BaseProcess,
     stop: threading.Event | None = None,
 ) -> tuple[str, Any] | None:
-    """The reading child's next message: ``failed`` if it ended without a word (killed), and
-    ``None`` once ``stop`` is set (the importer gave up)."""
+    """The reading child's next message, a batch made whole again: ``failed`` if the child
+    ended without a word (killed), and ``None`` once ``stop`` is set (the importer gave up)."""
     while stop is None or not stop.is_set():
         try:
-            return channel.get(timeout=RELAY_POLL)
+            kind, payload = channel.get(timeout=RELAY_POLL)
+            return (kind, from_plain(payload)) if kind == "batch" else (kind, payload)
         except queue.Empty:
             if not child.is_alive() and channel.empty():
                 return ("failed", RuntimeError("the reading process ended without a word"))
@@ -188,14 +191,18 @@ class RegistryImport:
         )
         if use_child:
             self.chunk = BULK_CHUNK_HOUSEHOLDS
+        # The command line's big import runs in a process of its own: the cycle collector set
+        # for bulk work there (and so in the reading child it forks).
+        collector = bulk_collection() if use_child else contextlib.nullcontext()
         try:
-            batches = self._batches_from_child() if use_child else self._batches()
-            for households, stray_errors, rows_read in batches:
-                self.report.errors.extend(stray_errors)
-                if households:
-                    self.apply_chunk(households)
-                self.rows_read = rows_read
-                self.progress(rows_read)
+            with collector:
+                batches = self._batches_from_child() if use_child else self._batches()
+                for households, stray_errors, rows_read in batches:
+                    self.report.errors.extend(stray_errors)
+                    if households:
+                        self.apply_chunk(households)
+                    self.rows_read = rows_read
+                    self.progress(rows_read)
         except Exception as exc:
             # What was committed stays committed (one transaction per batch): say what it
             # was, then the failure, instead of a bare error.

@@ -344,6 +344,57 @@ def test_big_files_are_read_in_a_child_process_with_the_same_result(
     assert Person.objects.count() == 30
 
 
+def test_a_batch_crosses_to_the_writer_as_the_same_rows() -> None:
+    import datetime as dt
+    import pickle
+
+    from tuopin.registry.importing.rows import CleanRow, PendingHousehold, from_plain, to_plain
+
+    row = CleanRow(2, "H1", VILLAGE_A, "甲", "x", "h", "M", dt.date(1980, 1, 1), "self", ("",))
+    batch = ([("H1", PendingHousehold([row], [], [2]))], [], 2)
+
+    crossed = from_plain(pickle.loads(pickle.dumps(to_plain(batch))))  # noqa: S301 our own bytes
+
+    ((_key, household),) = crossed[0]
+    assert crossed == batch
+    assert type(household) is PendingHousehold and type(household.rows[0]) is CleanRow
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_lines_big_import_runs_with_the_collector_set_for_bulk_work(
+    write_csv: Callable[..., Path],
+) -> None:
+    import gc
+
+    from tuopin.core.bulk import BULK_GC_THRESHOLD
+    from tuopin.registry.importing import RegistryImport
+
+    seen: list[int] = []
+    path = write_csv([person_row("T1", "甲", seq=11)])
+    run_ = RegistryImport(
+        path, parallel=True, progress=lambda n: seen.append(gc.get_threshold()[0])
+    )
+    run_.process_threshold = 1
+    run_.run()
+
+    assert seen[0] == BULK_GC_THRESHOLD and gc.get_threshold()[0] != BULK_GC_THRESHOLD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_in_a_shared_process_leaves_the_collector_alone(
+    write_csv: Callable[..., Path],
+) -> None:
+    import gc
+
+    from tuopin.registry.importing import RegistryImport
+
+    seen: list[int] = []
+    path = write_csv([person_row("T1", "甲", seq=11)])
+    RegistryImport(path, progress=lambda n: seen.append(gc.get_threshold()[0])).run()
+
+    assert seen[0] == gc.get_threshold()[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_error_while_writing_stops_the_reading_child(
     write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
