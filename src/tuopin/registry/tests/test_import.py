@@ -360,6 +360,22 @@ def test_a_batch_crosses_to_the_writer_as_the_same_rows() -> None:
     assert type(household) is PendingHousehold and type(household.rows[0]) is CleanRow
 
 
+def _collector_threshold_while_importing(path: Path, *, parallel: bool) -> int:
+    """The cycle collector's youngest-generation threshold as the import's batches are written
+    (the progress callback runs between them)."""
+    import gc
+
+    from tuopin.registry.importing import RegistryImport
+
+    seen: list[int] = []
+    run_ = RegistryImport(
+        path, parallel=parallel, progress=lambda n: seen.append(gc.get_threshold()[0])
+    )
+    run_.process_threshold = 1  # a command line's run forks its reading child at once
+    run_.run()
+    return seen[0]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_command_lines_big_import_runs_with_the_collector_set_for_bulk_work(
     write_csv: Callable[..., Path],
@@ -367,17 +383,11 @@ def test_the_command_lines_big_import_runs_with_the_collector_set_for_bulk_work(
     import gc
 
     from tuopin.core.bulk import BULK_GC_THRESHOLD
-    from tuopin.registry.importing import RegistryImport
 
-    seen: list[int] = []
     path = write_csv([person_row("T1", "甲", seq=11)])
-    run_ = RegistryImport(
-        path, parallel=True, progress=lambda n: seen.append(gc.get_threshold()[0])
-    )
-    run_.process_threshold = 1
-    run_.run()
 
-    assert seen[0] == BULK_GC_THRESHOLD and gc.get_threshold()[0] != BULK_GC_THRESHOLD
+    assert _collector_threshold_while_importing(path, parallel=True) == BULK_GC_THRESHOLD
+    assert gc.get_threshold()[0] != BULK_GC_THRESHOLD
 
 
 @pytest.mark.django_db(transaction=True)
@@ -386,13 +396,9 @@ def test_an_import_in_a_shared_process_leaves_the_collector_alone(
 ) -> None:
     import gc
 
-    from tuopin.registry.importing import RegistryImport
-
-    seen: list[int] = []
     path = write_csv([person_row("T1", "甲", seq=11)])
-    RegistryImport(path, progress=lambda n: seen.append(gc.get_threshold()[0])).run()
 
-    assert seen[0] == gc.get_threshold()[0]
+    assert _collector_threshold_while_importing(path, parallel=False) == gc.get_threshold()[0]
 
 
 @pytest.mark.django_db(transaction=True)
