@@ -190,7 +190,9 @@ class RegistryImport:
             self.parallel and total >= self.process_threshold and not connection.in_atomic_block
         )
         if use_child:
-            self.chunk = BULK_CHUNK_HOUSEHOLDS
+            # Batches that look up what is there hold its households and people as well:
+            # half the size keeps the importing process under 500 MB at a million.
+            self.chunk = BULK_CHUNK_HOUSEHOLDS if self.checker.fresh else BULK_CHUNK_HOUSEHOLDS // 2
         # The command line's big import runs in a process of its own: the cycle collector set
         # for bulk work there (and so in the reading child it forks).
         collector = bulk_collection() if use_child else contextlib.nullcontext()

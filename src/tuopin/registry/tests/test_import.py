@@ -401,6 +401,38 @@ def test_an_import_in_a_shared_process_leaves_the_collector_alone(
     assert _collector_threshold_while_importing(path, parallel=False) == gc.get_threshold()[0]
 
 
+def _command_line_batch_size(path: Path) -> int:
+    from tuopin.registry.importing import RegistryImport
+
+    run_ = RegistryImport(path, parallel=True)
+    run_.process_threshold = 1
+    run_.run()
+    return run_.chunk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_lines_first_load_writes_full_size_batches(
+    write_csv: Callable[..., Path],
+) -> None:
+    from tuopin.registry.importing.run import BULK_CHUNK_HOUSEHOLDS
+
+    path = write_csv([person_row("T1", "甲", seq=11)])
+
+    assert _command_line_batch_size(path) == BULK_CHUNK_HOUSEHOLDS
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_lines_import_into_a_filled_registry_writes_half_size_batches(
+    write_csv: Callable[..., Path],
+) -> None:
+    from tuopin.registry.importing.run import BULK_CHUNK_HOUSEHOLDS
+
+    services.import_registry(path=write_csv([person_row("T0", "乙", seq=13)], name="first.csv"))
+    path = write_csv([person_row("T1", "甲", seq=11)])
+
+    assert _command_line_batch_size(path) == BULK_CHUNK_HOUSEHOLDS // 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_error_while_writing_stops_the_reading_child(
     write_csv: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
