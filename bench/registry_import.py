@@ -6,7 +6,8 @@ For each engine (SQLite, PostgreSQL) in one run:
      executemany in one transaction; psycopg COPY), no validation, once into the same tables
      (same keys and indexes) and once into a bare table with no index at all;
   3. the tables emptied, then `tuopin registry import FILE --json` in a child process,
-     with validation on, timed, its peak memory (max RSS) taken from wait4().
+     with validation on, timed, its peak memory (max RSS) taken from wait4();
+  4. the same import again (every person looked up and found unchanged), timed the same way.
 Prints people/s for both and the ratio, and writes bench/out/registry_import.json.
 
     python bench/registry_import.py [--people N] [--engines sqlite,postgres] [--pg URL]
@@ -284,6 +285,10 @@ def main() -> None:
         raw, bare = json.loads(out)
         seconds, peak_mb, report = timed_import(env, path)
         assert report["people_created"] == people, report
+        # The same file again, as next year's export would mostly be: every row looked up,
+        # compared and found unchanged.
+        again, again_mb, report = timed_import(env, path)
+        assert report["people_unchanged"] == people, report
         results.append(
             {
                 "engine": engine,
@@ -296,12 +301,15 @@ def main() -> None:
                 "peak_rss_mb": peak_mb,
                 "bare_people_per_s": round(people / bare),
                 "ratio_to_bare": round(bare / seconds, 3),
+                "reimport_seconds": round(again, 2),
+                "reimport_peak_rss_mb": again_mb,
             }
         )
         print(
             f"{engine:9} {people:>9,} people  raw (same tables) {people / raw:>9,.0f}/s  "
             f"raw (bare table) {people / bare:>9,.0f}/s  import {people / seconds:>8,.0f}/s  "
-            f"ratio {raw / seconds:.2f} (bare {bare / seconds:.2f})  peak {peak_mb} MB",
+            f"ratio {raw / seconds:.2f} (bare {bare / seconds:.2f})  peak {peak_mb} MB  "
+            f"re-import (all unchanged) {again:.1f} s, peak {again_mb} MB",
             flush=True,
         )
     write_results("registry_import", results)
