@@ -45,6 +45,31 @@ def bulk_collection() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def one_checkpoint() -> Iterator[None]:
+    """SQLite: no automatic WAL checkpoint between the transactions inside, one after them.
+
+    By default a commit that leaves the WAL past 1,000 pages copies it into the database and
+    syncs; a run of many large batches (an enrollment's counties) would copy the pages its
+    batches share (the indexes' upper levels, the ledger's) once per batch and sync each
+    time. The WAL grows meanwhile by what the run writes. Inside an outer transaction the
+    final checkpoint is left to a later commit. Nothing on other databases."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA wal_autocheckpoint")
+        (pages,) = cur.fetchone()
+        cur.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
+            if not connection.in_atomic_block:
+                cur.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
 COPY_ROWS = 4000  # rows per block sent to COPY: ~0.5 MB, big enough to amortise a send
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")

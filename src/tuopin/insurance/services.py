@@ -9,21 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tuopin.accounts import permissions
-from tuopin.charity.models import Campaign
-from tuopin.core.bulk import db_datetime
+from tuopin.core.bulk import one_checkpoint
 from tuopin.core.money import MAX_FEN, format_yuan, is_amount
 from tuopin.ledger import services as ledger
 
-from . import limits, rules, selectors
-from .errors import BadPayout, BadProgramme, InsufficientFunds, ProgrammeNotFound
+from . import batches, limits, rules, selectors
+from .errors import BadPayout, BadProgramme, ProgrammeNotFound
 from .models import (
     MAX_PREMIUM_FEN,
     CoverageItem,
@@ -32,7 +31,6 @@ from .models import (
     Payout,
     Policy,
     PolicyStatus,
-    PremiumPayment,
     Programme,
     RunStatus,
 )
@@ -224,128 +222,6 @@ def exit_policy(*, by: User, policy_no: str, reason: str, note: str = "") -> Pol
     return policy
 
 
-def _require_funds(campaign: Campaign | None, people: int, amount_fen: int) -> None:
-    """The one funds check: premiums may not exceed what the campaign raised, less refunds and
-    premiums already paid (no funding campaign: no limit)."""
-    if campaign is None:
-        return
-    available = selectors.campaign_funds(campaign)["available_fen"]
-    if amount_fen > available:
-        raise InsufficientFunds(
-            _(
-                "善款不足：%(people)s 人需保费 %(need)s，善款可用 %(have)s，差 %(short)s"
-                "（运营人员可填写原因后强制执行）"
-            )
-            % {
-                "people": people,
-                "need": format_yuan(amount_fen),
-                "have": format_yuan(available),
-                "short": format_yuan(amount_fen - available),
-            },
-            detail={"people": people, "need_fen": amount_fen, "available_fen": available},
-        )
-
-
-def _batch(
-    programme: Programme,
-    period_start: dt.date,
-    county: str,
-    override_reason: str,
-    rule: tuple[str, list[Any]],
-    *,
-    fresh: bool = False,
-) -> tuple[int, list[int]]:
-    """Insure one county's eligible people and pay their premiums: one transaction.
-
-    ``fresh``: the period held no policy of the programme when the run began, so the plain
-    insert is tried first (see :func:`_insert_policies`)."""
-    rule_sql, rule_params = rule
-    now: Any = db_datetime(timezone.now())
-    in_county, prefix = rules.prefix_sql("p.village_code", county[:6])
-    with transaction.atomic():
-        campaign = None
-        if programme.campaign_id is not None:
-            # One payer at a time per campaign: the funds check and the payment go together.
-            campaign = Campaign.objects.select_for_update().get(pk=programme.campaign_id)
-        members = _insert_policies(
-            "INSERT INTO insurance_policy (programme_id, person_id, village_code,"  # noqa: S608
-            " period_start, status, exit_reason, exit_note, enrolled_at)"
-            " SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s" + rule_sql + in_county,
-            [programme.pk, rules.sql_date(period_start), now, *rule_params, prefix],
-            fresh=fresh,
-        )
-        people = len(members)
-        if not people:
-            return 0, []
-        amount = people * programme.premium_fen
-        if not override_reason:  # again, under the lock: a concurrent run may have spent it
-            _require_funds(campaign, people, amount)
-        base = {"programme": programme.slug, "period_start": period_start.isoformat()}
-        enrolled = ledger.append_entry(
-            kind="enrollment",
-            payload={**base, "county": county, "people": people},
-            commit={
-                "members": (
-                    f"insurance.batch:{programme.slug}:{period_start:%Y%m%d}:{county[:6]}",
-                    rules.members_digest(programme, period_start, members),
-                )
-            },
-        )
-        paid = ledger.append_entry(
-            kind="premium",
-            payload={
-                **base,
-                "campaign": campaign.slug if campaign else None,
-                "county": county,
-                "people": people,
-                "amount_fen": amount,
-                # The reason is free text an operator typed: it stays in the payment row, and
-                # the public, unerasable ledger only says that the limit was overridden.
-                **({"override": True} if override_reason else {}),
-            },
-        )
-        PremiumPayment.objects.create(
-            programme=programme,
-            campaign=campaign,
-            period_start=period_start,
-            county_code=county,
-            people=people,
-            amount_fen=amount,
-            override_reason=override_reason,
-            paid_at=timezone.now(),
-            ledger_index=paid.index,
-        )
-    return people, [enrolled.index, paid.index]
-
-
-def _insert_policies(insert: str, params: list[Any], *, fresh: bool) -> list[int]:
-    """Run ``insert`` (an ``INSERT … SELECT`` of policies) and return the new policies'
-    holders (with the insert: the members digest needs no second read of them).
-
-    Who is insured already is left to the unique constraint's index (one probe per row, which
-    the insert makes anyway), not to an anti-join: planned while the table is still empty,
-    that rescans the growing table once per person. ``ON CONFLICT DO NOTHING`` makes
-    PostgreSQL insert speculatively (a pre-check, then a confirmation, per row: 15 % of a
-    million-person run, bench/README); in a ``fresh`` period a plain insert is tried first,
-    under a savepoint, and only if someone is insured after all (a concurrent run) is it
-    rolled back and made again with ``ON CONFLICT``.
-    """
-    returning = " RETURNING person_id"
-    with connection.cursor() as cur:
-        if fresh:
-            try:
-                with transaction.atomic():
-                    cur.execute(insert + returning, params)
-                    return [person_id for (person_id,) in cur.fetchall()]
-            except IntegrityError:
-                pass
-        cur.execute(
-            insert + " ON CONFLICT (person_id, programme_id, period_start) DO NOTHING" + returning,
-            params,
-        )
-        return [person_id for (person_id,) in cur.fetchall()]
-
-
 def enroll(
     *,
     programme_slug: str,
@@ -373,13 +249,13 @@ def enroll(
         with connection.cursor() as cur:
             cur.execute("ANALYZE insurance_policy")
     # Nobody insured for the period yet (a programme's first run): the batches may insert
-    # without ON CONFLICT (_insert_policies). Read before any batch, so a resumed run is not.
+    # without ON CONFLICT (batches._insert_policies). Read before any batch, so a resumed run is not.
     fresh = not Policy.objects.filter(programme=programme, period_start=period_start).exists()
     exited = 0 if fresh else sync_exits(programme, period_start)
-    rule = rules.rule_sql(programme, period_start)
     if run is not None or (programme.campaign_id is not None and not override_reason):
         # Count first: the premiums must fit the funds before the first county is paid, and
         # a run's page shows how many are eligible from the start.
+        rule = rules.rule_sql(programme, period_start)
         fresh_sql, fresh_params = rules.not_insured_sql(programme, period_start)
         with connection.cursor() as cur:
             cur.execute(
@@ -393,7 +269,7 @@ def enroll(
         counties = [code for code, _n in by_county]
         eligible: int | None = sum(n for _code, n in by_county)
         if eligible and not override_reason:
-            _require_funds(programme.campaign, eligible, eligible * programme.premium_fen)
+            batches.require_funds(programme.campaign, eligible, eligible * programme.premium_fen)
     else:
         # Nothing to check first: the counties the rule admits, each batch counting its own
         # (one pass over the registry less: the count was a sixth of the run, bench/README).
@@ -409,22 +285,23 @@ def enroll(
         )
     enrolled = 0
     indexes: list[int] = []
-    for done, county in enumerate(counties, start=1):
-        people, batch_indexes = _batch(
-            programme, period_start, county, override_reason, rule, fresh=fresh
-        )
-        enrolled += people
-        indexes += batch_indexes
-        if run is not None:
-            # Added to what the run holds: a resumed run keeps what its first attempt did.
-            EnrollmentRun.objects.filter(pk=run.pk).update(
-                counties_done=done,
-                enrolled=F("enrolled") + people,
-                premium_fen=F("premium_fen") + people * programme.premium_fen,
-                heartbeat_at=timezone.now(),
+    with one_checkpoint():  # SQLite: one WAL checkpoint after the batches, not one each
+        for done, county in enumerate(counties, start=1):
+            people, batch_indexes = batches.insure_county(
+                programme, period_start, county, override_reason, fresh=fresh
             )
-        if progress is not None:
-            progress(done, len(counties))
+            enrolled += people
+            indexes += batch_indexes
+            if run is not None:
+                # Added to what the run holds: a resumed run keeps what its first attempt did.
+                EnrollmentRun.objects.filter(pk=run.pk).update(
+                    counties_done=done,
+                    enrolled=F("enrolled") + people,
+                    premium_fen=F("premium_fen") + people * programme.premium_fen,
+                    heartbeat_at=timezone.now(),
+                )
+            if progress is not None:
+                progress(done, len(counties))
     return Enrollment(
         programme.slug,
         period_start,
@@ -453,7 +330,7 @@ def plan_run(
     _check_programme(programme, period_start)
     plan = _preview(programme, period_start)
     if require_funds and plan.eligible and not override_reason.strip():
-        _require_funds(programme.campaign, plan.eligible, plan.premium_fen)
+        batches.require_funds(programme.campaign, plan.eligible, plan.premium_fen)
     return plan
 
 

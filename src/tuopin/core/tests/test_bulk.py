@@ -197,3 +197,30 @@ def test_it_gives_the_cycle_collector_back_as_it_was_even_after_a_failure() -> N
         raise ValueError("the bulk work failed")
 
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _autocheckpoint() -> int:
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA wal_autocheckpoint")
+        (pages,) = cur.fetchone()
+    return int(pages)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the WAL checkpoint is SQLite's")
+def test_it_turns_sqlites_automatic_checkpoints_off_for_the_run() -> None:
+    before = _autocheckpoint()
+
+    with bulk.one_checkpoint():
+        inside = _autocheckpoint()
+
+    assert (before, inside, _autocheckpoint()) == (before, 0, before) and before > 0
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the WAL checkpoint is SQLite's")
+def test_it_gives_the_checkpoint_setting_back_even_after_a_failure() -> None:
+    before = _autocheckpoint()
+
+    with pytest.raises(ValueError), bulk.one_checkpoint():
+        raise ValueError("a batch failed")
+
+    assert _autocheckpoint() == before and before > 0

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tuopin.charity import services as charity
 from tuopin.charity.models import Campaign
 from tuopin.conftest import VILLAGE_A, VILLAGE_C, person_row
-from tuopin.insurance import selectors, services
+from tuopin.insurance import batches, selectors, services
 from tuopin.insurance.eligibility import birth_bounds
 from tuopin.insurance.errors import BadProgramme
 from tuopin.insurance.models import Policy, PremiumPayment, Programme
@@ -122,7 +122,6 @@ def test_enrollment_is_idempotent_and_pays_each_county_batch_in_the_ledger(peopl
 def test_a_first_run_batch_that_meets_someone_insured_after_all_enrolls_the_rest(people) -> None:  # type: ignore[no-untyped-def]
     # A concurrent run insured 满十八 after this run found the period empty: the plain insert
     # meets the unique constraint and the batch is made again with ON CONFLICT.
-    from tuopin.insurance import rules
     from tuopin.registry.models import Person
 
     p = programme()
@@ -135,9 +134,67 @@ def test_a_first_run_batch_that_meets_someone_insured_after_all_enrolls_the_rest
         enrolled_at=timezone.now(),
     )
     county = first.village_code[:6] + "000000"
-    enrolled, _ = services._batch(p, PERIOD, county, "", rules.rule_sql(p, PERIOD), fresh=True)
+    enrolled, _ = batches.insure_county(p, PERIOD, county, "", fresh=True)
     assert enrolled == 3
     assert insured() == {"满十八", "六十岁", "妇女", "已脱贫"}
+
+
+def test_a_batch_for_a_county_the_rule_does_not_cover_insures_nobody(people) -> None:  # type: ignore[no-untyped-def]
+    p = programme(require_national_poor=True)  # 定西 is not flagged national poor here
+    county = VILLAGE_C[:6] + "000000"
+
+    enrolled, indexes = batches.insure_county(p, PERIOD, county, "", fresh=True)
+
+    assert (enrolled, indexes) == (0, [])
+    assert Policy.objects.count() == 0
+
+
+def _members_opening(index: int) -> str:
+    from tuopin.ledger.models import Opening
+
+    return Opening.objects.get(entry_index=index, label="members").value
+
+
+def _digest_of(policies: list[Policy]) -> str:
+    import hashlib
+
+    numbers = sorted((p.person_id, p.policy_no) for p in policies)
+    return hashlib.sha256("".join(n + "\n" for _i, n in numbers).encode()).hexdigest()
+
+
+def test_each_county_batch_commits_to_its_own_members_only(people) -> None:  # type: ignore[no-untyped-def]
+    programme(require_national_poor=False)  # 巴东 (4 people) and 定西 (1): a batch each
+
+    result = services.enroll(programme_slug="dlz", period_start=PERIOD)
+
+    policies = list(Policy.objects.select_related("programme"))
+    second_batch = [p for p in policies if p.village_code == VILLAGE_C]
+    assert len(result.ledger_indexes) == 4 and len(second_batch) == 1
+    assert _members_opening(result.ledger_indexes[2]) == _digest_of(second_batch)
+
+
+def test_enrollment_checkpoints_sqlites_log_once_after_its_batches(  # type: ignore[no-untyped-def]
+    people, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the WAL checkpoint is SQLite's")
+    programme(require_national_poor=False)  # two counties, two batches
+    seen: list[int] = []
+    insure_county = batches.insure_county
+
+    def noting_the_setting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        with connection.cursor() as cur:
+            cur.execute("PRAGMA wal_autocheckpoint")
+            seen.append(cur.fetchone()[0])
+        return insure_county(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "insure_county", noting_the_setting)
+
+    services.enroll(programme_slug="dlz", period_start=PERIOD)
+
+    assert seen == [0, 0]
 
 
 def test_the_members_commitment_opens_to_the_batch_policy_numbers(people) -> None:  # type: ignore[no-untyped-def]
