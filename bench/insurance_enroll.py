@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import registry_import  # noqa: E402
@@ -142,14 +143,15 @@ def phase_baseline() -> dict[str, float | int]:
     from tuopin.insurance import rules, services
 
     programme = services.get_programme(SLUG)
-    rule_sql, rule_params = rules.rule_sql(programme, PERIOD)  # the same WHERE
-    select = f"SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s{rule_sql}"  # noqa: S608
-    params = [
+    head = "SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s"
+    head_params = [
         programme.pk,
         connection.ops.adapt_datefield_value(PERIOD),
         db_datetime(timezone.now()),
-        *rule_params,
     ]
+    rule_sql, rule_params = rules.rule_sql(programme, PERIOD)  # the same WHERE
+    select, params = head + rule_sql, [*head_params, *rule_params]
+    listed_sql, listed_params = _listed_where(programme)
     if connection.vendor == "postgresql":
         bare = (
             "CREATE TABLE bare_policy (LIKE insurance_policy INCLUDING DEFAULTS INCLUDING IDENTITY)"
@@ -180,7 +182,7 @@ def phase_baseline() -> dict[str, float | int]:
     # A stricter same-keys baseline: the counties the rule admits as a constant list instead
     # of the county joined to each person (the batches judge each county once, not per person).
     listed: dict[str, float | int] = {}
-    _raw_insert("full_policy", full, *_listed_select(programme), listed)
+    _raw_insert("full_policy", full, head + listed_sql, [*head_params, *listed_params], listed)
     times["full_policy_listed"] = listed["full_policy"]
     assert listed["rows"] == times["rows"], (listed, times)  # the same rows
     # The service in this same process, right after its baseline: no process start-up or
@@ -202,29 +204,17 @@ def phase_baseline() -> dict[str, float | int]:
     return times
 
 
-def _listed_select(programme: object) -> tuple[str, list[object]]:
-    """The rule's person conditions and its counties as a list: the same rows as the rule."""
-    from django.db import connection
-    from django.utils import timezone
-
-    from tuopin.core.bulk import db_datetime
+def _listed_where(programme: Any) -> tuple[str, list[object]]:
+    """FROM/WHERE with the rule's person conditions and its counties as a constant list: the
+    same rows as the rule's own WHERE, without the county joined to each person."""
     from tuopin.insurance import rules
 
     conditions = [c for c in rules.rule_conditions(programme, PERIOD) if c[0] != "county"]
     counties = [code[:6] for code in rules.counties(programme, PERIOD)]
     where = " AND ".join(f"({cond})" for _, cond, _ in conditions)
-    select = (
-        "SELECT %s, p.id, p.village_code, %s, 'active', '', '', %s FROM registry_person p"  # noqa: S608
-        f" WHERE {where} AND SUBSTR(p.village_code, 1, 6) IN ({', '.join(['%s'] * len(counties))})"
-    )
-    params = [
-        programme.pk,  # type: ignore[attr-defined]
-        connection.ops.adapt_datefield_value(PERIOD),
-        db_datetime(timezone.now()),
-        *(x for _, _, ps in conditions for x in ps),
-        *counties,
-    ]
-    return select, params
+    marks = ", ".join(["%s"] * len(counties))
+    sql = f" FROM registry_person p WHERE {where} AND SUBSTR(p.village_code, 1, 6) IN ({marks})"
+    return sql, [*(x for _, _, ps in conditions for x in ps), *counties]
 
 
 def _raw_insert(

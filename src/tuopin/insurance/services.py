@@ -249,7 +249,8 @@ def enroll(
         with connection.cursor() as cur:
             cur.execute("ANALYZE insurance_policy")
     # Nobody insured for the period yet (a programme's first run): the batches may insert
-    # without ON CONFLICT (batches._insert_policies). Read before any batch, so a resumed run is not.
+    # without ON CONFLICT (batches._insert_policies). Read before any batch, so that a resumed
+    # run is not.
     fresh = not Policy.objects.filter(programme=programme, period_start=period_start).exists()
     exited = 0 if fresh else sync_exits(programme, period_start)
     if run is not None or (programme.campaign_id is not None and not override_reason):
